@@ -1,0 +1,2 @@
+// Benchmarks land here; see docs/performance.md.
+print("no benchmarks yet")

@@ -1,0 +1,124 @@
+// swift-tools-version: 6.1
+// codex-k8s: a Kubernetes operator that runs AI coding agents in leased run namespaces.
+// Layering (arrows point down only) is described in docs/architecture.md.
+import PackageDescription
+
+/// Swift 6 language mode is the default for tools 6.x; warnings are treated as defects (see .ci/run).
+let strict: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "codex-k8s",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "codex-k8s", targets: ["codex-k8s"]),
+        .library(name: "KubeAPI", targets: ["KubeAPI"]),
+        .library(name: "KubeClient", targets: ["KubeClient"]),
+        .library(name: "KubeRuntime", targets: ["KubeRuntime"]),
+        .library(name: "KubeTestServer", targets: ["KubeTestServer"]),
+        .library(name: "Audit", targets: ["Audit"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.5.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.81.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.29.0"),
+        .package(url: "https://github.com/apple/swift-nio-http2.git", from: "1.36.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.1.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.6.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.5.0"),
+    ],
+    targets: [
+        // MARK: C system libraries (pkg-config), with tiny inline wrappers for variadics.
+        .systemLibrary(name: "CCurl", path: "Sources/CCurl", pkgConfig: "libcurl",
+                       providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(name: "CYAML", path: "Sources/CYAML", pkgConfig: "yaml-0.1",
+                       providers: [.apt(["libyaml-dev"])]),
+        .systemLibrary(name: "CPostgres", path: "Sources/CPostgres", pkgConfig: "libpq",
+                       providers: [.apt(["libpq-dev"])]),
+        .systemLibrary(name: "COpenSSL", path: "Sources/COpenSSL", pkgConfig: "openssl",
+                       providers: [.apt(["libssl-dev"])]),
+
+        // MARK: Libraries
+        .target(name: "KubeAPI", swiftSettings: strict),
+        .target(name: "KubeClient",
+                dependencies: [
+                    "KubeAPI", "CCurl", "CYAML",
+                    .product(name: "Logging", package: "swift-log"),
+                ],
+                swiftSettings: strict),
+        .target(name: "KubeTestServer",
+                dependencies: [
+                    "KubeAPI",
+                    .product(name: "NIOCore", package: "swift-nio"),
+                    .product(name: "NIOPosix", package: "swift-nio"),
+                    .product(name: "NIOHTTP1", package: "swift-nio"),
+                    .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                    .product(name: "Logging", package: "swift-log"),
+                ],
+                swiftSettings: strict),
+        .target(name: "KubeRuntime",
+                dependencies: [
+                    "KubeAPI", "KubeClient",
+                    .product(name: "Logging", package: "swift-log"),
+                    .product(name: "Metrics", package: "swift-metrics"),
+                    .product(name: "Prometheus", package: "swift-prometheus"),
+                    .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                    .product(name: "Hummingbird", package: "hummingbird"),
+                ],
+                swiftSettings: strict),
+        .target(name: "Audit",
+                dependencies: [
+                    "KubeAPI", "CPostgres",
+                    .product(name: "Logging", package: "swift-log"),
+                    .product(name: "Metrics", package: "swift-metrics"),
+                ],
+                swiftSettings: strict),
+        .executableTarget(name: "codex-k8s",
+                          dependencies: [
+                              "KubeAPI", "KubeClient", "KubeRuntime", "Audit",
+                              .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                              .product(name: "Logging", package: "swift-log"),
+                          ],
+                          swiftSettings: strict),
+
+        // MARK: Benchmarks (run on demand: `swift run -c release <name>`; numbers in docs/performance.md)
+        .executableTarget(name: "KubeClientBenchmarks",
+                          dependencies: ["KubeAPI", "KubeClient", "KubeTestServer",
+                                         .product(name: "NIOCore", package: "swift-nio"),
+                                         .product(name: "NIOPosix", package: "swift-nio"),
+                                         .product(name: "NIOHTTP1", package: "swift-nio")],
+                          path: "Benchmarks/KubeClientBenchmarks", swiftSettings: strict),
+        .executableTarget(name: "KubeTestServerBenchmarks",
+                          dependencies: ["KubeAPI", "KubeClient", "KubeTestServer"],
+                          path: "Benchmarks/KubeTestServerBenchmarks", swiftSettings: strict),
+        .executableTarget(name: "KubeRuntimeBenchmarks",
+                          dependencies: ["KubeAPI", "KubeClient", "KubeRuntime", "KubeTestServer"],
+                          path: "Benchmarks/KubeRuntimeBenchmarks", swiftSettings: strict),
+        .executableTarget(name: "AuditBenchmarks",
+                          dependencies: ["Audit", "KubeAPI"],
+                          path: "Benchmarks/AuditBenchmarks", swiftSettings: strict),
+
+        // MARK: Tests (Swift Testing)
+        .testTarget(name: "KubeAPITests", dependencies: ["KubeAPI"], swiftSettings: strict),
+        .testTarget(name: "KubeClientTests",
+                    dependencies: [
+                        "KubeAPI", "KubeClient",
+                        .product(name: "NIOCore", package: "swift-nio"),
+                        .product(name: "NIOPosix", package: "swift-nio"),
+                        .product(name: "NIOHTTP1", package: "swift-nio"),
+                        .product(name: "NIOHTTP2", package: "swift-nio-http2"),
+                        .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                    ],
+                    swiftSettings: strict),
+        .testTarget(name: "KubeTestServerTests",
+                    dependencies: ["KubeAPI", "KubeClient", "KubeTestServer"],
+                    swiftSettings: strict),
+        .testTarget(name: "KubeRuntimeTests",
+                    dependencies: ["KubeAPI", "KubeClient", "KubeRuntime", "KubeTestServer"],
+                    swiftSettings: strict),
+        .testTarget(name: "AuditTests", dependencies: ["Audit", "KubeAPI"], swiftSettings: strict),
+    ]
+)

@@ -1,0 +1,5 @@
+// libyaml, for the kubeconfig and the operator configuration.
+#ifndef CYAML_SHIM_H
+#define CYAML_SHIM_H
+#include <yaml.h>
+#endif
