@@ -1,9 +1,11 @@
 /// A JSON document as a value: the lossless representation behind every Kubernetes object.
 ///
 /// Contract:
-/// - Integers that fit `Int64` decode as `.int`, other numbers as `.double`; encoding preserves that
-///   distinction, so `generation: 3` never round-trips as `3.0`.
+/// - Integers that fit `Int64` decode as `.int`, other numbers as `.double`. JSON has one number
+///   type, so equality and hashing are numeric: `.int(3) == .double(3.0)`, and an integral double
+///   serializes without a fraction (`3`), as Go's encoder does.
 /// - Object key order is not preserved (JSON objects are unordered); everything else round-trips.
+/// - There is deliberately no `nil` literal: `.null` is a JSON value, `nil` is Swift's absence.
 public enum JSONValue: Sendable, Hashable {
     case null
     case bool(Bool)
@@ -78,11 +80,48 @@ extension JSONValue {
     }
 }
 
-extension JSONValue: ExpressibleByNilLiteral, ExpressibleByBooleanLiteral, ExpressibleByIntegerLiteral,
+extension JSONValue {
+    public static func == (a: JSONValue, b: JSONValue) -> Bool {
+        switch (a, b) {
+        case (.null, .null): return true
+        case (.bool(let x), .bool(let y)): return x == y
+        case (.int(let x), .int(let y)): return x == y
+        case (.double(let x), .double(let y)): return x == y
+        case (.int(let x), .double(let y)), (.double(let y), .int(let x)): return Double(x) == y && y.intValueExact == x
+        case (.string(let x), .string(let y)): return x == y
+        case (.array(let x), .array(let y)): return x == y
+        case (.object(let x), .object(let y)): return x == y
+        default: return false
+        }
+    }
+
+    public func hash(into h: inout Hasher) {
+        switch self {
+        case .null: h.combine(0)
+        case .bool(let b): h.combine(b)
+        case .int(let i): h.combine(Double(i))
+        case .double(let d): h.combine(d)
+        case .string(let s): h.combine(s)
+        case .array(let a): h.combine(a)
+        case .object(let o): h.combine(o)
+        }
+    }
+}
+
+extension Double {
+    /// The exact `Int64` this double equals, if any.
+    var intValueExact: Int64? {
+        guard isFinite, rounded() == self, self >= -9.223372036854775808e18, self < 9.223372036854775808e18 else {
+            return nil
+        }
+        return Int64(self)
+    }
+}
+
+extension JSONValue: ExpressibleByBooleanLiteral, ExpressibleByIntegerLiteral,
     ExpressibleByFloatLiteral, ExpressibleByStringLiteral, ExpressibleByArrayLiteral,
     ExpressibleByDictionaryLiteral
 {
-    public init(nilLiteral: ()) { self = .null }
     public init(booleanLiteral value: Bool) { self = .bool(value) }
     public init(integerLiteral value: Int64) { self = .int(value) }
     public init(floatLiteral value: Double) { self = .double(value) }

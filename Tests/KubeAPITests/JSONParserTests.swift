@@ -1,0 +1,103 @@
+import Testing
+@testable import KubeAPI
+
+@Suite("JSON parser and serializer")
+struct JSONParserTests {
+    @Test("parses every JSON value kind")
+    func parsesValues() throws {
+        let v = try JSONValue(parsing: #"{"a":[1,-2,3.5,1e3,true,false,null],"b":"x\"\\\/\n\u00e9\ud83d\ude00","c":{}}"#)
+        #expect(v["a"] == .array([.int(1), .int(-2), .double(3.5), .double(1000), .bool(true), .bool(false), .null]))
+        #expect(v["b"] == .string("x\"\\/\né😀"))
+        #expect(v["c"] == .object([:]))
+    }
+
+    @Test("keeps Int64 exact and falls back to Double beyond it")
+    func integers() throws {
+        #expect(try JSONValue(parsing: "9223372036854775807") == .int(Int64.max))
+        #expect(try JSONValue(parsing: "-9223372036854775808") == .int(Int64.min))
+        #expect(try JSONValue(parsing: "9223372036854775808") == .double(9223372036854775808))
+    }
+
+    @Test("rejects malformed input with the offending offset",
+          arguments: [
+              ("", 0), ("{", 1), ("[1,]", 3), ("{\"a\" 1}", 5), ("01", 0), ("1.", 2), ("\"\\x\"", 3),
+              ("\"a", 2), ("tru", 0), ("{} x", 3), ("\"\u{01}\"", 1), ("\"\\ud800\"", 7), ("-", 1),
+          ])
+    func rejects(input: String, offset: Int) {
+        #expect(throws: JSONParseError.self) { try JSONValue(parsing: input) }
+        do {
+            _ = try JSONValue(parsing: input)
+        } catch {
+            #expect(error.offset == offset, "input \(input.debugDescription): \(error)")
+        }
+    }
+
+    @Test("rejects nesting deeper than the limit")
+    func depth() {
+        let deep = String(repeating: "[", count: 600) + String(repeating: "]", count: 600)
+        #expect(throws: JSONParseError.self) { try JSONValue(parsing: deep) }
+        let ok = String(repeating: "[", count: 100) + String(repeating: "]", count: 100)
+        #expect((try? JSONValue(parsing: ok)) != nil)
+    }
+
+    @Test("serialize then parse is the identity on random documents")
+    func roundTrip() throws {
+        var rng = SplitMix(seed: 42)
+        for _ in 0..<500 {
+            let v = randomJSON(&rng, depth: 0)
+            let bytes = v.serialized()
+            let back = try JSONValue(parsing: bytes)
+            #expect(back == v)
+            #expect(try JSONValue(parsing: v.serialized(sortedKeys: true)) == v)
+        }
+    }
+
+    @Test("sorted-key output is stable")
+    func sortedKeys() {
+        let v: JSONValue = ["b": 1, "a": ["d": true, "c": .null]]
+        #expect(v.jsonString(sortedKeys: true) == #"{"a":{"c":null,"d":true},"b":1}"#)
+    }
+
+    @Test("agrees with Codable decoding")
+    func agreesWithCodable() throws {
+        let text = #"{"kind":"Pod","metadata":{"name":"p","generation":3,"labels":{"a":"b"}},"n":1.25}"#
+        let viaParser = try JSONValue(parsing: text)
+        let viaCodable = try JSONDecoderShim.decode(JSONValue.self, from: Array(text.utf8))
+        #expect(viaParser == viaCodable)
+    }
+}
+
+/// Deterministic PRNG so property tests are reproducible.
+struct SplitMix: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+func randomString(_ rng: inout SplitMix) -> String {
+    let alphabet = Array("abcXYZ09 _-\"\\/\n\t\u{01}éß😀{}[]:,")
+    let n = Int.random(in: 0..<12, using: &rng)
+    return String((0..<n).map { _ in alphabet[Int.random(in: 0..<alphabet.count, using: &rng)] })
+}
+
+func randomJSON(_ rng: inout SplitMix, depth: Int) -> JSONValue {
+    let pick = Int.random(in: 0..<(depth > 3 ? 5 : 7), using: &rng)
+    switch pick {
+    case 0: return .null
+    case 1: return .bool(Bool.random(using: &rng))
+    case 2: return .int(Int64.random(in: Int64.min...Int64.max, using: &rng))
+    case 3: return .double(Double(Int.random(in: -1_000_000...1_000_000, using: &rng)) / 64 + 0.5)
+    case 4: return .string(randomString(&rng))
+    case 5: return .array((0..<Int.random(in: 0..<4, using: &rng)).map { _ in randomJSON(&rng, depth: depth + 1) })
+    default:
+        var o: [String: JSONValue] = [:]
+        for _ in 0..<Int.random(in: 0..<4, using: &rng) { o[randomString(&rng)] = randomJSON(&rng, depth: depth + 1) }
+        return .object(o)
+    }
+}
