@@ -103,6 +103,8 @@ let package = Package(
 
         // MARK: Tests (Swift Testing)
         .testTarget(name: "KubeAPITests", dependencies: ["KubeAPI"], swiftSettings: strict),
+        .testTarget(name: "SystemLibraryTests", dependencies: ["CCurl", "CYAML", "CPostgres", "COpenSSL"],
+                    swiftSettings: strict),
         .testTarget(name: "KubeClientTests",
                     dependencies: [
                         "KubeAPI", "KubeClient",
