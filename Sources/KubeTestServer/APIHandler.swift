@@ -1,0 +1,191 @@
+import KubeAPI
+
+/// Turns an `APIRequest` into an `APIResponse` against a `Store`: routing, query parameters,
+/// content negotiation (JSON or Table), and the Kubernetes verbs. Transport-independent.
+public struct APIHandler: Sendable {
+    public let store: Store
+    let options: ServerOptions
+    /// `host:port` advertised in `/api`.
+    let serverAddress: String
+
+    public init(store: Store, options: ServerOptions = ServerOptions(), serverAddress: String = "127.0.0.1") {
+        self.store = store
+        self.options = options
+        self.serverAddress = serverAddress
+    }
+
+    public func handle(_ request: APIRequest, info: RequestInfo) -> APIResponse {
+        do {
+            if !info.isResourceRequest {
+                return try Discovery(store: store, serverAddress: serverAddress).handle(request)
+            }
+            return try handleResource(request, info)
+        } catch {
+            return .error(error)
+        }
+    }
+
+    private func handleResource(_ request: APIRequest, _ info: RequestInfo) throws(APIError) -> APIResponse {
+        guard let type = store.resourceType(group: info.group, version: info.version, plural: info.resource) else {
+            throw .notFoundPath()
+        }
+        if let sub = info.subresource, !type.subresources.contains(sub) { throw .notFoundPath() }
+        if !type.verbs.contains(info.verb) && !(info.subresource != nil && ["get", "update", "patch"].contains(info.verb)) {
+            throw .methodNotAllowed()
+        }
+        let q = request.query
+        let ns = type.namespaced ? info.namespace : nil
+        if info.isResourceRequest, info.namespace != nil, !type.namespaced, info.resource != "namespaces" {
+            throw .notFoundPath()
+        }
+        switch info.verb {
+        case "get":
+            let obj = try store.get(type, namespace: ns, name: info.name!)
+            if request.wantsTable {
+                return .json(200, TableRenderer.table(for: type, objects: [obj], resourceVersion: nil))
+            }
+            return .json(200, obj)
+        case "list":
+            let filter = try makeFilter(type, ns, q, table: request.wantsTable)
+            let limit = q["limit"].flatMap { Int($0) }
+            let page = try store.list(filter, limit: limit, continueToken: q["continue"])
+            if request.wantsTable {
+                return .json(200, TableRenderer.table(for: type, objects: page.items, resourceVersion: page.resourceVersion,
+                                                      continueToken: page.continueToken))
+            }
+            return .json(200, bytes: listBytes(type, page))
+        case "watch":
+            let filter = try makeFilter(type, ns, q, table: request.wantsTable)
+            if let rv = q["resourceVersion"], !rv.isEmpty, Int64(rv) == nil {
+                throw .badRequest("resourceVersion: Invalid value: \"\(rv)\": must be a non-negative integer")
+            }
+            var timeout = options.defaultWatchTimeout
+            if let t = q["timeoutSeconds"] {
+                guard let seconds = Double(t), seconds >= 0 else { throw .badRequest("timeoutSeconds: invalid value \"\(t)\"") }
+                timeout = seconds
+            }
+            if let name = info.name {
+                var fields = filter.fields
+                fields.requirements.append(.init(field: "metadata.name", value: name, negated: false))
+                var f = filter
+                f.fields = fields
+                return .watch(WatchPlan(filter: f, resourceVersion: q["resourceVersion"],
+                                        sendInitialEvents: q["sendInitialEvents"] == "true",
+                                        bookmarks: q["allowWatchBookmarks"] == "true", timeout: timeout))
+            }
+            return .watch(WatchPlan(filter: filter, resourceVersion: q["resourceVersion"],
+                                    sendInitialEvents: q["sendInitialEvents"] == "true",
+                                    bookmarks: q["allowWatchBookmarks"] == "true", timeout: timeout))
+        case "create":
+            let body = try parseBody(request)
+            if BuiltinResources.reviewKinds.contains(type.storageKey) { return try review(type, body) }
+            let r = try store.create(type, namespace: ns, body: body, options: try writeOptions(q))
+            return .json(r.code, bytes: r.bytes)
+        case "update":
+            let body = try parseBody(request)
+            let r = try store.update(type, namespace: ns, name: info.name!, body: body, subresource: info.subresource,
+                                     options: try writeOptions(q))
+            return .json(r.code, bytes: r.bytes)
+        case "patch":
+            let contentType = request.contentType.split(separator: ";").first.map { String($0).trimmingSpaces() } ?? ""
+            guard let patchType = PatchType(rawValue: contentType) else { throw .unsupportedMediaType(contentType) }
+            let body = try parseBody(request)
+            let r = try store.patch(type, namespace: ns, name: info.name!,
+                                    patch: PatchRequest(type: patchType, body: body, force: q["force"] == "true"),
+                                    subresource: info.subresource, options: try writeOptions(q))
+            return .json(r.code, bytes: r.bytes)
+        case "delete":
+            let r = try store.delete(type, namespace: ns, name: info.name!, options: try deleteOptions(request))
+            return .json(r.code, bytes: r.bytes)
+        case "deletecollection":
+            let filter = try makeFilter(type, ns, q, table: false)
+            let deleted = try store.deleteCollection(type, namespace: ns, labels: filter.labels, fields: filter.fields,
+                                                     options: try deleteOptions(request))
+            let page = ListResult(items: deleted, resourceVersion: store.currentResourceVersion)
+            return .json(200, bytes: listBytes(type, page))
+        default:
+            throw .methodNotAllowed()
+        }
+    }
+
+    func makeFilter(_ type: ResourceType, _ ns: String?, _ q: [String: String], table: Bool) throws(APIError) -> WatchFilter {
+        let labels = try q["labelSelector"].map { s throws(APIError) in try LabelSelector(parsing: s) } ?? .everything
+        let fields = try q["fieldSelector"].map { s throws(APIError) in
+            try FieldSelector(parsing: s, supported: FieldSelector.supportedFields(for: type))
+        } ?? .everything
+        return WatchFilter(type: type, namespace: ns, labels: labels, fields: fields, asTable: table)
+    }
+
+    func parseBody(_ request: APIRequest) throws(APIError) -> JSONValue {
+        do {
+            return try JSONValue(parsing: request.body)
+        } catch {
+            throw .badRequest("the body of the request could not be decoded as JSON: \(error.description)")
+        }
+    }
+
+    func writeOptions(_ q: [String: String]) throws(APIError) -> WriteOptions {
+        var o = WriteOptions()
+        if let d = q["dryRun"] {
+            guard d == "All" else { throw .badRequest("dryRun: Unsupported value: \"\(d)\": supported values: \"All\"") }
+            o.dryRun = true
+        }
+        o.fieldManager = q["fieldManager"]
+        o.strictFields = q["fieldValidation"] == "Strict"
+        return o
+    }
+
+    func deleteOptions(_ request: APIRequest) throws(APIError) -> DeleteOptions {
+        var o = DeleteOptions()
+        let q = request.query
+        o.propagationPolicy = q["propagationPolicy"]
+        if q["orphanDependents"] == "true" { o.propagationPolicy = "Orphan" }
+        o.dryRun = q["dryRun"] == "All"
+        if !request.body.isEmpty {
+            let body = try parseBody(request)
+            if let p = body["propagationPolicy"]?.stringValue { o.propagationPolicy = p }
+            if body["orphanDependents"]?.boolValue == true { o.propagationPolicy = "Orphan" }
+            o.preconditionUID = body[path: ["preconditions", "uid"]]?.stringValue
+            o.preconditionResourceVersion = body[path: ["preconditions", "resourceVersion"]]?.stringValue
+            if body["dryRun"]?.arrayValue?.contains("All") == true { o.dryRun = true }
+        }
+        return o
+    }
+
+    /// `{"kind":"XList","apiVersion":...,"metadata":{...},"items":[...]}` built from bytes.
+    func listBytes(_ type: ResourceType, _ page: ListResult) -> [UInt8] {
+        var meta: JSONValue = ["resourceVersion": .string(String(page.resourceVersion))]
+        if let c = page.continueToken { meta["continue"] = .string(c) }
+        if let r = page.remainingItemCount { meta["remainingItemCount"] = .int(r) }
+        var out = Array("{\"kind\":\"\(type.kind)List\",\"apiVersion\":\"\(type.apiVersion)\",\"metadata\":".utf8)
+        meta.write(into: &out)
+        out += Array(",\"items\":[".utf8)
+        for (i, item) in page.items.enumerated() {
+            if i > 0 { out.append(UInt8(ascii: ",")) }
+            item.write(into: &out)
+        }
+        out += Array("]}".utf8)
+        return out
+    }
+
+    /// SubjectAccessReview / SelfSubjectAccessReview: echo the spec with the policy's answer.
+    func review(_ type: ResourceType, _ body: JSONValue) throws(APIError) -> APIResponse {
+        guard body["spec"] != nil else {
+            throw .invalid(type, name: "", causes: [.required("spec")])
+        }
+        let allowed = store.allows(body)
+        var out = body
+        out["apiVersion"] = .string(type.apiVersion)
+        out["kind"] = .string(type.kind)
+        out["metadata"] = ["creationTimestamp": nil]
+        out["status"] = allowed ? ["allowed": true] : ["allowed": false, "reason": "denied by the test server policy"]
+        return .json(201, out)
+    }
+}
+
+extension Store {
+    func allows(_ review: JSONValue) -> Bool {
+        guard let policy = state.withLock({ $0.accessPolicy }) else { return true }
+        return policy(review)
+    }
+}
