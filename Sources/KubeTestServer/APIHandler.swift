@@ -177,7 +177,7 @@ public struct APIHandler: Sendable {
         var out = body
         out["apiVersion"] = .string(type.apiVersion)
         out["kind"] = .string(type.kind)
-        out["metadata"] = ["creationTimestamp": nil]
+        out["metadata"] = ["creationTimestamp": .null]
         out["status"] = allowed ? ["allowed": true] : ["allowed": false, "reason": "denied by the test server policy"]
         return .json(201, out)
     }

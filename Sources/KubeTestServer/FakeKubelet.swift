@@ -28,9 +28,14 @@ public struct FakeKubelet: Sendable {
         }
     }
 
-    /// The newest pod of a Job, if any.
+    /// The Job's pod that is still running or pending (else its newest pod), if any.
     public func currentPod(ofJob job: String, namespace: String) -> String? {
-        pods(ofJob: job, namespace: namespace).last?[path: ["metadata", "name"]]?.stringValue
+        let pods = pods(ofJob: job, namespace: namespace)
+        let live = pods.last {
+            let phase = $0[path: ["status", "phase"]]?.stringValue
+            return phase != "Succeeded" && phase != "Failed"
+        }
+        return (live ?? pods.last)?[path: ["metadata", "name"]]?.stringValue
     }
 
     /// Running with all containers ready.

@@ -91,13 +91,17 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         h.add(name: "Content-Type", value: plan.filter.asTable ? "application/json;as=Table;v=v1;g=meta.k8s.io" : "application/json")
         h.add(name: "Transfer-Encoding", value: "chunked")
         h.add(name: "Cache-Control", value: "no-cache, private")
+        // Register before writing the head (frames are only ever enqueued for later loop ticks), so a
+        // client that has read the response head knows its watch is in place.
+        let sink = ChannelWatchSink(channel: context.channel)
+        let registered = Result { () throws(APIError) in
+            try server.store.watch(plan.filter, resourceVersion: plan.resourceVersion,
+                                   sendInitialEvents: plan.sendInitialEvents, bookmarks: plan.bookmarks, sink: sink)
+        }
         context.writeAndFlush(wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: .ok, headers: h))),
                               promise: nil)
-        let sink = ChannelWatchSink(channel: context.channel)
         do {
-            guard let id = try server.store.watch(plan.filter, resourceVersion: plan.resourceVersion,
-                                                  sendInitialEvents: plan.sendInitialEvents, bookmarks: plan.bookmarks,
-                                                  sink: sink) else { return }
+            guard let id = try registered.get() else { return }
             watchID = id
             let store = server.store
             let loop = context.eventLoop.assumeIsolated()

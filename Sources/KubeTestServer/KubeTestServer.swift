@@ -119,7 +119,6 @@ public final class KubeTestServer: Sendable {
     /// Simulates an API server restart: every connection (watches included) is dropped; storage,
     /// resourceVersions and watch history are kept, so clients can resume from where they were.
     public func dropConnections() {
-        store.cutWatches()
         for c in core.connections.all { c.close(promise: nil) }
     }
 

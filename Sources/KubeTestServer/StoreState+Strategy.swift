@@ -22,7 +22,6 @@ extension StoreState {
             defaults(&obj, ["spec", "completionMode"], "NonIndexed")
             defaults(&obj, ["spec", "suspend"], false)
             defaults(&obj, ["spec", "podReplacementPolicy"], "TerminatingOrFailed")
-            defaults(&obj, ["spec", "manualSelector"], nil)
             let uid = obj[path: ["metadata", "uid"]] ?? ""
             let name = obj[path: ["metadata", "name"]] ?? ""
             if obj[path: ["spec", "selector"]] == nil {
@@ -81,14 +80,14 @@ extension StoreState {
                 errors.append(.required("spec.template.spec.containers"))
             }
             if let old, old[path: ["spec", "template"]] != obj[path: ["spec", "template"]] {
-                errors.append(.invalid("spec.template", obj[path: ["spec", "template"]] ?? nil, "field is immutable"))
+                errors.append(.invalid("spec.template", obj[path: ["spec", "template"]] ?? .null, "field is immutable"))
             }
         case "customresourcedefinitions.apiextensions.k8s.io":
             if let old {
                 errors += CRDTypes.validate(obj)
                 for path in [["spec", "group"], ["spec", "names", "plural"], ["spec", "scope"]]
                 where old[path: path] != obj[path: path] {
-                    errors.append(.invalid(path.joined(separator: "."), obj[path: path] ?? nil, "field is immutable"))
+                    errors.append(.invalid(path.joined(separator: "."), obj[path: path] ?? .null, "field is immutable"))
                 }
                 if errors.isEmpty, old["spec"] != obj["spec"] {
                     let finalizers = obj[path: ["metadata", "finalizers"]]

@@ -83,7 +83,7 @@ final class Watcher: Sendable {
     }
 
     func sendBookmark(resourceVersion: Int64, initialEventsEnd: Bool = false) {
-        var meta: JSONValue = ["resourceVersion": .string(String(resourceVersion)), "creationTimestamp": nil]
+        var meta: JSONValue = ["resourceVersion": .string(String(resourceVersion)), "creationTimestamp": .null]
         if initialEventsEnd { meta["annotations"] = ["k8s.io/initial-events-end": "true"] }
         let object: JSONValue = ["kind": .string(filter.type.kind), "apiVersion": .string(filter.type.apiVersion),
                                  "metadata": meta]

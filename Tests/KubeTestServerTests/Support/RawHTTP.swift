@@ -1,0 +1,155 @@
+import Foundation
+import KubeAPI
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A deliberately small blocking HTTP/1.1 client over a POSIX socket, to test the server's wire
+/// behaviour exactly (status codes, headers, chunked watch frames). Reads time out after
+/// `timeout` seconds (SO_RCVTIMEO), so a missing event fails a test instead of hanging it.
+final class RawHTTP {
+    struct Response {
+        var status: Int
+        var headers: [String: String]
+        var body: [UInt8]
+        var json: JSONValue { (try? JSONValue(parsing: body)) ?? .null }
+        var text: String { String(decoding: body, as: UTF8.self) }
+    }
+
+    struct Failure: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    private let fd: Int32
+    private var buffer: [UInt8] = []
+    private var chunkRemaining = 0
+    private var chunkedDone = false
+    private var lineBuffer: [UInt8] = []
+
+    init(port: Int, timeout: Int = 10) throws {
+        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw Failure(description: "socket failed") }
+        var tv = timeval(tv_sec: timeout, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_port = in_port_t(UInt16(port).bigEndian)
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let rc = withUnsafePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard rc == 0 else { close(fd); throw Failure(description: "connect failed") }
+    }
+
+    deinit { close(fd) }
+
+    /// Sends one request and reads the status line and headers.
+    func send(_ method: String, _ path: String, body: JSONValue? = nil, headers: [String: String] = [:]) throws -> (Int, [String: String]) {
+        var text = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        var h = headers
+        let bytes = body?.serialized() ?? []
+        if body != nil, h["Content-Type"] == nil { h["Content-Type"] = "application/json" }
+        if body != nil || method == "POST" || method == "PUT" || method == "PATCH" { h["Content-Length"] = String(bytes.count) }
+        for (k, v) in h { text += "\(k): \(v)\r\n" }
+        text += "\r\n"
+        let all = Array(text.utf8) + bytes
+        var sent = 0
+        while sent < all.count {
+            let n = all[sent...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            guard n > 0 else { throw Failure(description: "send failed") }
+            sent += n
+        }
+        let head = try readUntil([13, 10, 13, 10])
+        let lines = String(decoding: head, as: UTF8.self).components(separatedBy: "\r\n")
+        let status = Int(lines[0].split(separator: " ")[1]) ?? 0
+        var headersOut: [String: String] = [:]
+        for line in lines.dropFirst() where line.contains(":") {
+            let parts = line.split(separator: ":", maxSplits: 1)
+            headersOut[parts[0].lowercased()] = parts[1].trimmingCharacters(in: .whitespaces)
+        }
+        chunkRemaining = 0
+        chunkedDone = false
+        return (status, headersOut)
+    }
+
+    /// A complete request/response exchange.
+    func request(_ method: String, _ path: String, body: JSONValue? = nil, headers: [String: String] = [:]) throws -> Response {
+        let (status, h) = try send(method, path, body: body, headers: headers)
+        if let len = h["content-length"].flatMap(Int.init) {
+            return Response(status: status, headers: h, body: try readExactly(len))
+        }
+        var out: [UInt8] = []
+        while let chunk = try nextChunk() { out += chunk }
+        return Response(status: status, headers: h, body: out)
+    }
+
+    /// The next newline-terminated watch frame as JSON, or nil at the end of the stream.
+    func nextEvent() throws -> JSONValue? {
+        while true {
+            if let nl = lineBuffer.firstIndex(of: 10) {
+                let line = Array(lineBuffer[..<nl])
+                lineBuffer.removeSubrange(...nl)
+                if line.isEmpty { continue }
+                return try JSONValue(parsing: line)
+            }
+            guard let chunk = try nextChunk() else { return nil }
+            lineBuffer += chunk
+        }
+    }
+
+    /// Reads events until one satisfies `predicate`; throws if the stream ends first.
+    func nextEvent(where predicate: (JSONValue) -> Bool) throws -> JSONValue {
+        while let e = try nextEvent() {
+            if predicate(e) { return e }
+        }
+        throw Failure(description: "watch ended before the expected event")
+    }
+
+    private func nextChunk() throws -> [UInt8]? {
+        if chunkedDone { return nil }
+        let sizeLine = try readUntil([13, 10])
+        let size = Int(String(decoding: sizeLine.dropLast(2), as: UTF8.self), radix: 16) ?? 0
+        if size == 0 {
+            _ = try? readUntil([13, 10])
+            chunkedDone = true
+            return nil
+        }
+        let data = try readExactly(size)
+        _ = try readExactly(2)
+        return data
+    }
+
+    private func fill() throws {
+        var tmp = [UInt8](repeating: 0, count: 65536)
+        let n = tmp.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+        if n == 0 { throw Failure(description: "connection closed") }
+        if n < 0 { throw Failure(description: "read timed out or failed (errno \(errno))") }
+        buffer += tmp[..<n]
+    }
+
+    private func readUntil(_ delimiter: [UInt8]) throws -> [UInt8] {
+        while true {
+            if let r = find(delimiter) {
+                let out = Array(buffer[..<r])
+                buffer.removeSubrange(..<r)
+                return out
+            }
+            try fill()
+        }
+    }
+
+    private func find(_ d: [UInt8]) -> Int? {
+        guard buffer.count >= d.count else { return nil }
+        for i in 0...(buffer.count - d.count) where buffer[i] == d[0] && Array(buffer[i..<(i + d.count)]) == d {
+            return i + d.count
+        }
+        return nil
+    }
+
+    private func readExactly(_ n: Int) throws -> [UInt8] {
+        while buffer.count < n { try fill() }
+        let out = Array(buffer[..<n])
+        buffer.removeSubrange(..<n)
+        return out
+    }
+}
