@@ -117,6 +117,10 @@ public struct APIHandler: Sendable {
     }
 
     func parseBody(_ request: APIRequest) throws(APIError) -> JSONValue {
+        let type = request.contentType.lowercased()
+        if type.contains("protobuf") || type.contains("cbor") {
+            throw .unsupportedMediaType(request.contentType)
+        }
         do {
             return try JSONValue(parsing: request.body)
         } catch {

@@ -14,12 +14,39 @@ public struct LoggedRequest: Sendable, Hashable {
 
 /// Every request the server answered, in order, for asserting API call counts in tests.
 public final class RequestLog: Sendable {
+    private struct Waiter {
+        var matches: @Sendable (LoggedRequest) -> Bool
+        var continuation: CheckedContinuation<LoggedRequest, Never>
+    }
+
     private let entries = Mutex<[LoggedRequest]>([])
+    private let waiters = Mutex<[Waiter]>([])
 
     public init() {}
 
     func append(_ entry: LoggedRequest) {
         entries.withLock { $0.append(entry) }
+        let ready = waiters.withLock { list -> [Waiter] in
+            let hit = list.filter { $0.matches(entry) }
+            list.removeAll { $0.matches(entry) }
+            return hit
+        }
+        for w in ready { w.continuation.resume(returning: entry) }
+    }
+
+    /// Suspends until a request matching `verb`/`resource` has been answered (returns at once if
+    /// one already was). Lets a test wait for a client to reach a step without polling.
+    @discardableResult
+    public func waitFor(verb: String, resource: String? = nil) async -> LoggedRequest {
+        let matches: @Sendable (LoggedRequest) -> Bool = { $0.verb == verb && (resource == nil || $0.resource == resource) }
+        return await withCheckedContinuation { continuation in
+            let existing = entries.withLock { list -> LoggedRequest? in
+                if let hit = list.last(where: matches) { return hit }
+                waiters.withLock { $0.append(Waiter(matches: matches, continuation: continuation)) }
+                return nil
+            }
+            if let existing { continuation.resume(returning: existing) }
+        }
     }
 
     public var all: [LoggedRequest] { entries.withLock { $0 } }
