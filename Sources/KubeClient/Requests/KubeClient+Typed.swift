@@ -1,0 +1,70 @@
+import KubeAPI
+
+/// Typed conveniences for `KubeResource` models; each maps 1:1 onto the dynamic API.
+///
+/// Note: `replace` sends only what the model encodes. To change an object read from the server
+/// without dropping fields the model does not know, use `update` (read-modify-write on the raw JSON).
+extension KubeClient {
+    public func get<T: KubeResource>(_ type: T.Type, namespace: String? = nil, name: String) async throws(KubeError) -> T {
+        try JSONCoding.decode(T.self, from: try await get(T.resource, namespace: namespace, name: name))
+    }
+
+    public func list<T: KubeResource>(_ type: T.Type, namespace: String? = nil,
+                                      options: ListOptions = ListOptions()) async throws(KubeError) -> KubeList<T> {
+        try JSONCoding.decode(KubeList<T>.self, from: try await list(T.resource, namespace: namespace, options: options))
+    }
+
+    /// Every page of a LIST, decoded; plus the list's resourceVersion to start a watch from.
+    public func listAll<T: KubeResource>(_ type: T.Type, namespace: String? = nil, options: ListOptions = ListOptions(),
+                                         pageSize: Int = 500) async throws(KubeError) -> (items: [T], resourceVersion: String?) {
+        let (raw, rv) = try await listAll(T.resource, namespace: namespace, options: options, pageSize: pageSize)
+        var items: [T] = []
+        items.reserveCapacity(raw.count)
+        for item in raw { items.append(try JSONCoding.decode(T.self, from: item)) }
+        return (items, rv)
+    }
+
+    /// Creates `object` in `metadata.namespace` (else `namespace`, else the default namespace).
+    public func create<T: KubeResource>(_ object: T, namespace: String? = nil,
+                                        options: WriteOptions = WriteOptions()) async throws(KubeError) -> T {
+        let body = try JSONCoding.encodeResource(object)
+        return try JSONCoding.decode(T.self, from: try await create(T.resource, namespace: object.metadata.namespace ?? namespace,
+                                                                    body, options: options))
+    }
+
+    /// Replaces the object named by `metadata.name` (compare-and-swap when `metadata.resourceVersion` is set).
+    public func replace<T: KubeResource>(_ object: T, subresource: String? = nil,
+                                         options: WriteOptions = WriteOptions()) async throws(KubeError) -> T {
+        guard let name = object.metadata.name else { throw KubeError.decoding("replace needs metadata.name") }
+        let body = try JSONCoding.encodeResource(object)
+        return try JSONCoding.decode(T.self, from: try await replace(T.resource, namespace: object.metadata.namespace, name: name,
+                                                                     body, subresource: subresource, options: options))
+    }
+
+    public func patch<T: KubeResource>(_ type: T.Type, namespace: String? = nil, name: String, _ patch: Patch,
+                                       subresource: String? = nil, options: WriteOptions = WriteOptions()) async throws(KubeError) -> T {
+        try JSONCoding.decode(T.self, from: try await self.patch(T.resource, namespace: namespace, name: name, patch,
+                                                                 subresource: subresource, options: options))
+    }
+
+    @discardableResult
+    public func delete<T: KubeResource>(_ type: T.Type, namespace: String? = nil, name: String,
+                                        options: DeleteOptions = DeleteOptions()) async throws(KubeError) -> JSONValue {
+        try await delete(T.resource, namespace: namespace, name: name, options: options)
+    }
+
+    // MARK: status subresource
+
+    public func getStatus<T: KubeResource>(_ type: T.Type, namespace: String? = nil, name: String) async throws(KubeError) -> T {
+        try JSONCoding.decode(T.self, from: try await get(T.resource, namespace: namespace, name: name, subresource: "status"))
+    }
+
+    public func replaceStatus<T: KubeResource>(_ object: T, options: WriteOptions = WriteOptions()) async throws(KubeError) -> T {
+        try await replace(object, subresource: "status", options: options)
+    }
+
+    public func patchStatus<T: KubeResource>(_ type: T.Type, namespace: String? = nil, name: String, _ patch: Patch,
+                                             options: WriteOptions = WriteOptions()) async throws(KubeError) -> T {
+        try await self.patch(type, namespace: namespace, name: name, patch, subresource: "status", options: options)
+    }
+}

@@ -1,0 +1,219 @@
+import CCurl
+import Foundation
+import Synchronization
+
+/// The single thread that drives every transfer through one `curl_multi` handle.
+///
+/// Contract:
+/// - All requests and watches of all clients sharing a loop run on its one thread; there is no
+///   thread per request. HTTP/2 multiplexing is enabled (`CURLPIPE_MULTIPLEX`).
+/// - Other threads only enqueue operations (add, cancel) under a mutex and wake the thread with
+///   `curl_multi_wakeup`; the thread waits in `curl_multi_poll`.
+/// - A cancelled transfer is removed on the next loop turn (milliseconds) and completes with
+///   `TransportFailure.cancelled`; every transfer completes exactly once.
+public final class CurlLoop: Sendable {
+    /// The process-wide loop used by clients unless they are given another one.
+    public static let shared = CurlLoop()
+
+    private enum Operation { case add(Transfer), cancel(Transfer) }
+
+    private nonisolated(unsafe) let multi: UnsafeMutableRawPointer
+    private let pending = Mutex<[Operation]>([])
+    private let stopping = Atomic<Bool>(false)
+    /// Loop-thread-only: transfers by their easy handle.
+    private nonisolated(unsafe) let active = ActiveTransfers()
+
+    public init() {
+        _ = CurlGlobal.initialized
+        guard let m = curl_multi_init() else { fatalError("curl_multi_init failed") }
+        multi = m
+        _ = ccurl_multi_setopt_long(m, CURLMOPT_PIPELINING, Int(CURLPIPE_MULTIPLEX))
+        let thread = Thread { [self] in run() }
+        thread.name = "kube-curl-loop"
+        thread.stackSize = 1 << 20
+        thread.start()
+    }
+
+    /// Stops the thread after it finishes its current turn; pending transfers are cancelled.
+    /// (The shared loop is never shut down.)
+    public func shutdown() {
+        stopping.store(true, ordering: .releasing)
+        curl_multi_wakeup(multi)
+    }
+
+    /// Executes a request and returns the buffered response; cancelling the task aborts it.
+    public func perform(_ request: HTTPRequest) async throws(TransportFailure) -> HTTPResponse {
+        let box = TransferBox()
+        let result: Result<HTTPResponse, TransportFailure> = await withTaskCancellationHandler {
+            await withCheckedContinuation { (c: CheckedContinuation<Result<HTTPResponse, TransportFailure>, Never>) in
+                let t = Transfer(request: request, onData: nil) { c.resume(returning: $0) }
+                box.set(t)
+                start(t)
+            }
+        } onCancel: {
+            box.cancel(on: self)
+        }
+        return try result.get()
+    }
+
+    /// Starts a streaming request: `onData` receives the bytes of a 2xx response as they arrive,
+    /// `onComplete` the end (for non-2xx the buffered error body). Returns a handle to cancel it.
+    public func stream(_ request: HTTPRequest, onData: @escaping @Sendable (UnsafeRawBufferPointer) -> Void,
+                       onComplete: @escaping @Sendable (Result<HTTPResponse, TransportFailure>) -> Void) -> StreamHandle {
+        let t = Transfer(request: request, onData: onData, onComplete: onComplete)
+        start(t)
+        return StreamHandle(transfer: t, loop: self)
+    }
+
+    func start(_ t: Transfer) {
+        enqueue(.add(t))
+    }
+
+    func cancel(_ t: Transfer) {
+        t.cancelled.store(true, ordering: .releasing)
+        enqueue(.cancel(t))
+    }
+
+    private func enqueue(_ op: Operation) {
+        pending.withLock { $0.append(op) }
+        curl_multi_wakeup(multi)
+    }
+
+    // MARK: - Loop thread
+
+    private func run() {
+        var running: Int32 = 0
+        while !stopping.load(ordering: .acquiring) {
+            let ops = pending.withLock { ops -> [Operation] in
+                defer { ops.removeAll(keepingCapacity: true) }
+                return ops
+            }
+            for op in ops {
+                switch op {
+                case .add(let t): add(t)
+                case .cancel(let t): remove(t, with: .failure(.cancelled))
+                }
+            }
+            curl_multi_perform(multi, &running)
+            drainCompleted()
+            let hasIdleLimits = expireIdle()
+            var fds: Int32 = 0
+            curl_multi_poll(multi, nil, 0, hasIdleLimits ? 200 : 1000, &fds)
+        }
+        for t in active.all { remove(t, with: .failure(.cancelled)) }
+        for op in pending.withLock({ $0 }) { if case .add(let t) = op { t.finish(.failure(.cancelled)) } }
+    }
+
+    private func add(_ t: Transfer) {
+        if t.cancelled.load(ordering: .acquiring) {
+            t.finish(.failure(.cancelled))
+            return
+        }
+        switch EasyHandle.make(for: t) {
+        case .failure(let f):
+            t.finish(.failure(f))
+        case .success(let h):
+            t.easy = h
+            t.lastActivity = .now
+            active.insert(t, for: h)
+            let rc = curl_multi_add_handle(multi, h)
+            if rc != CURLM_OK {
+                active.remove(h)
+                t.release()
+                t.finish(.failure(.curl(code: Int(rc.rawValue), message: String(cString: curl_multi_strerror(rc)))))
+            }
+        }
+    }
+
+    private func remove(_ t: Transfer, with result: Result<HTTPResponse, TransportFailure>) {
+        guard let h = t.easy, active.remove(h) != nil else { return }
+        curl_multi_remove_handle(multi, h)
+        t.release()
+        t.finish(result)
+    }
+
+    private func drainCompleted() {
+        var left: Int32 = 0
+        while let msg = curl_multi_info_read(multi, &left) {
+            guard msg.pointee.msg == CURLMSG_DONE, let h = msg.pointee.easy_handle, let t = active.get(h) else { continue }
+            let code = msg.pointee.data.result
+            if code == CURLE_OK {
+                var status = 0
+                var version = 0
+                _ = ccurl_easy_getinfo_long(h, CURLINFO_RESPONSE_CODE, &status)
+                _ = ccurl_easy_getinfo_long(h, CURLINFO_HTTP_VERSION, &version)
+                let response = HTTPResponse(status: status, headers: t.headers, body: t.body,
+                                            httpVersion: Self.versionName(version))
+                remove(t, with: .success(response))
+            } else {
+                var message = String(cString: t.errorBuffer)
+                if message.isEmpty { message = String(cString: curl_easy_strerror(code)) }
+                remove(t, with: .failure(.curl(code: Int(code.rawValue), message: message)))
+            }
+        }
+    }
+
+    /// Ends streams that saw no bytes for their idle timeout; returns whether any stream has one.
+    private func expireIdle() -> Bool {
+        var any = false
+        let now = ContinuousClock.now
+        for t in active.all {
+            guard let limit = t.request.idleTimeout else { continue }
+            any = true
+            if now - t.lastActivity >= limit { remove(t, with: .failure(.idle(limit))) }
+        }
+        return any
+    }
+
+    static func versionName(_ v: Int) -> String {
+        switch v {
+        case CURL_HTTP_VERSION_1_0: "1.0"
+        case CURL_HTTP_VERSION_2_0: "2"
+        case CURL_HTTP_VERSION_3: "3"
+        default: "1.1"
+        }
+    }
+}
+
+/// A running stream; `cancel()` aborts it within one loop turn.
+public struct StreamHandle: Sendable {
+    let transfer: Transfer
+    let loop: CurlLoop
+
+    public func cancel() { loop.cancel(transfer) }
+}
+
+/// The transfers owned by the loop thread (never touched elsewhere).
+final class ActiveTransfers {
+    private var byHandle: [UnsafeMutableRawPointer: Transfer] = [:]
+    func insert(_ t: Transfer, for h: UnsafeMutableRawPointer) { byHandle[h] = t }
+    @discardableResult func remove(_ h: UnsafeMutableRawPointer) -> Transfer? { byHandle.removeValue(forKey: h) }
+    func get(_ h: UnsafeMutableRawPointer) -> Transfer? { byHandle[h] }
+    var all: [Transfer] { Array(byHandle.values) }
+}
+
+/// Hands the transfer created inside the continuation to the cancellation handler.
+final class TransferBox: Sendable {
+    private let state = Mutex<(transfer: Transfer?, cancelled: Bool)>((nil, false))
+
+    func set(_ t: Transfer) {
+        let cancelled = state.withLock { s -> Bool in
+            s.transfer = t
+            return s.cancelled
+        }
+        if cancelled { t.cancelled.store(true, ordering: .releasing) }
+    }
+
+    func cancel(on loop: CurlLoop) {
+        let t = state.withLock { s -> Transfer? in
+            s.cancelled = true
+            return s.transfer
+        }
+        if let t { loop.cancel(t) }
+    }
+}
+
+/// `curl_global_init` exactly once per process.
+enum CurlGlobal {
+    static let initialized: Bool = curl_global_init(Int(CURL_GLOBAL_ALL)) == CURLE_OK
+}

@@ -1,0 +1,56 @@
+/// One HTTP request as the transport executes it.
+public struct HTTPRequest: Sendable {
+    public var method: String
+    /// Absolute URL including the query.
+    public var url: String
+    /// Header lines, `Name: value`.
+    public var headers: [String]
+    public var body: [UInt8]?
+    /// Whole-transfer limit; `nil` for streams (watches) that stay open.
+    public var timeout: Duration?
+    public var connectTimeout: Duration
+    /// A stream with no bytes for this long ends with `TransportFailure.idle`.
+    public var idleTimeout: Duration?
+    public var tls: TLSSettings
+
+    public init(method: String, url: String, headers: [String] = [], body: [UInt8]? = nil,
+                timeout: Duration? = .seconds(60), connectTimeout: Duration = .seconds(10),
+                idleTimeout: Duration? = nil, tls: TLSSettings = TLSSettings()) {
+        self.method = method
+        self.url = url
+        self.headers = headers
+        self.body = body
+        self.timeout = timeout
+        self.connectTimeout = connectTimeout
+        self.idleTimeout = idleTimeout
+        self.tls = tls
+    }
+}
+
+/// A complete HTTP response. For streamed 2xx responses `body` is empty (the bytes went to the
+/// stream's consumer).
+public struct HTTPResponse: Sendable {
+    public var status: Int
+    /// Header names lower-cased; the last value wins for repeated headers.
+    public var headers: [String: String]
+    public var body: [UInt8]
+    /// The negotiated protocol: `1.1`, `2`, ... (from `CURLINFO_HTTP_VERSION`).
+    public var httpVersion: String
+
+    public init(status: Int, headers: [String: String] = [:], body: [UInt8] = [], httpVersion: String = "1.1") {
+        self.status = status
+        self.headers = headers
+        self.body = body
+        self.httpVersion = httpVersion
+    }
+}
+
+/// Why a transfer produced no response.
+public enum TransportFailure: Error, Sendable, Hashable {
+    /// libcurl failed: its `CURLcode` and error text (never contains request headers).
+    case curl(code: Int, message: String)
+    /// The caller cancelled (task cancellation or stream termination).
+    case cancelled
+    /// A stream received no bytes for the given time.
+    case idle(Duration)
+}
