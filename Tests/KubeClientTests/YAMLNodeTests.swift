@@ -18,7 +18,7 @@ import Testing
         #expect(node["b"]?.items?[2].bool == true)
         #expect(node["b"]?.items?[1].bool == nil)  // quoted
         #expect(node["c"]?["d"]?.isNull == true)
-        #expect(try node.jsonValue() == ["a": 1, "b": ["x", "true", true], "c": ["d": nil, "e": 2.5]])
+        #expect(try node.jsonValue() == ["a": 1, "b": ["x", "true", true], "c": ["d": .null, "e": 2.5]])
     }
 
     @Test func resolvesAliasesAndMergeKeys() throws {
