@@ -1,2 +1,11 @@
-// Benchmarks land here; see docs/performance.md.
-print("no benchmarks yet")
+// KubeRuntime benchmarks: `swift run -c release KubeRuntimeBenchmarks [queue|store|latency|all]`.
+// Results go to docs/performance.md (## KubeRuntime). Each prints one line per measurement.
+import Foundation
+import KubeAPI
+import KubeRuntime
+
+let which = CommandLine.arguments.dropFirst().first ?? "all"
+
+if which == "queue" || which == "all" { QueueBenchmark.run() }
+if which == "store" || which == "all" { StoreBenchmark.run() }
+if which == "latency" || which == "all" { await LatencyBenchmark.run() }

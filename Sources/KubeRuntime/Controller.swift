@@ -1,0 +1,167 @@
+import KubeAPI
+import Logging
+import Metrics
+
+/// Reconciles objects of one primary resource: watches it (and any secondary resources mapped to
+/// primary keys), queues keys, and runs `reconcile` on up to `workers` keys at once.
+///
+/// Guarantees:
+/// - Keys, not objects, are queued; `reconcile` reads the latest state from `store`.
+/// - A key is never reconciled by two workers at once; changes during a reconcile cause exactly
+///   one more reconcile after it (see `WorkQueue`).
+/// - No reconcile starts before every cache (primary and secondary) has completed its first list.
+/// - On success the key's backoff is reset and `Action` is honoured; on failure `errorPolicy`
+///   decides (default: rate-limited backoff).
+/// - `shutDown()` stops handing out keys; `runWorkers()` returns once in-flight reconciles finish.
+public final class Controller<Object: KubeResource>: Sendable {
+    public typealias Reconcile = @Sendable (ObjectKey) async throws -> Action
+
+    public let name: String
+    /// The cache of the primary resource.
+    public let store: Store<Object>
+    public let queue: WorkQueue
+    public let workers: Int
+    private let reconcile: Reconcile
+    private let errorPolicy: ErrorPolicy
+    private let logger: Logger
+    private let metrics: ControllerMetrics
+    private let registrations: Locked<[WatchRegistration]>
+
+    /// A watch feeding the queue: runs until cancelled; `ready` reports its cache's first list.
+    struct WatchRegistration: Sendable {
+        var run: @Sendable () async -> Void
+        var waitUntilReady: @Sendable () async -> Void
+        var isReady: @Sendable () -> Bool
+    }
+
+    public init<Source: ListWatchSource>(
+        name: String, primary: Source, workers: Int = 2, indexedLabels: Set<String> = [],
+        clock: any RuntimeClock = SystemRuntimeClock(), backoff: Backoff = Backoff(),
+        rateLimiter: any RateLimiter = MaxOfRateLimiter.default,
+        metricsFactory: (any MetricsFactory)? = nil,
+        logger: Logger = Logger(label: "kube-runtime.controller"),
+        errorPolicy: @escaping ErrorPolicy = { _, _, _ in .backoff },
+        reconcile: @escaping Reconcile
+    ) where Source.Object == Object {
+        precondition(workers > 0, "a controller needs at least one worker")
+        let factory = metricsFactory ?? MetricsSystem.factory
+        self.name = name
+        self.workers = workers
+        self.reconcile = reconcile
+        self.errorPolicy = errorPolicy
+        var logger = logger
+        logger[metadataKey: "controller"] = "\(name)"
+        self.logger = logger
+        self.metrics = ControllerMetrics(name: name, factory: factory)
+        let store = Store<Object>(indexedLabels: indexedLabels)
+        let queue = WorkQueue(name: name, clock: clock, rateLimiter: rateLimiter, metricsFactory: factory)
+        self.store = store
+        self.queue = queue
+        let watcher = Watcher(source: primary, backoff: backoff, clock: clock, logger: logger)
+        let watchErrors = metrics
+        self.registrations = Locked([WatchRegistration(
+            run: {
+                await watcher.run { event in
+                    if case .error(let e) = event { watchErrors.watchError(Object.resource, e) }
+                    for o in store.apply(event) { if let k = o.objectKey { queue.add(k) } }
+                }
+            },
+            waitUntilReady: { await store.waitUntilReady() },
+            isReady: { store.isReady })])
+    }
+
+    /// Watches a secondary resource; each affected object is mapped to the primary keys to queue.
+    /// Returns the secondary cache (reconciles may read it; it is ready before any reconcile runs).
+    @discardableResult
+    public func watches<Source: ListWatchSource>(
+        _ source: Source, indexedLabels: Set<String> = [], clock: any RuntimeClock = SystemRuntimeClock(),
+        backoff: Backoff = Backoff(), mapping: @escaping @Sendable (Source.Object) -> [ObjectKey]
+    ) -> Store<Source.Object> {
+        let store = Store<Source.Object>(indexedLabels: indexedLabels)
+        let queue = self.queue
+        let watcher = Watcher(source: source, backoff: backoff, clock: clock, logger: logger)
+        let metrics = self.metrics
+        registrations.withLock {
+            $0.append(WatchRegistration(
+                run: {
+                    await watcher.run { event in
+                        if case .error(let e) = event { metrics.watchError(Source.Object.resource, e) }
+                        for o in store.apply(event) { for k in mapping(o) { queue.add(k) } }
+                    }
+                },
+                waitUntilReady: { await store.waitUntilReady() },
+                isReady: { store.isReady }))
+        }
+        return store
+    }
+
+    /// Watches objects owned by the primary resource (controller-runtime `Owns()`): an event on a
+    /// child queues the owner named by its controller owner reference of the primary kind.
+    @discardableResult
+    public func owns<Source: ListWatchSource>(
+        _ source: Source, clock: any RuntimeClock = SystemRuntimeClock(), backoff: Backoff = Backoff()
+    ) -> Store<Source.Object> {
+        watches(source, indexedLabels: [], clock: clock, backoff: backoff) { child in
+            OwnerMapping.controllerOwner(of: child.metadata, ownerResource: Object.resource).map { [$0] } ?? []
+        }
+    }
+
+    /// Whether every cache has completed its first list.
+    public var cachesReady: Bool { registrations.value.allSatisfy { $0.isReady() } }
+
+    /// Runs every watch, feeding caches and the queue, until the task is cancelled.
+    public func runCaches() async {
+        let registrations = self.registrations.value
+        await withDiscardingTaskGroup { group in
+            for r in registrations { group.addTask { await r.run() } }
+        }
+    }
+
+    /// Waits for the caches, then runs `workers` workers until `shutDown()` (returning after the
+    /// in-flight reconciles finish) or cancellation.
+    public func runWorkers() async {
+        for r in registrations.value { await r.waitUntilReady() }
+        if Task.isCancelled { return }
+        logger.info("caches synced; starting \(workers) workers")
+        await withDiscardingTaskGroup { group in
+            for _ in 0..<workers { group.addTask { await self.work() } }
+        }
+    }
+
+    /// Runs caches and workers together until shut down or cancelled.
+    public func run() async {
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await self.runCaches() }
+            group.addTask { await self.runWorkers() }
+            _ = await group.next()
+            group.cancelAll()
+        }
+    }
+
+    /// Stops handing out keys; in-flight reconciles finish (`runWorkers` returns after them).
+    public func shutDown() { queue.shutDown() }
+
+    private func work() async {
+        while let key = await queue.next() {
+            let start = queue.clock.now()
+            do {
+                let action = try await reconcile(key)
+                queue.forget(key)
+                if case .requeue(let delay) = action { queue.add(key, after: delay) }
+                metrics.reconciled(.success)
+            } catch {
+                let retries = queue.retries(of: key)
+                let decision = errorPolicy(key, error, retries)
+                logger.warning("reconcile of \(key) failed (retries \(retries), next: \(decision)): \(error)")
+                switch decision {
+                case .backoff: queue.addRateLimited(key)
+                case .requeue(let delay): queue.add(key, after: delay)
+                case .awaitChange: queue.forget(key)
+                }
+                metrics.reconciled(.error)
+            }
+            metrics.reconcileTime.recordNanoseconds((queue.clock.now() - start).nanoseconds)
+            queue.done(key)
+        }
+    }
+}

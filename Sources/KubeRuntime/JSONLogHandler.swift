@@ -1,0 +1,94 @@
+import Foundation
+import KubeAPI
+import Logging
+import Synchronization
+
+/// A swift-log handler writing one JSON object per line:
+/// `{"time":"<RFC 3339 ms>","level":"info","logger":"<label>","message":"...", <metadata>...}`.
+///
+/// Metadata (handler, provider and per-call, later wins) is merged at the top level; keys that
+/// collide with the fixed fields are prefixed with `meta.`. Values under keys that look like
+/// credentials (`token`, `password`, `secret`, `authorization`, case-insensitive substrings) are
+/// replaced by `"[REDACTED]"`, so a careless call site cannot leak them.
+public struct JSONLogHandler: LogHandler {
+    /// Where finished lines go (stdout by default); called with the line without its newline.
+    public typealias Output = @Sendable (String) -> Void
+
+    public var logLevel: Logger.Level
+    public var metadata: Logger.Metadata = [:]
+    public var metadataProvider: Logger.MetadataProvider?
+    private let label: String
+    private let output: Output
+
+    public init(label: String, level: Logger.Level = .info, metadataProvider: Logger.MetadataProvider? = nil,
+                output: @escaping Output = JSONLogHandler.standardOutput) {
+        self.label = label
+        self.logLevel = level
+        self.metadataProvider = metadataProvider
+        self.output = output
+    }
+
+    public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    public func log(event: LogEvent) {
+        output(Self.line(time: Date(), level: event.level, label: label, message: event.message.description,
+                         metadata: mergedMetadata(event.metadata)))
+    }
+
+    private func mergedMetadata(_ explicit: Logger.Metadata?) -> Logger.Metadata {
+        var merged = metadata
+        if let provided = metadataProvider?.get() { merged.merge(provided) { _, new in new } }
+        if let explicit { merged.merge(explicit) { _, new in new } }
+        return merged
+    }
+
+    /// Renders one log line (exposed for tests and for other handlers' reuse).
+    public static func line(time: Date, level: Logger.Level, label: String, message: String,
+                            metadata: Logger.Metadata) -> String {
+        var object: [String: JSONValue] = [
+            "time": .string(KubeTime(time, precision: .micro).rfc3339),
+            "level": .string(level.rawValue),
+            "logger": .string(label),
+            "message": .string(message),
+        ]
+        for (key, value) in metadata {
+            let name = object[key] == nil ? key : "meta.\(key)"
+            object[name] = isSensitive(key) ? .string("[REDACTED]") : json(value)
+        }
+        return String(decoding: JSONValue.object(object).serialized(sortedKeys: true), as: UTF8.self)
+    }
+
+    static func isSensitive(_ key: String) -> Bool {
+        let k = key.lowercased()
+        return ["token", "password", "secret", "authorization"].contains { k.contains($0) }
+    }
+
+    static func json(_ value: Logger.Metadata.Value) -> JSONValue {
+        switch value {
+        case .string(let s): .string(s)
+        case .stringConvertible(let c): .string(c.description)
+        case .array(let a): .array(a.map(json))
+        case .dictionary(let d):
+            .object(Dictionary(uniqueKeysWithValues: d.map { ($0.key, isSensitive($0.key) ? .string("[REDACTED]") : json($0.value)) }))
+        }
+    }
+
+    /// Writes the line and a newline to standard output (file descriptor 1), lines never interleaved.
+    public static let standardOutput: Output = { line in
+        let bytes = Array((line + "\n").utf8)
+        stdoutLock.withLock { _ in
+            bytes.withUnsafeBytes { p in
+                var offset = 0
+                while offset < p.count {
+                    let n = write(1, p.baseAddress! + offset, p.count - offset)
+                    if n > 0 { offset += n } else if n < 0 && errno == EINTR { continue } else { break }
+                }
+            }
+        }
+    }
+
+    private static let stdoutLock = Mutex(())
+}

@@ -1,0 +1,42 @@
+import KubeAPI
+
+/// The two API calls a watcher needs for one resource (optionally narrowed to a namespace or a
+/// selector by the implementation). KubeRuntime's machinery is written against this protocol;
+/// `KubeClientListWatch` adapts KubeClient to it, tests use in-process fakes.
+public protocol ListWatchSource<Object>: Sendable {
+    associatedtype Object: KubeResource
+
+    /// One page of a list. `continueToken` is the previous page's `metadata.continue`; the last
+    /// page has none. Its `metadata.resourceVersion` is where a watch can start.
+    /// Throws on failure; a `410 Gone` (expired continue token) must be recognizable by
+    /// `WatchFailure.isGone` (a `Status` with code 410 or a `KubeStatusError` carrying one).
+    func list(limit: Int, continueToken: String?) async throws -> KubeList<Object>
+
+    /// Opens a watch from `resourceVersion` with bookmarks requested. The stream ends normally when
+    /// the server closes it (after `timeoutSeconds`), and carries ERROR events (e.g. 410 Expired)
+    /// as `.error(Status)`. Cancelling the consuming task must close the connection.
+    func watch(resourceVersion: String, timeoutSeconds: Int) async throws
+        -> AsyncThrowingStream<WatchEvent<Object>, any Error>
+}
+
+/// An error that carries the API's `Status` (KubeClient's errors conform through the adapter).
+public protocol KubeStatusError: Error {
+    var status: Status { get }
+}
+
+extension Status: KubeStatusError {
+    public var status: Status { self }
+}
+
+/// Classifies the failures the watcher must react to specially.
+public enum WatchFailure {
+    /// Whether `error` is a `410 Gone` / `Expired`: the resource version is too old, relist.
+    public static func isGone(_ error: any Error) -> Bool {
+        guard let e = error as? any KubeStatusError else { return false }
+        return isGone(e.status)
+    }
+
+    public static func isGone(_ status: Status) -> Bool {
+        status.code == 410 || status.reason == "Expired" || status.reason == "Gone"
+    }
+}

@@ -1,0 +1,140 @@
+import KubeAPI
+import Synchronization
+
+/// A read cache of one resource keyed by namespace/name, fed by a `Watcher` (`apply(_:)`).
+///
+/// Guarantees:
+/// - A relist (`initStarted` … `initDone`) is buffered aside and swapped in atomically at
+///   `initDone`: readers see either the old or the new full state, never a partial one, and an
+///   object deleted while the watch was down does not survive the swap.
+/// - Secondary indexes (by the values of chosen label keys, by owner UID) always agree with the
+///   objects: they are updated under the same lock.
+/// - `isReady` becomes true at the first `initDone` and stays true; `waitUntilReady()` waits for it.
+public final class Store<Object: KubeResource>: Sendable {
+    struct State: Sendable {
+        var objects: [ObjectKey: Object] = [:]
+        var byLabel: [String: [String: Set<ObjectKey>]] = [:]
+        var byOwner: [String: Set<ObjectKey>] = [:]
+        var buffer: [ObjectKey: Object]?
+        var ready = false
+        var readyWaiters: [CheckedContinuation<Void, Never>] = []
+    }
+
+    /// The label keys whose values are indexed (`objects(withLabel:value:)`).
+    public let indexedLabels: Set<String>
+    private let state = Mutex(State())
+
+    public init(indexedLabels: Set<String> = []) {
+        self.indexedLabels = indexedLabels
+    }
+
+    /// Applies one watcher event and returns the objects it may have affected, for mapping to
+    /// work-queue keys: for `initDone`, every object of the new list plus the last state of every
+    /// object that vanished; for `apply`, the previous state (if any) and the new one; for
+    /// `delete`, the deleted object.
+    @discardableResult
+    public func apply(_ event: WatcherEvent<Object>) -> [Object] {
+        var becameReady: [CheckedContinuation<Void, Never>] = []
+        let affected = state.withLock { s -> [Object] in
+            switch event {
+            case .initStarted:
+                s.buffer = [:]
+                return []
+            case .initPage(let objects):
+                if s.buffer == nil { s.buffer = [:] }
+                for o in objects { if let k = o.objectKey { s.buffer![k] = o } }
+                return []
+            case .initDone:
+                let fresh = s.buffer ?? [:]
+                s.buffer = nil
+                var affected = Array(fresh.values)
+                for (k, o) in s.objects where fresh[k] == nil { affected.append(o) }
+                s.objects = fresh
+                rebuildIndexes(&s)
+                if !s.ready {
+                    s.ready = true
+                    swap(&becameReady, &s.readyWaiters)
+                }
+                return affected
+            case .apply(let o):
+                guard let k = o.objectKey else { return [] }
+                let old = s.objects[k]
+                if let old { unindex(k, old, &s) }
+                s.objects[k] = o
+                index(k, o, &s)
+                return old.map { [$0, o] } ?? [o]
+            case .delete(let o):
+                guard let k = o.objectKey else { return [] }
+                if let old = s.objects.removeValue(forKey: k) { unindex(k, old, &s) }
+                return [o]
+            case .error:
+                return []
+            }
+        }
+        becameReady.forEach { $0.resume() }
+        return affected
+    }
+
+    public func get(_ key: ObjectKey) -> Object? { state.withLock { $0.objects[key] } }
+
+    public func list() -> [Object] { state.withLock { Array($0.objects.values) } }
+
+    public var count: Int { state.withLock { $0.objects.count } }
+
+    public var keys: [ObjectKey] { state.withLock { Array($0.objects.keys) } }
+
+    /// Objects whose label `key` (one of `indexedLabels`) has `value`.
+    public func objects(withLabel key: String, value: String) -> [Object] {
+        precondition(indexedLabels.contains(key), "label \(key) is not indexed by this store")
+        return state.withLock { s in
+            (s.byLabel[key]?[value] ?? []).compactMap { s.objects[$0] }
+        }
+    }
+
+    /// Objects that list an owner reference with `uid`.
+    public func objects(ownedBy uid: String) -> [Object] {
+        state.withLock { s in (s.byOwner[uid] ?? []).compactMap { s.objects[$0] } }
+    }
+
+    public var isReady: Bool { state.withLock { $0.ready } }
+
+    /// Returns once the first full list has been swapped in (at once if it already has).
+    public func waitUntilReady() async {
+        await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
+            let ready = state.withLock { s -> Bool in
+                if s.ready { return true }
+                s.readyWaiters.append(c)
+                return false
+            }
+            if ready { c.resume() }
+        }
+    }
+
+    private func rebuildIndexes(_ s: inout State) {
+        s.byLabel = [:]
+        s.byOwner = [:]
+        for (k, o) in s.objects { index(k, o, &s) }
+    }
+
+    private func index(_ k: ObjectKey, _ o: Object, _ s: inout State) {
+        if !indexedLabels.isEmpty, let labels = o.metadata.labels {
+            for (lk, lv) in labels where indexedLabels.contains(lk) {
+                s.byLabel[lk, default: [:]][lv, default: []].insert(k)
+            }
+        }
+        for ref in o.metadata.ownerReferences ?? [] { s.byOwner[ref.uid, default: []].insert(k) }
+    }
+
+    private func unindex(_ k: ObjectKey, _ o: Object, _ s: inout State) {
+        if !indexedLabels.isEmpty, let labels = o.metadata.labels {
+            for (lk, lv) in labels where indexedLabels.contains(lk) {
+                s.byLabel[lk]?[lv]?.remove(k)
+                if s.byLabel[lk]?[lv]?.isEmpty == true { s.byLabel[lk]?[lv] = nil }
+            }
+        }
+        for ref in o.metadata.ownerReferences ?? [] {
+            s.byOwner[ref.uid]?.remove(k)
+            if s.byOwner[ref.uid]?.isEmpty == true { s.byOwner[ref.uid] = nil }
+        }
+    }
+}

@@ -1,0 +1,64 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import KubeAPI
+import Logging
+import Prometheus
+import ServiceLifecycle
+import Testing
+@testable import KubeRuntime
+
+/// GET over real HTTP on loopback.
+func httpGet(_ port: Int, _ path: String) async throws -> (status: Int, body: String) {
+    let (data, response) = try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(port)\(path)")!)
+    return ((response as! HTTPURLResponse).statusCode, String(decoding: data, as: UTF8.self))
+}
+
+@Suite struct ManagerTests {
+    @Test func servesHealthReadinessMetricsAndReleasesTheLeaseOnGracefulShutdown() async throws {
+        let clock = ManualClock()
+        let registry = PrometheusCollectorRegistry()
+        let factory = PrometheusMetricsFactory(registry: registry)
+        let widgets = FakeListWatch<Widget>()
+        widgets.upsert(Widget("a"))
+        let children = GatedListWatch<Child>()
+        let reconciled = AsyncStream<ObjectKey>.makeStream()
+        let controller = Controller(name: "widgets", primary: widgets, clock: clock, metricsFactory: factory) { key in
+            reconciled.continuation.yield(key)
+            return .awaitChange
+        }
+        controller.owns(children, clock: clock)
+        let leases = FakeLeaseStore()
+        let elector = LeaderElector(config: LeaderElectionConfig(namespace: "ns", name: "op", identity: "pod-1"),
+                                    client: leases.client(for: "pod-1"), clock: clock)
+        let ports = AsyncStream<Int>.makeStream()
+        let manager = Manager(configuration: ManagerConfiguration(host: "127.0.0.1", port: 0),
+                              controllers: [controller], elector: elector, registry: registry,
+                              onServerRunning: { ports.continuation.yield($0) })
+        let group = ServiceGroup(configuration: ServiceGroupConfiguration(
+            services: [.init(service: manager)], gracefulShutdownSignals: [], logger: Logger(label: "test")))
+        let running = Task { try await group.run() }
+        var portIterator = ports.stream.makeAsyncIterator()
+        let port = try #require(await portIterator.next())
+
+        #expect(try await httpGet(port, "/healthz") == (200, "ok\n"))
+        let notReady = try await httpGet(port, "/readyz")
+        #expect(notReady.status == 503 && notReady.body.contains("caches not synced: widgets"))
+
+        children.open()
+        var keys = reconciled.stream.makeAsyncIterator()
+        #expect(await keys.next() == ObjectKey(namespace: "ns", name: "a"))
+        #expect(elector.isLeader && leases.holder == "pod-1")
+        #expect(try await httpGet(port, "/readyz") == (200, "ok\n"))
+        let metrics = try await httpGet(port, "/metrics")
+        #expect(metrics.status == 200)
+        #expect(metrics.body.contains(#"workqueue_adds_total{name="widgets"}"#))
+        #expect(metrics.body.contains(#"controller_reconcile_total{controller="widgets",result="success"} 1"#))
+
+        await group.triggerGracefulShutdown()
+        try await running.value
+        #expect(leases.holder == nil, "graceful shutdown released the Lease")
+        #expect(!elector.isLeader)
+    }
+}

@@ -1,0 +1,103 @@
+import Foundation
+@testable import KubeRuntime
+
+/// A clock that only moves when a test calls `advance(by:)`; sleepers resume when their deadline
+/// is reached. `waitForSleepers` lets a test wait (without sleeping) until code under test is
+/// blocked on the clock, so advancing is deterministic.
+final class ManualClock: RuntimeClock {
+    struct Sleeper: Sendable {
+        var id: UInt64
+        var deadline: MonotonicInstant
+        var continuation: CheckedContinuation<Void, any Error>
+    }
+
+    struct State: Sendable {
+        var now = MonotonicInstant(sinceOrigin: .zero)
+        var wall = Date(timeIntervalSince1970: 1_800_000_000)
+        var sleepers: [Sleeper] = []
+        var nextID: UInt64 = 0
+        var sleeperWaiters: [(count: Int, within: Duration?, continuation: CheckedContinuation<Void, Never>)] = []
+    }
+
+    private let state = Locked(State())
+
+    func now() -> MonotonicInstant { state.withLock { $0.now } }
+    func wallNow() -> Date { state.withLock { $0.wall } }
+
+    func sleep(until deadline: MonotonicInstant) async throws {
+        let id = state.withLock { s -> UInt64 in s.nextID += 1; return s.nextID }
+        try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (c: CheckedContinuation<Void, any Error>) in
+                enum Outcome { case due, cancelled, waiting([CheckedContinuation<Void, Never>]) }
+                let outcome = state.withLock { s -> Outcome in
+                    if Task.isCancelled { return .cancelled }
+                    if deadline <= s.now { return .due }
+                    s.sleepers.append(Sleeper(id: id, deadline: deadline, continuation: c))
+                    return .waiting(Self.satisfiedWaiters(&s))
+                }
+                switch outcome {
+                case .due: c.resume()
+                case .cancelled: c.resume(throwing: CancellationError())
+                case .waiting(let ws): ws.forEach { $0.resume() }
+                }
+            }
+        } onCancel: {
+            let c = state.withLock { s -> CheckedContinuation<Void, any Error>? in
+                guard let i = s.sleepers.firstIndex(where: { $0.id == id }) else { return nil }
+                return s.sleepers.remove(at: i).continuation
+            }
+            c?.resume(throwing: CancellationError())
+        }
+    }
+
+    /// Moves time forward and wakes every sleeper whose deadline has come.
+    func advance(by d: Duration) {
+        let due = state.withLock { s -> [Sleeper] in
+            s.now = s.now + d
+            s.wall = s.wall.addingTimeInterval(d.seconds)
+            let due = s.sleepers.filter { $0.deadline <= s.now }
+            s.sleepers.removeAll { $0.deadline <= s.now }
+            return due
+        }
+        due.forEach { $0.continuation.resume() }
+    }
+
+    /// Waits until at least `count` tasks are sleeping on this clock (counting only sleepers due
+    /// within `within` of now, when given).
+    func waitForSleepers(_ count: Int = 1, dueWithin within: Duration? = nil) async {
+        await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
+            let ready = state.withLock { s -> Bool in
+                if Self.count(s, within: within) >= count { return true }
+                s.sleeperWaiters.append((count, within, c))
+                return false
+            }
+            if ready { c.resume() }
+        }
+    }
+
+    private static func count(_ s: State, within: Duration?) -> Int {
+        guard let within else { return s.sleepers.count }
+        return s.sleepers.filter { $0.deadline <= s.now + within }.count
+    }
+
+    /// Releases every `waitForSleepers` call at once (for tests whose number of sleepers changes).
+    func kick() {
+        let waiters = state.withLock { s in let w = s.sleeperWaiters; s.sleeperWaiters = []; return w }
+        waiters.forEach { $0.continuation.resume() }
+    }
+
+    /// The earliest deadline anyone sleeps until, if any.
+    var nextDeadline: MonotonicInstant? { state.withLock { $0.sleepers.map(\.deadline).min() } }
+
+    var sleeperCount: Int { state.withLock { $0.sleepers.count } }
+
+    private static func satisfiedWaiters(_ s: inout State) -> [CheckedContinuation<Void, Never>] {
+        let snapshot = s
+        let isReady = { (w: (count: Int, within: Duration?, continuation: CheckedContinuation<Void, Never>)) in
+            w.count <= Self.count(snapshot, within: w.within)
+        }
+        let ready = s.sleeperWaiters.filter(isReady).map(\.continuation)
+        s.sleeperWaiters.removeAll(where: isReady)
+        return ready
+    }
+}
