@@ -53,7 +53,7 @@ public actor EventRecorder {
         let key = Isomorphic(regarding: regarding, related: related, type: type.rawValue,
                              reason: String(reason.prefix(128)), action: String(action.prefix(128)), note: note)
         let now = clock.now()
-        let wall = KubeTime(clock.wallNow(), precision: .micro)
+        let wall = MicroTime(KubeTime(clock.wallNow(), precision: .micro))
         pruneExpired(now: now)
         if var previous = recorded[key] {
             previous.count += 1
@@ -61,7 +61,7 @@ public actor EventRecorder {
             recorded[key] = previous
             do {
                 try await sink.updateSeries(namespace: previous.namespace, name: previous.name,
-                                            series: EventSeries(count: previous.count, lastObservedTime: wall))
+                                            series: EventSeries(count: Int32(clamping: previous.count), lastObservedTime: wall))
                 return
             } catch {
                 logger.warning("could not update event series \(previous.namespace)/\(previous.name): \(error)")
@@ -72,10 +72,10 @@ public actor EventRecorder {
         let namespace = regarding.namespace ?? "default"
         let nanos = UInt64(clock.wallNow().timeIntervalSince1970 * 1e9)
         let name = "\(regarding.name ?? "event").\(String(nanos, radix: 16))\(String(sequence, radix: 16))"
-        let event = KubeEvent(metadata: ObjectMeta(name: name, namespace: namespace), eventTime: wall,
-                              reportingController: reportingController, reportingInstance: reportingInstance,
-                              action: key.action, reason: key.reason, regarding: regarding, related: related,
-                              note: note, type: type)
+        let event = Event(metadata: ObjectMeta(name: name, namespace: namespace), eventTime: wall,
+                          reportingController: reportingController, reportingInstance: reportingInstance,
+                          action: key.action, reason: key.reason, regarding: regarding, related: related,
+                          note: note, type: type.rawValue)
         do {
             let created = try await sink.create(event)
             recorded[key] = Recorded(namespace: namespace, name: created.metadata.name ?? name, count: 1,

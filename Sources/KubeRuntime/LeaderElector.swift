@@ -135,8 +135,8 @@ public final class LeaderElector: Sendable {
 
     /// One client-go `tryAcquireOrRenew`.
     func tryAcquireOrRenew() async -> Attempt {
-        let wall = KubeTime(clock.wallNow(), precision: .micro)
-        let seconds = Int(config.leaseDuration.components.seconds)
+        let wall = MicroTime(KubeTime(clock.wallNow(), precision: .micro))
+        let seconds = Int32(clamping: config.leaseDuration.components.seconds)
         do {
             guard let existing = try await client.get(namespace: config.namespace, name: config.name) else {
                 let lease = Lease(metadata: ObjectMeta(name: config.name, namespace: config.namespace),
@@ -155,7 +155,7 @@ public final class LeaderElector: Sendable {
                 return (s.observedAt!, s.leading)
             }
             let holder = spec.holderIdentity ?? ""
-            let duration = Duration.seconds(spec.leaseDurationSeconds ?? seconds)
+            let duration = Duration.seconds(Int64(spec.leaseDurationSeconds ?? seconds))
             if !holder.isEmpty, holder != config.identity, now - observedAt < duration {
                 if wasLeading { state.withLock { $0.leading = false } }
                 return .heldByOther(holder)
@@ -196,7 +196,7 @@ public final class LeaderElector: Sendable {
         do {
             guard var lease = try await client.get(namespace: config.namespace, name: config.name),
                   lease.spec?.holderIdentity == config.identity else { return }
-            let wall = KubeTime(clock.wallNow(), precision: .micro)
+            let wall = MicroTime(KubeTime(clock.wallNow(), precision: .micro))
             lease.spec?.holderIdentity = nil
             lease.spec?.leaseDurationSeconds = 1
             lease.spec?.renewTime = wall

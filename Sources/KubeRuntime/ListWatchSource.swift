@@ -1,4 +1,5 @@
 import KubeAPI
+import KubeClient
 
 /// The two API calls a watcher needs for one resource (optionally narrowed to a namespace or a
 /// selector by the implementation). KubeRuntime's machinery is written against this protocol;
@@ -9,12 +10,12 @@ public protocol ListWatchSource<Object>: Sendable {
     /// One page of a list. `continueToken` is the previous page's `metadata.continue`; the last
     /// page has none. Its `metadata.resourceVersion` is where a watch can start.
     /// Throws on failure; a `410 Gone` (expired continue token) must be recognizable by
-    /// `WatchFailure.isGone` (a `Status` with code 410 or a `KubeStatusError` carrying one).
+    /// `WatchFailure.isGone` (`KubeError.gone`, a `Status` with code 410 or a `KubeStatusError`).
     func list(limit: Int, continueToken: String?) async throws -> KubeList<Object>
 
     /// Opens a watch from `resourceVersion` with bookmarks requested. The stream ends normally when
-    /// the server closes it (after `timeoutSeconds`), and carries ERROR events (e.g. 410 Expired)
-    /// as `.error(Status)`. Cancelling the consuming task must close the connection.
+    /// the server closes it (after `timeoutSeconds`); a 410 arrives as a `.error(Status)` event or
+    /// as a thrown gone error. Cancelling the consuming task must close the connection.
     func watch(resourceVersion: String, timeoutSeconds: Int) async throws
         -> AsyncThrowingStream<WatchEvent<Object>, any Error>
 }
@@ -32,6 +33,7 @@ extension Status: KubeStatusError {
 public enum WatchFailure {
     /// Whether `error` is a `410 Gone` / `Expired`: the resource version is too old, relist.
     public static func isGone(_ error: any Error) -> Bool {
+        if let e = error as? KubeError { return e.isGone }
         guard let e = error as? any KubeStatusError else { return false }
         return isGone(e.status)
     }

@@ -4,14 +4,14 @@ import Testing
 
 final class FakeEventSink: EventSink {
     struct State: Sendable {
-        var events: [String: KubeEvent] = [:]
+        var events: [String: Event] = [:]
         var creates = 0
         var patches = 0
         var failPatches = false
     }
     let state = Locked(State())
 
-    func create(_ event: KubeEvent) async throws -> KubeEvent {
+    func create(_ event: Event) async throws -> Event {
         try state.withLock { s in
             let key = "\(event.metadata.namespace!)/\(event.metadata.name!)"
             if s.events[key] != nil { throw Status(reason: "AlreadyExists", code: 409) }
@@ -50,7 +50,7 @@ final class FakeEventSink: EventSink {
         #expect(s.patches == 4)
         let waiting = s.events.values.first { $0.reason == "WaitingForSlot" }!
         #expect(waiting.series?.count == 5)
-        #expect(waiting.series?.lastObservedTime == KubeTime(clock.wallNow().addingTimeInterval(-10), precision: .micro))
+        #expect(waiting.series?.lastObservedTime == MicroTime(KubeTime(clock.wallNow().addingTimeInterval(-10))))
         #expect(waiting.type == "Warning" && waiting.regarding == run && waiting.reportingInstance == "pod-1")
         #expect(waiting.metadata.namespace == "codex" && waiting.metadata.name!.hasPrefix("r1."))
         let provisioning = s.events.values.first { $0.reason == "Provisioning" }!
