@@ -63,7 +63,8 @@ public final class Controller<Object: KubeResource>: Sendable {
             run: {
                 await watcher.run { event in
                     if case .error(let e) = event { watchErrors.watchError(Object.resource, e) }
-                    for o in store.apply(event) { if let k = o.objectKey { queue.add(k) } }
+                    // Old and new state of one object share a key: add each key once per event.
+                    for k in Set(store.apply(event).compactMap(\.objectKey)) { queue.add(k) }
                 }
             },
             waitUntilReady: { await store.waitUntilReady() },
@@ -86,7 +87,7 @@ public final class Controller<Object: KubeResource>: Sendable {
                 run: {
                     await watcher.run { event in
                         if case .error(let e) = event { metrics.watchError(Source.Object.resource, e) }
-                        for o in store.apply(event) { for k in mapping(o) { queue.add(k) } }
+                        for k in Set(store.apply(event).flatMap(mapping)) { queue.add(k) }
                     }
                 },
                 waitUntilReady: { await store.waitUntilReady() },

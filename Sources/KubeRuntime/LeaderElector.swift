@@ -57,7 +57,10 @@ public final class LeaderElector: Sendable {
 
     struct ElectionState: Sendable {
         var observed: LeaseSpec?
+        /// When the observed record is taken to have been written (see `tryAcquireOrRenew`).
         var observedAt: MonotonicInstant?
+        /// The last time this candidate read the Lease successfully.
+        var lastRead: MonotonicInstant?
         var leading = false
         var holder: String?
         var reachable = false
@@ -66,6 +69,8 @@ public final class LeaderElector: Sendable {
     public init(config: LeaderElectionConfig, client: any LeaseClient, clock: any RuntimeClock = SystemRuntimeClock(),
                 random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) },
                 logger: Logger = Logger(label: "kube-runtime.leader-election")) {
+        precondition(config.renewDeadline + config.retryPeriod < config.leaseDuration,
+                     "leader election needs renewDeadline + retryPeriod < leaseDuration")
         self.config = config
         self.client = client
         self.clock = clock
@@ -149,7 +154,15 @@ public final class LeaderElector: Sendable {
             let spec = existing.spec ?? LeaseSpec()
             let now = clock.now()
             let (observedAt, wasLeading) = state.withLock { s -> (MonotonicInstant, Bool) in
-                if s.observed != spec || s.observedAt == nil { s.observed = spec; s.observedAt = now }
+                // A changed record was written after our previous successful read and before now.
+                // Dating it at that previous read (the lower bound) lets a standby take over within
+                // leaseDuration + retryPeriod of the holder's last renewal; this spends at most one
+                // retry period of the leaseDuration − renewDeadline safety margin (see init).
+                if s.observed != spec || s.observedAt == nil {
+                    s.observed = spec
+                    s.observedAt = s.lastRead ?? now
+                }
+                s.lastRead = now
                 s.reachable = true
                 s.holder = spec.holderIdentity
                 return (s.observedAt!, s.leading)
@@ -185,6 +198,7 @@ public final class LeaderElector: Sendable {
         state.withLock { s in
             s.observed = spec
             s.observedAt = now
+            s.lastRead = now
             s.leading = leading
             s.holder = spec?.holderIdentity
             s.reachable = true

@@ -60,7 +60,12 @@ import Testing
         store.state.withLock { $0.partitioned.insert("a") }
         let aRunning = Locked(true)
         let watcher = Task { _ = try? await ta.value; aRunning.withLock { $0 = false }; clock.kick() }
-        let tookOver = await step(clock, sleepers: aRunning.value ? 2 : 1, until: { b.isLeader }, limit: 100)
+        var twoLeaders = false
+        let tookOver = await step(clock, sleepers: aRunning.value ? 2 : 1, until: {
+            if a.isLeader && b.isLeader { twoLeaders = true }
+            return b.isLeader
+        }, limit: 100)
+        #expect(!twoLeaders, "the standby never takes over while the old leader still believes it leads")
         await watcher.value
         #expect(tookOver)
         #expect(clock.now() - lastRenewal <= .seconds(15) + .seconds(2),
