@@ -76,6 +76,8 @@ let package = Package(
                     .product(name: "Metrics", package: "swift-metrics"),
                 ],
                 swiftSettings: strict),
+        // A throwaway local PostgreSQL server (initdb/pg_ctl) for the audit tests and benchmarks.
+        .target(name: "PostgresTestServer", dependencies: ["CPostgres"], swiftSettings: strict),
         .executableTarget(name: "codex-k8s",
                           dependencies: [
                               "KubeAPI", "KubeClient", "KubeRuntime", "Audit",
@@ -98,7 +100,8 @@ let package = Package(
                           dependencies: ["KubeAPI", "KubeClient", "KubeRuntime", "KubeTestServer"],
                           path: "Benchmarks/KubeRuntimeBenchmarks", swiftSettings: strict),
         .executableTarget(name: "AuditBenchmarks",
-                          dependencies: ["Audit", "KubeAPI"],
+                          dependencies: ["Audit", "KubeAPI", "PostgresTestServer",
+                                         .product(name: "Logging", package: "swift-log")],
                           path: "Benchmarks/AuditBenchmarks", swiftSettings: strict),
 
         // MARK: Tests (Swift Testing)
@@ -121,6 +124,12 @@ let package = Package(
         .testTarget(name: "KubeRuntimeTests",
                     dependencies: ["KubeAPI", "KubeClient", "KubeRuntime", "KubeTestServer"],
                     swiftSettings: strict),
-        .testTarget(name: "AuditTests", dependencies: ["Audit", "KubeAPI"], swiftSettings: strict),
+        .testTarget(name: "AuditTests",
+                    dependencies: [
+                        "Audit", "KubeAPI", "PostgresTestServer",
+                        .product(name: "Logging", package: "swift-log"),
+                        .product(name: "MetricsTestKit", package: "swift-metrics"),
+                    ],
+                    swiftSettings: strict),
     ]
 )

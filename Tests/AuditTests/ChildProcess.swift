@@ -1,0 +1,49 @@
+import Foundation
+import PostgresTestServer
+
+/// A child process whose stdout and stderr arrive as streams of lines.
+final class ChildProcess: Sendable {
+    let stdoutLines: AsyncStream<String>
+    let stderrLines: AsyncStream<String>
+    private let pid: pid_t
+
+    init(_ executable: String, _ arguments: [String]) throws {
+        var out: [Int32] = [-1, -1]
+        var err: [Int32] = [-1, -1]
+        guard pipe(&out) == 0, pipe(&err) == 0 else { throw POSIXError(.EMFILE) }
+        let environment = ProcessInfo.processInfo.environment.filter { $0.key != "CODEX_K8S_DATABASE_URL" }
+        pid = try Spawn.start(executable, arguments, stdout: out[1], stderr: err[1], environment: environment)
+        close(out[1])
+        close(err[1])
+        stdoutLines = Self.lines(of: out[0])
+        stderrLines = Self.lines(of: err[0])
+    }
+
+    func terminate() {
+        kill(pid, SIGTERM)
+        Spawn.wait(pid)
+    }
+
+    /// Reads `fd` on its own thread until EOF, yielding complete lines.
+    private static func lines(of fd: Int32) -> AsyncStream<String> {
+        let (stream, continuation) = AsyncStream.makeStream(of: String.self)
+        Thread.detachNewThread {
+            var buffer: [UInt8] = []
+            var chunk = [UInt8](repeating: 0, count: 4096)
+            while true {
+                let n = read(fd, &chunk, chunk.count)
+                if n < 0 && errno == EINTR { continue }
+                if n <= 0 { break }
+                buffer.append(contentsOf: chunk[..<n])
+                while let newline = buffer.firstIndex(of: UInt8(ascii: "\n")) {
+                    continuation.yield(String(decoding: buffer[..<newline], as: UTF8.self))
+                    buffer.removeSubrange(...newline)
+                }
+            }
+            if !buffer.isEmpty { continuation.yield(String(decoding: buffer, as: UTF8.self)) }
+            close(fd)
+            continuation.finish()
+        }
+        return stream
+    }
+}

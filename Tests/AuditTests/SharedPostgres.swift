@@ -1,0 +1,51 @@
+import Audit
+import PostgresTestServer
+import Testing
+
+/// One local PostgreSQL server for every test of a suite marked `.sharedPostgres`, started before the
+/// suite and stopped after it; each test makes its own database (`TestDatabase.make()`).
+struct SharedPostgresTrait: SuiteTrait, TestTrait, TestScoping {
+    @TaskLocal static var server: LocalPostgres?
+
+    func provideScope(for test: Test, testCase: Test.Case?,
+                      performing function: @Sendable () async throws -> Void) async throws
+    {
+        if Self.server != nil {
+            try await function()
+            return
+        }
+        let server = try LocalPostgres.start()
+        defer { server.stop() }
+        try await Self.$server.withValue(server) { try await function() }
+    }
+}
+
+extension Trait where Self == SharedPostgresTrait {
+    static var sharedPostgres: SharedPostgresTrait { SharedPostgresTrait() }
+}
+
+/// A fresh database on the shared server.
+struct TestDatabase {
+    let server: LocalPostgres
+    let name: String
+
+    static func make() throws -> TestDatabase {
+        let server = try #require(SharedPostgresTrait.server, "test must run inside a .sharedPostgres suite")
+        return TestDatabase(server: server, name: try server.createDatabase())
+    }
+
+    var urlString: String { server.url(database: name) }
+    var url: DatabaseURL { get throws { try DatabaseURL(urlString) } }
+
+    @discardableResult
+    func query(_ sql: String) throws -> [[String?]] { try server.query(sql, database: name) }
+
+    /// The single integer a query returns (e.g. `SELECT count(*) …`).
+    func scalar(_ sql: String) throws -> Int {
+        let value = try query(sql).first?.first ?? nil
+        return try #require(Int(value ?? ""), "no integer from: \(sql)")
+    }
+}
+
+/// The top-level suite of database tests: one server for all of them.
+@Suite(.sharedPostgres, .serialized) struct DatabaseTests {}
