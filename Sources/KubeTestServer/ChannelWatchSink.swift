@@ -15,13 +15,18 @@ final class ChannelWatchSink: WatchSink {
         self.channel = channel
     }
 
+    /// Frames enqueued but not yet written; the last one of a burst flushes (one syscall per burst).
+    private let queued = Atomic<Int>(0)
+
     func send(_ parts: [[UInt8]]) {
         if ended.load(ordering: .relaxed) { return }
         let channel = self.channel
-        channel.eventLoop.execute {
+        queued.add(1, ordering: .relaxed)
+        channel.eventLoop.execute { [self] in
             var buffer = channel.allocator.buffer(capacity: parts.reduce(0) { $0 + $1.count })
             for p in parts { buffer.writeBytes(p) }
-            channel.writeAndFlush(HTTPServerResponsePart.body(.byteBuffer(buffer)), promise: nil)
+            channel.write(HTTPServerResponsePart.body(.byteBuffer(buffer)), promise: nil)
+            if self.queued.subtract(1, ordering: .relaxed).newValue == 0 { channel.flush() }
         }
     }
 

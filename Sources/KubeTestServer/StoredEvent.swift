@@ -45,6 +45,23 @@ public protocol WatchSink: AnyObject, Sendable {
 
 extension WatchSink {
     func sendFrame(type: String, objectBytes: [UInt8]) {
-        send([Array("{\"type\":\"\(type)\",\"object\":".utf8), objectBytes, [UInt8(ascii: "}"), UInt8(ascii: "\n")]])
+        send([FramePrefix.bytes(type), objectBytes, FramePrefix.suffix])
+    }
+}
+
+/// Pre-encoded frame pieces (`{"type":"ADDED","object":` … `}\n`).
+enum FramePrefix {
+    static let added = Array("{\"type\":\"ADDED\",\"object\":".utf8)
+    static let modified = Array("{\"type\":\"MODIFIED\",\"object\":".utf8)
+    static let deleted = Array("{\"type\":\"DELETED\",\"object\":".utf8)
+    static let suffix: [UInt8] = [UInt8(ascii: "}"), UInt8(ascii: "\n")]
+
+    static func bytes(_ type: String) -> [UInt8] {
+        switch type {
+        case "ADDED": added
+        case "MODIFIED": modified
+        case "DELETED": deleted
+        default: Array("{\"type\":\"\(type)\",\"object\":".utf8)
+        }
     }
 }
