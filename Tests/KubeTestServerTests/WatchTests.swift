@@ -114,4 +114,38 @@ struct WatchTests {
         #expect(Self.name(try again.nextEvent(where: { _ in true })) == "during")
         try await f.close()
     }
+
+    @Test func periodicBookmarksAndInitialEventsEnd() async throws {
+        var options = ServerOptions()
+        options.bookmarkInterval = 0.05
+        let f = try await Fixture.start(options: options)
+        let c = try f.http()
+        _ = try c.request("POST", Self.cms, body: ["metadata": ["name": "x"]])
+        let w = try f.http()
+        _ = try w.send("GET", Self.cms + "?watch=true&sendInitialEvents=true&resourceVersionMatch=NotOlderThan&allowWatchBookmarks=true")
+        let added = try w.nextEvent(where: { _ in true })
+        #expect(added["type"] == "ADDED" && Self.name(added) == "x")
+        let end = try w.nextEvent(where: { _ in true })
+        #expect(end["type"] == "BOOKMARK")
+        #expect(end[path: ["object", "metadata", "annotations", "k8s.io/initial-events-end"]] == "true")
+        let periodic = try w.nextEvent(where: { _ in true })
+        #expect(periodic["type"] == "BOOKMARK", "sent by the timer, not on demand")
+        #expect(periodic[path: ["object", "metadata", "annotations"]] == nil)
+        try await f.close()
+    }
+
+    @Test func tableWatchForKubectl() async throws {
+        let f = try await Fixture.start()
+        let c = try f.http()
+        let w = try f.http()
+        _ = try w.send("GET", Self.cms + "?watch=true&resourceVersion=\(f.server.store.currentResourceVersion)",
+                       headers: ["Accept": "application/json;as=Table;v=v1;g=meta.k8s.io"])
+        _ = try c.request("POST", Self.cms, body: ["metadata": ["name": "t"], "data": ["a": "1", "b": "2"]])
+        let e = try w.nextEvent(where: { _ in true })
+        #expect(e[path: ["object", "kind"]] == "Table")
+        let row = e[path: ["object", "rows"]]?.arrayValue?.first
+        #expect(row?["cells"]?.arrayValue?.prefix(2) == ["t", 2])
+        #expect(row?[path: ["object", "kind"]] == "PartialObjectMetadata")
+        try await f.close()
+    }
 }
