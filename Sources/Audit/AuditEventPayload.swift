@@ -69,10 +69,13 @@ extension AuditEvent {
     }
 
     /// Kubernetes Event `reason` (UpperCamelCase, as `kubectl describe` shows it).
-    public var reason: String {
-        name.rawValue.split(whereSeparator: { $0 == "." || $0 == "_" })
-            .map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined()
-    }
+    public var reason: String { Self.reasons[name]! }
+
+    /// `run.namespace.cleanup_skipped` → `RunNamespaceCleanupSkipped`, computed once.
+    private static let reasons: [Name: String] = Dictionary(uniqueKeysWithValues: Name.allCases.map { name in
+        (name, name.rawValue.split(whereSeparator: { $0 == "." || $0 == "_" })
+            .map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined())
+    })
 
     /// Kubernetes Event `action`: what the controller did or tried to do.
     public var action: String {

@@ -10,10 +10,10 @@ public struct AuditSubject: Sendable, Hashable {
     public var issue: Int?
     public var pullRequest: Int?
     /// The object a Kubernetes Event is recorded on (usually the AgentRun); `nil` → log only.
-    public var regarding: AuditObjectReference?
+    public var regarding: ObjectReference?
 
     public init(run: String? = nil, repository: String? = nil, issue: Int? = nil, pullRequest: Int? = nil,
-                regarding: AuditObjectReference? = nil)
+                regarding: ObjectReference? = nil)
     {
         self.run = run
         self.repository = repository
@@ -35,14 +35,16 @@ public struct AuditRecord: Sendable, Hashable {
     /// Who acted: `operator`, `webhook`, or `github:<login>` for the GitHub user behind a delivery.
     public let actor: String
 
+    /// `id` defaults to a fresh time-ordered id (`AuditEventID`); pass the same id again only to
+    /// re-send the same event. `actor` is sanitized where it is written (logs, database).
     public init(event: AuditEvent, subject: AuditSubject, actor: String,
-                time: KubeTime = .now(precision: .micro), id: UUID = UUID())
+                time: KubeTime = .now(precision: .micro), id: UUID? = nil)
     {
-        self.id = id
+        self.id = id ?? AuditEventID.next(at: time.secondsSince1970)
         self.time = time
         self.event = event
         self.subject = subject
-        self.actor = AuditText.sanitize(actor)
+        self.actor = actor
     }
 
     /// The stored payload: the event's fields plus `issue` / `pullRequest` of the subject.

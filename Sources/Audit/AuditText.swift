@@ -10,14 +10,7 @@ public enum AuditText {
     private static let tokenPrefixes = ["ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"]
 
     public static func sanitize(_ text: String, limit: Int = fieldLimit) -> String {
-        var needsWork = text.count > limit
-        if !needsWork {
-            for scalar in text.unicodeScalars where scalar.value < 0x20 || scalar.value == 0x7F {
-                needsWork = true
-                break
-            }
-        }
-        if !needsWork && !mayContainSecret(text) { return text }
+        if isClean(text, limit: limit) { return text }
         var cleaned = String(String.UnicodeScalarView(text.unicodeScalars.map {
             ($0.value < 0x20 || $0.value == 0x7F) ? " " : $0
         }))
@@ -26,8 +19,27 @@ public enum AuditText {
         return cleaned
     }
 
-    private static func mayContainSecret(_ text: String) -> Bool {
-        text.contains("gh") || text.contains("github_pat_") || text.contains("earer") || text.contains("://")
+    /// The fast path (one pass over the UTF-8 bytes, no allocation): short enough, no control
+    /// character, and none of the byte patterns a secret contains (`gh`, `pat_`, `earer`, `://`).
+    private static func isClean(_ text: String, limit: Int) -> Bool {
+        var text = text
+        return text.withUTF8 { bytes in
+            if bytes.count > limit { return false }
+            let n = bytes.count
+            for i in 0..<n {
+                let b = bytes[i]
+                if b < 0x20 || b == 0x7F { return false }
+                if b == UInt8(ascii: "g"), i + 1 < n, bytes[i + 1] == UInt8(ascii: "h") { return false }
+                if b == UInt8(ascii: "p"), i + 3 < n, bytes[i + 1] == UInt8(ascii: "a"),
+                   bytes[i + 2] == UInt8(ascii: "t"), bytes[i + 3] == UInt8(ascii: "_") { return false }
+                if b == UInt8(ascii: ":"), i + 2 < n, bytes[i + 1] == UInt8(ascii: "/"),
+                   bytes[i + 2] == UInt8(ascii: "/") { return false }
+                if b == UInt8(ascii: "e"), i + 4 < n, bytes[i + 1] == UInt8(ascii: "a"),
+                   bytes[i + 2] == UInt8(ascii: "r"), bytes[i + 3] == UInt8(ascii: "e"),
+                   bytes[i + 4] == UInt8(ascii: "r") { return false }
+            }
+            return true
+        }
     }
 
     private static func scrubSecrets(_ text: String) -> String {

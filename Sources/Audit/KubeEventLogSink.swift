@@ -22,7 +22,7 @@ public struct KubeEventLogSink: AuditSink {
             "event": .string(event.name.rawValue),
             "id": .string(record.id.uuidString.lowercased()),
             "time": .string(record.time.rfc3339),
-            "actor": .string(record.actor),
+            "actor": .string(AuditText.sanitize(record.actor)),
             "payload": record.payload.logMetadataValue,
         ]
         if let run = record.subject.run { fields["run"] = .string(run) }

@@ -4,7 +4,7 @@ import Logging
 import Testing
 
 @Suite struct KubeEventLogSinkTests {
-    let agentRun = AuditObjectReference(apiVersion: "codex-k8s.dev/v1alpha1", kind: "AgentRun",
+    let agentRun = ObjectReference(apiVersion: "codex-k8s.dev/v1alpha1", kind: "AgentRun",
                                         namespace: "codex-system", name: "o-r-42-dev-abc", uid: "u-1")
 
     @Test func eventWithARegardingObjectBecomesAKubernetesEventAndALogLine() throws {

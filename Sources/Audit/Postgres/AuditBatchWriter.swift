@@ -75,7 +75,7 @@ struct AuditBatchWriter {
         var params = PGParameters(capacity: rows.count * columns)
         for row in rows { bind(row, &params) }
         do {
-            try connection.execute(statement(kind, rows: rows.count), params)
+            try run(kind, rows: rows.count, params, on: connection)
             outcome.written += rows.count
             return
         } catch where error.isTransient {
@@ -85,7 +85,7 @@ struct AuditBatchWriter {
             var single = PGParameters(capacity: columns)
             bind(row, &single)
             do {
-                try connection.execute(statement(kind, rows: 1), single)
+                try run(kind, rows: 1, single, on: connection)
                 outcome.written += 1
             } catch where error.isTransient {
                 throw error
@@ -93,6 +93,18 @@ struct AuditBatchWriter {
                 outcome.rejected += 1
                 outcome.rejections.append("\(label(row)): \(error.description)")
             }
+        }
+    }
+
+    /// Full-size chunks and single rows (the common shapes) run as prepared statements.
+    private mutating func run(_ kind: String, rows: Int, _ params: PGParameters,
+                              on connection: PGConnection) throws(PostgresError)
+    {
+        let sql = statement(kind, rows: rows)
+        if rows == 1 || rows == Self.rowsPerStatement || rows == Self.rowsPerStatement / 2 {
+            try connection.executePrepared("\(kind)_\(rows)", sql, params)
+        } else {
+            try connection.execute(sql, params)
         }
     }
 
@@ -149,7 +161,7 @@ struct AuditBatchWriter {
         p.append(record.time.secondsSince1970)
         p.append(record.subject.run.map { AuditText.sanitize($0) })
         p.append(record.subject.repository.map { AuditText.sanitize($0) })
-        p.append(record.actor)
+        p.append(AuditText.sanitize(record.actor))
         p.append(record.event.name.rawValue)
         var json = record.payload.serialized(sortedKeys: true)
         if json.count > SchemaMigrations.maxPayloadBytes {

@@ -9,6 +9,7 @@ import Foundation
 final class PGConnection {
     private let handle: OpaquePointer
     private let url: DatabaseURL
+    private var prepared: Set<String> = []
 
     private init(handle: OpaquePointer, url: DatabaseURL) {
         self.handle = handle
@@ -61,6 +62,22 @@ final class PGConnection {
     func execute(_ sql: String, _ parameters: PGParameters = PGParameters()) throws(PostgresError) -> PGResult {
         let raw = parameters.withCValues { values in
             PQexecParams(handle, sql, Int32(parameters.count), nil, values, nil, nil, 0)
+        }
+        return try check(raw)
+    }
+
+    /// Runs a statement prepared once per connection under `name` (saves parsing and planning of
+    /// large multi-row statements); `sql` must be the same text every time for a given name.
+    @discardableResult
+    func executePrepared(_ name: String, _ sql: String, _ parameters: PGParameters) throws(PostgresError)
+        -> PGResult
+    {
+        if !prepared.contains(name) {
+            _ = try check(PQprepare(handle, name, sql, Int32(parameters.count), nil))
+            prepared.insert(name)
+        }
+        let raw = parameters.withCValues { values in
+            PQexecPrepared(handle, name, Int32(parameters.count), values, nil, nil, 0)
         }
         return try check(raw)
     }

@@ -30,8 +30,7 @@ enum SchemaMigrations {
             );
             CREATE INDEX flow_events_run_idx ON flow_events (run, id);
             CREATE INDEX flow_events_repository_idx ON flow_events (repository, id);
-            CREATE INDEX flow_events_time_idx ON flow_events (time);
-            CREATE INDEX flow_events_event_idx ON flow_events (event, time);
+            CREATE INDEX flow_events_time_idx ON flow_events USING brin (time);
 
             CREATE FUNCTION flow_events_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
             BEGIN
