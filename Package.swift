@@ -88,7 +88,7 @@ let package = Package(
 
         // MARK: Benchmarks (run on demand: `swift run -c release <name>`; numbers in docs/performance.md)
         .executableTarget(name: "KubeClientBenchmarks",
-                          dependencies: ["KubeAPI", "KubeClient", "KubeTestServer",
+                          dependencies: ["KubeAPI", "KubeClient",
                                          .product(name: "NIOCore", package: "swift-nio"),
                                          .product(name: "NIOPosix", package: "swift-nio"),
                                          .product(name: "NIOHTTP1", package: "swift-nio")],

@@ -4,13 +4,15 @@ import KubeAPI
 import Testing
 @testable import KubeClient
 
-@Suite struct KubeConfigTests {
+@Suite final class KubeConfigTests {
     let dir: String
 
     init() throws {
         dir = NSTemporaryDirectory() + "kubeconfig-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: dir + "/sub/certs", withIntermediateDirectories: true)
     }
+
+    deinit { try? FileManager.default.removeItem(atPath: dir) }
 
     func write(_ name: String, _ text: String) throws -> String {
         let path = dir + "/" + name

@@ -105,4 +105,39 @@ import Testing
         var closed = server.closed.makeAsyncIterator()
         _ = await closed.next()  // and the server saw the connection go
     }
+
+    @Test func manyWatchesAndRequestsShareTheLoopOverHTTP1() async throws {
+        let (chunks, feed) = AsyncStream<[UInt8]>.makeStream()
+        let server = try await TestServer.start { req in
+            if req.query["watch"] == "true" {
+                // Every watch gets one event, then stays open (shared stream ends at test end).
+                let (mine, mineFeed) = AsyncStream<[UInt8]>.makeStream()
+                mineFeed.yield(Array((Self.event("ADDED", "a", rv: "1") + "\n").utf8))
+                Task { for await _ in chunks {}; mineFeed.finish() }
+                return .stream(status: 200, chunks: mine)
+            }
+            return .json(200, #"{"metadata":{"name":"n"}}"#)
+        }
+        defer {
+            feed.finish()
+            Task { try await server.shutdown() }
+        }
+        let c = KubeClient(config: KubeClientConfig(server: server.url))
+        let (ready, readyFeed) = AsyncStream<Void>.makeStream()
+        let watches = (0..<12).map { i in
+            Task {
+                for try await _ in c.watch(Namespace.resource, namespace: "ns\(i)") { readyFeed.yield() }
+            }
+        }
+        var seen = 0
+        for await _ in ready {
+            seen += 1
+            if seen == watches.count { break }
+        }
+        // With all watches holding their connections, plain requests still go through.
+        let name = try await c.get(Namespace.self, name: "n").metadata.name
+        #expect(name == "n")
+        for w in watches { w.cancel() }
+        for w in watches { _ = await w.result }
+    }
 }

@@ -14,7 +14,10 @@ enum EasyHandle {
         check(ccurl_easy_setopt_long(h, CURLOPT_NOSIGNAL, 1))
         check(ccurl_easy_setopt_ptr(h, CURLOPT_ERRORBUFFER, transfer.errorBuffer))
         check(ccurl_easy_setopt_long(h, CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_2TLS))
-        check(ccurl_easy_setopt_long(h, CURLOPT_PIPEWAIT, 1))
+        // No CURLOPT_PIPEWAIT: a transfer waiting to multiplex on a connection that turns out to
+        // be HTTP/1.1 and busy with a never-ending watch would stay pending (curl only re-checks
+        // pending transfers when one completes). Without it, a burst opens a few extra
+        // connections before h2 is known; later transfers multiplex.
         check(ccurl_easy_setopt_long(h, CURLOPT_TCP_KEEPALIVE, 1))
         check(ccurl_easy_setopt_str(h, CURLOPT_ACCEPT_ENCODING, ""))
         check(ccurl_easy_setopt_long(h, CURLOPT_CONNECTTIMEOUT_MS, r.connectTimeout.milliseconds))

@@ -7,9 +7,35 @@ import KubeAPI
 public struct WatchEventDecoder<Object: Decodable & Sendable>: Sendable {
     public init() {}
 
+    /// Decodes straight from the record's bytes (`JSONBytesDecoder`, no `JSONValue` tree).
     public func decode(_ record: [UInt8]) throws(KubeError) -> WatchEvent<Object> {
-        let value = try JSONCoding.parse(record)
-        return try decode(value)
+        let event: Envelope
+        do {
+            event = try JSONBytesDecoder().decode(Envelope.self, from: record)
+        } catch {
+            throw KubeError.decoding("watch event: \(error)")
+        }
+        switch event {
+        case .event(let e): return e
+        case .error(let status): throw KubeError(status: status, httpCode: status?.code ?? 500)
+        }
+    }
+
+    /// A record decoded in one pass: the event, or the Status of an ERROR record.
+    enum Envelope: Decodable {
+        case event(WatchEvent<Object>)
+        case error(Status?)
+
+        enum Keys: String, CodingKey { case type, object }
+
+        init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: Keys.self)
+            if try c.decode(String.self, forKey: .type) == "ERROR" {
+                self = .error(try? c.decode(Status.self, forKey: .object))
+            } else {
+                self = .event(try WatchEvent<Object>(from: decoder))
+            }
+        }
     }
 
     public func decode(_ value: JSONValue) throws(KubeError) -> WatchEvent<Object> {

@@ -1,0 +1,48 @@
+import KubeAPI
+import Testing
+@testable import KubeClient
+
+@Suite struct DecoderTests {
+    static let job = #"""
+        {"apiVersion":"batch/v1","kind":"Job","metadata":{"name":"j","namespace":"ns","generation":3,
+         "creationTimestamp":"2026-11-21T20:00:00Z","labels":{"a":"1","esc\"aped":"v\u00e9"}},
+         "spec":{"backoffLimit":0,"template":{"spec":{"restartPolicy":"Never","volumes":[{"name":"v","emptyDir":{}}],
+         "containers":[{"name":"c","image":"i","env":[{"name":"T","valueFrom":{"secretKeyRef":{"name":"s","key":"k"}}}],
+         "securityContext":{"allowPrivilegeEscalation":false,"capabilities":{"drop":["ALL"]}}}]}}},
+         "status":{"active":1,"conditions":[{"type":"Complete","status":"True","lastTransitionTime":"2026-11-21T20:01:00.5Z"}]}}
+        """#
+
+    @Test func bytesAndValueDecodersAgree() throws {
+        let bytes = Array(Self.job.utf8)
+        let fromBytes = try JSONBytesDecoder().decode(Job.self, from: bytes)
+        let fromValue = try JSONValueDecoder().decode(Job.self, from: try JSONValue(parsing: bytes))
+        #expect(fromBytes.metadata == fromValue.metadata)
+        #expect(fromBytes.metadata.labels?["esc\"aped"] == "vé")
+        #expect(fromBytes.spec?.template.spec.containers[0].env?[0].valueFrom?.secretKeyRef?.key == "k")
+        #expect(fromBytes.spec?.template.spec.volumes == [["name": "v", "emptyDir": [:]]])
+        #expect(fromBytes.status?.conditions?[0].lastTransitionTime == fromValue.status?.conditions?[0].lastTransitionTime)
+        #expect(try JSONCoding.encode(fromBytes) == JSONCoding.encode(fromValue))
+    }
+
+    @Test func errorsCarryTheCodingPath() {
+        let bad = Array(#"{"metadata":{"name":"j"},"spec":{"template":{"spec":{"containers":[{"name":5}]}}}}"#.utf8)
+        #expect {
+            _ = try JSONBytesDecoder().decode(Job.self, from: bad)
+        } throws: { error in
+            guard case .typeMismatch(_, let context) = error as? DecodingError else { return false }
+            return context.codingPath.map(\.stringValue) == ["spec", "template", "spec", "containers", "0", "name"]
+        }
+    }
+
+    @Test(arguments: [#"{"a":1,}"#, #"{"a":01}"#, #"["\x"]"#, #"{"a":"\ud800"}"#, "[1] 2", #"{"a":tru}"#, "\"\u{01}\""])
+    func invalidJSONIsRejected(_ text: String) {
+        #expect(throws: (any Error).self) { _ = try JSONBytesDecoder().decode(JSONValue.self, from: Array(text.utf8)) }
+        #expect(throws: (any Error).self) { _ = try JSONValue(parsing: text) }
+    }
+
+    @Test func integersMustBeExact() throws {
+        #expect(try JSONBytesDecoder().decode([String: Int32].self, from: Array(#"{"a":3}"#.utf8)) == ["a": 3])
+        #expect(throws: DecodingError.self) { _ = try JSONBytesDecoder().decode([String: Int32].self, from: Array(#"{"a":3.5}"#.utf8)) }
+        #expect(throws: DecodingError.self) { _ = try JSONBytesDecoder().decode([String: Int8].self, from: Array(#"{"a":300}"#.utf8)) }
+    }
+}
