@@ -30,9 +30,13 @@ enum EasyHandle {
         }
         if let body = r.body {
             check(ccurl_easy_setopt_off(h, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body.count)))
-            body.withUnsafeBufferPointer { b in
-                // COPYPOSTFIELDS copies, so the array need not outlive this call.
-                check(ccurl_easy_setopt_ptr(h, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: b.baseAddress)))
+            if body.isEmpty {
+                check(ccurl_easy_setopt_str(h, CURLOPT_COPYPOSTFIELDS, ""))
+            } else {
+                body.withUnsafeBufferPointer { b in
+                    // COPYPOSTFIELDS copies, so the array need not outlive this call.
+                    check(ccurl_easy_setopt_ptr(h, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: b.baseAddress)))
+                }
             }
         }
 
