@@ -34,6 +34,27 @@ let url = try DatabaseURL(server.url(database: database))
 try PostgresAuditSink.migrate(url)
 let quiet = Logger(label: "bench") { _ in SwiftLogNoOpLogHandler() }
 
+/// CPU seconds used so far by this process and by the PostgreSQL server (postmaster and its children),
+/// so the throughput on a shared, loaded machine can be put in terms of CPU per event.
+func cpuSeconds() -> (client: Double, server: Double) {
+    var usage = rusage()
+    getrusage(Int32(RUSAGE_SELF.rawValue), &usage)
+    let client = Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec)
+        + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+    let pidFile = (try? String(contentsOfFile: server.directory + "/data/postmaster.pid", encoding: .utf8)) ?? ""
+    let postmaster = pidFile.split(separator: "\n").first.map(String.init) ?? ""
+    var ticks = 0.0
+    for entry in (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? [] where Int(entry) != nil {
+        guard let stat = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8),
+              let close = stat.lastIndex(of: ")") else { continue }
+        let fields = stat[stat.index(after: close)...].split(separator: " ")
+        // fields[0] is the state; ppid is fields[1], utime fields[11], stime fields[12].
+        guard fields.count > 12, entry == postmaster || String(fields[1]) == postmaster else { continue }
+        ticks += (Double(fields[11]) ?? 0) + (Double(fields[12]) ?? 0)
+    }
+    return (client, ticks / Double(sysconf(Int32(_SC_CLK_TCK))))
+}
+
 // 1. Throughput.
 let sink = PostgresAuditSink(url: url, configuration: .init(bufferCapacity: 2_000_000, maxBatch: 1000), logger: quiet)
 let warmup = (0..<2000).map { event($0, runs: 100) }
@@ -42,13 +63,19 @@ await sink.flush()
 for round in 1...3 {
     let n = 200_000
     let events = (0..<n).map { event($0, runs: 100) }
+    let cpuBefore = cpuSeconds()
     let start = ContinuousClock.now
     for (e, s) in events { sink.emit(e, subject: s, actor: "operator") }
     let emitted = ContinuousClock.now
     await sink.flush()
     let total = seconds(start.duration(to: .now))
-    print(String(format: "throughput round %d: %d events committed in %.2f s → %.0f events/s (emitting took %.3f s)",
-                 round, n, total, Double(n) / total, seconds(start.duration(to: emitted))))
+    let cpuAfter = cpuSeconds()
+    let clientCPU = (cpuAfter.client - cpuBefore.client) / Double(n) * 1e6
+    let serverCPU = (cpuAfter.server - cpuBefore.server) / Double(n) * 1e6
+    print(String(format: "throughput round %d: %d events committed in %.2f s → %.0f events/s (emitting took %.3f s); "
+                 + "CPU per event: client %.1f µs (incl. emitting), server %.1f µs → %.0f events per CPU-second",
+                 round, n, total, Double(n) / total, seconds(start.duration(to: emitted)), clientCPU, serverCPU,
+                 1e6 / (clientCPU + serverCPU)))
 }
 let stats = sink.statistics
 print("sink statistics: accepted \(stats.accepted), written \(stats.written), dropped \(stats.dropped), rejected \(stats.rejected)")

@@ -18,8 +18,18 @@ public struct KubeEventLogSink: AuditSink {
 
     public func record(_ record: AuditRecord) {
         let event = record.event
+        // The metadata is an autoclosure: built only when the level is enabled.
+        logger.log(level: event.isWarning ? .warning : .info, "audit \(event.name.rawValue)",
+                   metadata: Self.metadata(record))
+        if let regarding = record.subject.regarding, let publisher {
+            publisher.publish(KubeEventNote(regarding: regarding, type: event.isWarning ? .warning : .normal,
+                                            reason: event.reason, action: event.action, note: event.note))
+        }
+    }
+
+    private static func metadata(_ record: AuditRecord) -> Logger.Metadata {
         var fields: Logger.Metadata = [
-            "event": .string(event.name.rawValue),
+            "event": .string(record.event.name.rawValue),
             "id": .string(record.id.uuidString.lowercased()),
             "time": .string(record.time.rfc3339),
             "actor": .string(AuditText.sanitize(record.actor)),
@@ -27,15 +37,11 @@ public struct KubeEventLogSink: AuditSink {
         ]
         if let run = record.subject.run { fields["run"] = .string(run) }
         if let repository = record.subject.repository { fields["repository"] = .string(repository) }
-        logger.log(level: event.isWarning ? .warning : .info, "audit \(event.name.rawValue)",
-                   metadata: ["audit": .dictionary(fields)])
-        if let regarding = record.subject.regarding, let publisher {
-            publisher.publish(KubeEventNote(regarding: regarding, type: event.isWarning ? .warning : .normal,
-                                            reason: event.reason, action: event.action, note: event.note))
-        }
+        return ["audit": .dictionary(fields)]
     }
 
     public func recordRun(_ run: AgentRunRecord) {
+        guard logger.logLevel <= .debug else { return }
         var fields: Logger.Metadata = [
             "run": .string(run.name), "repository": .string(run.repository), "issue": "\(run.issue)",
             "stage": .string(run.stage), "phase": .string(run.phase),

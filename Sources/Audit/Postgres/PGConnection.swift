@@ -48,6 +48,8 @@ final class PGConnection {
             PQfinish(handle)
             throw PostgresError(kind: .connection, message: message)
         }
+        // Server notices (e.g. "relation … already exists, skipping") would go to stderr; drop them.
+        PQsetNoticeProcessor(handle, { _, _ in }, nil)
         return PGConnection(handle: handle, url: url)
     }
 
