@@ -1,4 +1,4 @@
-// KubeRuntime benchmarks: `swift run -c release KubeRuntimeBenchmarks [queue|store|latency|all]`.
+// KubeRuntime benchmarks: `swift run -c release KubeRuntimeBenchmarks [queue|store|latency|http|all]`.
 // Results go to docs/performance.md (## KubeRuntime). Each prints one line per measurement.
 import Foundation
 import KubeAPI
@@ -9,3 +9,6 @@ let which = CommandLine.arguments.dropFirst().first ?? "all"
 if which == "queue" || which == "all" { QueueBenchmark.run() }
 if which == "store" || which == "all" { StoreBenchmark.run() }
 if which == "latency" || which == "all" { await LatencyBenchmark.run() }
+if which == "http" || which == "all" {
+    do { try await HTTPLatencyBenchmark.run() } catch { print("http latency benchmark failed: \(error)") }
+}

@@ -63,15 +63,19 @@ public final class Manager: Service, Sendable {
                               },
                               logger: logger)
         let controllers = self.controllers
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await app.run() }
+        let leading = Task { try await self.lead() }
+        enum Part: Sendable { case http, caches, leading }
+        // HTTP and caches run beside the leading work; the manager ends when the leading work ends
+        // (drained or failed). A failing HTTP server (e.g. port in use) fails the whole manager.
+        try await withThrowingTaskGroup(of: Part.self) { group in
+            group.addTask { try await app.run(); return .http }
             group.addTask {
                 await withDiscardingTaskGroup { caches in
                     for c in controllers { caches.addTask { await c.runCaches() } }
                 }
+                return .caches
             }
-            let leading = Task { try await self.lead() }
-            do {
+            group.addTask {
                 try await withTaskCancellationHandler {
                     try await withGracefulShutdownHandler {
                         try await leading.value
@@ -86,9 +90,10 @@ public final class Manager: Service, Sendable {
                 } onCancel: {
                     leading.cancel()
                 }
-            } catch {
-                group.cancelAll()
-                throw error
+                return .leading
+            }
+            while let part = try await group.next() {
+                if part == .leading { break }
             }
             group.cancelAll()
         }
@@ -98,6 +103,8 @@ public final class Manager: Service, Sendable {
     private func lead() async throws {
         let controllers = self.controllers
         let work: @Sendable () async -> Void = {
+            // With no controllers there is nothing to drain: serve until shutdown.
+            if controllers.isEmpty { try? await gracefulShutdown() }
             await withDiscardingTaskGroup { group in
                 for c in controllers { group.addTask { await c.runWorkers() } }
             }

@@ -17,7 +17,8 @@ public final class Store<Object: KubeResource>: Sendable {
         var byOwner: [String: Set<ObjectKey>] = [:]
         var buffer: [ObjectKey: Object]?
         var ready = false
-        var readyWaiters: [CheckedContinuation<Void, Never>] = []
+        var readyWaiters: [UInt64: CheckedContinuation<Void, Never>] = [:]
+        var nextWaiter: UInt64 = 0
     }
 
     /// The label keys whose values are indexed (`objects(withLabel:value:)`).
@@ -34,7 +35,7 @@ public final class Store<Object: KubeResource>: Sendable {
     /// `delete`, the deleted object.
     @discardableResult
     public func apply(_ event: WatcherEvent<Object>) -> [Object] {
-        var becameReady: [CheckedContinuation<Void, Never>] = []
+        var becameReady: [UInt64: CheckedContinuation<Void, Never>] = [:]
         let affected = state.withLock { s -> [Object] in
             switch event {
             case .initStarted:
@@ -71,7 +72,7 @@ public final class Store<Object: KubeResource>: Sendable {
                 return []
             }
         }
-        becameReady.forEach { $0.resume() }
+        becameReady.values.forEach { $0.resume() }
         return affected
     }
 
@@ -98,15 +99,21 @@ public final class Store<Object: KubeResource>: Sendable {
 
     public var isReady: Bool { state.withLock { $0.ready } }
 
-    /// Returns once the first full list has been swapped in (at once if it already has).
+    /// Returns once the first full list has been swapped in (at once if it already has), or when
+    /// the calling task is cancelled (check `isReady` or `Task.isCancelled` afterwards).
     public func waitUntilReady() async {
-        await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
-            let ready = state.withLock { s -> Bool in
-                if s.ready { return true }
-                s.readyWaiters.append(c)
-                return false
+        let id = state.withLock { s -> UInt64 in s.nextWaiter += 1; return s.nextWaiter }
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
+                let resumeNow = state.withLock { s -> Bool in
+                    if s.ready || Task.isCancelled { return true }
+                    s.readyWaiters[id] = c
+                    return false
+                }
+                if resumeNow { c.resume() }
             }
-            if ready { c.resume() }
+        } onCancel: {
+            state.withLock { $0.readyWaiters.removeValue(forKey: id) }?.resume()
         }
     }
 

@@ -61,4 +61,25 @@ func httpGet(_ port: Int, _ path: String) async throws -> (status: Int, body: St
         #expect(leases.holder == nil, "graceful shutdown released the Lease")
         #expect(!elector.isLeader)
     }
+
+    @Test func aPortInUseFailsTheManagerInsteadOfRunningWithoutEndpoints() async throws {
+        let registry = PrometheusCollectorRegistry()
+        let ports = AsyncStream<Int>.makeStream()
+        let first = Manager(configuration: ManagerConfiguration(host: "127.0.0.1", port: 0), controllers: [],
+                            registry: registry, logger: quietLogger, onServerRunning: { ports.continuation.yield($0) })
+        let firstGroup = ServiceGroup(configuration: ServiceGroupConfiguration(
+            services: [.init(service: first)], gracefulShutdownSignals: [], logger: quietLogger))
+        let running = Task { try await firstGroup.run() }
+        var it = ports.stream.makeAsyncIterator()
+        let port = try #require(await it.next())
+        let widgets = FakeListWatch<Widget>()
+        let controller = Controller(name: "widgets", primary: widgets, clock: ManualClock(), logger: quietLogger) { _ in
+            .awaitChange
+        }
+        let second = Manager(configuration: ManagerConfiguration(host: "127.0.0.1", port: port),
+                             controllers: [controller], registry: registry, logger: quietLogger)
+        await #expect(throws: (any Error).self) { try await second.run() }
+        await firstGroup.triggerGracefulShutdown()
+        try await running.value
+    }
 }

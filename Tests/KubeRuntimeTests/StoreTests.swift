@@ -54,4 +54,11 @@ import Testing
         #expect(store.isReady)
         await store.waitUntilReady()
     }
+
+    @Test func waitUntilReadyReturnsWhenCancelled() async {
+        let store = Store<Widget>()
+        let waiter = Task { await store.waitUntilReady(); return store.isReady }
+        waiter.cancel()
+        #expect(await waiter.value == false)
+    }
 }
