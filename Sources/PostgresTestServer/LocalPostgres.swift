@@ -39,6 +39,7 @@ public final class LocalPostgres: Sendable {
             if !durable { settings += "fsync = off\nsynchronous_commit = off\nfull_page_writes = off\n" }
             try server.appendConfiguration(settings)
             try server.startServer()
+            try server.startWatchdog()
         } catch {
             try? FileManager.default.removeItem(atPath: directory)
             throw error
@@ -66,6 +67,17 @@ public final class LocalPostgres: Sendable {
     /// Starts the server again on the same port and data (after `stopServer`).
     public func startServer() throws {
         try run("pg_ctl", ["start", "-D", dataDirectory, "-w", "-t", "60", "-l", directory + "/server.log"])
+    }
+
+    /// A detached shell that outlives us only to clean up: once this process is gone (a test run
+    /// killed by a timeout, a crash), it stops the server and deletes the directory within a second.
+    private func startWatchdog() throws {
+        let pgCtl = runAsPostgres ? "'\(Self.runuser)' -u postgres -- '\(binaries)/pg_ctl'" : "'\(binaries)/pg_ctl'"
+        let script = "while kill -0 \(getpid()) 2>/dev/null; do sleep 1; done; "
+            + "\(pgCtl) stop -D '\(dataDirectory)' -m immediate >/dev/null 2>&1; rm -rf '\(directory)'"
+        let devNull = open("/dev/null", O_WRONLY)
+        defer { close(devNull) }
+        _ = try Spawn.start("/bin/sh", ["-c", script], stdout: devNull, stderr: devNull)
     }
 
     /// Stops the server and deletes its directory.
