@@ -77,7 +77,7 @@ public struct DatabaseURL: Sendable, CustomStringConvertible, CustomDebugStringC
 
     private static func stripQuoted(_ message: String) -> String {
         guard let quote = message.firstIndex(where: { $0 == "\"" || $0 == "'" }) else { return message }
-        return String(message[..<quote]).trimmingCharacters(in: .whitespaces)
+        return String(message[..<quote]).trimmingCharacters(in: CharacterSet(charactersIn: " :"))
     }
 }
 
