@@ -14,9 +14,15 @@ struct SharedPostgresTrait: SuiteTrait, TestTrait, TestScoping {
             try await function()
             return
         }
-        let server = try LocalPostgres.start()
-        defer { server.stop() }
-        try await Self.$server.withValue(server) { try await function() }
+        // initdb and pg_ctl block for a second or two: keep them off the cooperative pool.
+        let server = try await onThread { try LocalPostgres.start() }
+        do {
+            try await Self.$server.withValue(server) { try await function() }
+        } catch {
+            try await onThread { server.stop() }
+            throw error
+        }
+        try await onThread { server.stop() }
     }
 }
 
