@@ -30,7 +30,7 @@ enum HTTPLatencyBenchmark {
         let controller = Controller(name: "bench-http",
                                     primary: KubeClientListWatch<StampedConfigMap>(client: KubeClient(config: config),
                                                                                    namespace: "default"),
-                                    workers: 4) { key in
+                                    workers: 4, logger: benchLogger) { key in
             let now = nanos()
             if let sent = storeBox.withLock({ $0?.get(key) })?.data?["t"].flatMap({ Int64($0) }) {
                 latencies.withLock { $0.append(Double(now - sent) / 1e6) }

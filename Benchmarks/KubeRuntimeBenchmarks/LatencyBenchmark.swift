@@ -48,7 +48,7 @@ enum LatencyBenchmark {
     static func run() async {
         let source = PushSource()
         let stamps = Stamps()
-        let controller = Controller(name: "bench", primary: source, workers: 4) { key in
+        let controller = Controller(name: "bench", primary: source, workers: 4, logger: benchLogger) { key in
             stamps.started(key)
             return .awaitChange
         }

@@ -1,5 +1,13 @@
 import Foundation
 import KubeRuntime
+import Logging
+
+/// Benchmarks log only warnings and errors, so their result lines stay clean.
+let benchLogger: Logger = {
+    var logger = Logger(label: "bench")
+    logger.logLevel = .warning
+    return logger
+}()
 
 /// Work-queue throughput: adds per second (with dedup of queued keys), and full
 /// add → next → done cycles per second with one consumer.
