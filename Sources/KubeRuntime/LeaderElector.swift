@@ -94,7 +94,7 @@ public final class LeaderElector: Sendable {
         while !Task.isCancelled {
             if case .held = await tryAcquireOrRenew() { break }
             let wait = Duration.scaled(config.retryPeriod, by: 1 - config.jitter * random())
-            do { try await clock.sleep(for: wait) } catch { return }
+            do { try await clock.suspend(for: wait) } catch { return }
         }
         if Task.isCancelled { return }
         logger.info("became leader of lease \(config.namespace)/\(config.name)")
@@ -126,7 +126,7 @@ public final class LeaderElector: Sendable {
     private func renewUntilLost() async -> Bool {
         var lastRenew = clock.now()
         while true {
-            do { try await clock.sleep(for: config.retryPeriod) } catch { return false }
+            do { try await clock.suspend(for: config.retryPeriod) } catch { return false }
             switch await tryAcquireOrRenew() {
             case .held: lastRenew = clock.now()
             case .heldByOther: return true

@@ -15,20 +15,20 @@ public struct MonotonicInstant: Sendable, Hashable, Comparable {
 /// (backoff, delayed requeue, token bucket, lease expiry, idle watches) goes through it, so tests
 /// drive time explicitly instead of sleeping.
 ///
-/// Contract: `now()` never goes backwards; `sleep(until:)` returns at or after `deadline`
+/// Contract: `now()` never goes backwards; `suspend(until:)` returns at or after `deadline`
 /// and throws `CancellationError` promptly when its task is cancelled.
 public protocol RuntimeClock: Sendable {
     /// Monotonic time, for durations and deadlines.
     func now() -> MonotonicInstant
     /// Wall-clock time, only for timestamps written to the API (Lease renewTime, Event eventTime).
     func wallNow() -> Date
-    func sleep(until deadline: MonotonicInstant) async throws
+    func suspend(until deadline: MonotonicInstant) async throws
 }
 
 extension RuntimeClock {
-    /// Sleeps for `duration` from now (returns at once for a non-positive duration).
-    public func sleep(for duration: Duration) async throws {
-        try await sleep(until: now() + duration)
+    /// Suspends for `duration` from now (returns at once for a non-positive duration).
+    public func suspend(for duration: Duration) async throws {
+        try await suspend(until: now() + duration)
     }
 }
 
@@ -44,7 +44,7 @@ public struct SystemRuntimeClock: RuntimeClock {
 
     public func wallNow() -> Date { Date() }
 
-    public func sleep(until deadline: MonotonicInstant) async throws {
+    public func suspend(until deadline: MonotonicInstant) async throws {
         try await ContinuousClock().sleep(until: origin + deadline.sinceOrigin, tolerance: nil)
     }
 }

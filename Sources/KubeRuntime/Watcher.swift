@@ -65,7 +65,7 @@ public struct Watcher<Source: ListWatchSource>: Sendable {
                 logger.warning("watch of \(Object.resource) failed: \(failure)")
                 await handle(.error(failure))
                 if failure.retryAfter > .zero {
-                    do { try await clock.sleep(for: failure.retryAfter) } catch { return }
+                    do { try await clock.suspend(for: failure.retryAfter) } catch { return }
                 }
             }
             state = next
@@ -174,7 +174,7 @@ public struct Watcher<Source: ListWatchSource>: Sendable {
         let limit = watchTimeout + idleGrace
         while true {
             let last = progress.withLock { $0.lastActivity }
-            do { try await clock.sleep(until: last + limit) } catch { return .cancelled }
+            do { try await clock.suspend(until: last + limit) } catch { return .cancelled }
             let latest = progress.withLock { $0.lastActivity }
             if latest == last { return .idle }
         }

@@ -61,7 +61,7 @@ extension WorkQueue {
         let clock = self.clock
         let deadline = top.deadline
         let task = Task { [weak self] in
-            do { try await clock.sleep(until: deadline) } catch { return }
+            do { try await clock.suspend(until: deadline) } catch { return }
             self?.fireDue(generation: generation)
         }
         s.timer = (generation, deadline, task)

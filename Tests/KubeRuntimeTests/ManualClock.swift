@@ -24,7 +24,7 @@ final class ManualClock: RuntimeClock {
     func now() -> MonotonicInstant { state.withLock { $0.now } }
     func wallNow() -> Date { state.withLock { $0.wall } }
 
-    func sleep(until deadline: MonotonicInstant) async throws {
+    func suspend(until deadline: MonotonicInstant) async throws {
         let id = state.withLock { s -> UInt64 in s.nextID += 1; return s.nextID }
         try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (c: CheckedContinuation<Void, any Error>) in
