@@ -31,7 +31,8 @@ enum DecodeBenchmark {
         return Array(json.utf8) + [10]
     }
 
-    static func run() {
+    /// Runs every decode case, or only those whose label contains `only` (for profiling one path).
+    static func run(only: String? = nil) {
         let distinct = (0..<1000).map(event)
         let avg = distinct.reduce(0) { $0 + $1.count } / distinct.count
         // One stream, cut into 16 KiB chunks as curl would deliver it.
@@ -41,6 +42,7 @@ enum DecodeBenchmark {
         let decoder = WatchEventDecoder<Pod>()
 
         func measure(_ label: String, _ body: ([UInt8]) throws -> Void) {
+            if let only, !label.contains(only) { return }
             var framer = LineFramer()
             var decoded = 0
             let start = ContinuousClock.now

@@ -5,7 +5,7 @@ import Foundation
 let args = CommandLine.arguments.dropFirst()
 switch args.first {
 case "decode":
-    DecodeBenchmark.run()
+    DecodeBenchmark.run(only: args.dropFirst().first)
 case "gets":
     await ConcurrentGetsBenchmark.run()
 case "watches":
@@ -17,6 +17,6 @@ case nil:
     await ConcurrentGetsBenchmark.run()
     await WatchMemoryBenchmark.run()
 default:
-    print("usage: KubeClientBenchmarks [decode|gets|watches]")
+    print("usage: KubeClientBenchmarks [decode [LABEL-SUBSTRING]|gets|watches]")
     exit(2)
 }

@@ -45,4 +45,46 @@ import Testing
         #expect(throws: DecodingError.self) { _ = try JSONBytesDecoder().decode([String: Int32].self, from: Array(#"{"a":3.5}"#.utf8)) }
         #expect(throws: DecodingError.self) { _ = try JSONBytesDecoder().decode([String: Int8].self, from: Array(#"{"a":300}"#.utf8)) }
     }
+
+    /// Both decoders must report the same path (keys and array indices) for the same failure.
+    static func pathsOf(_ text: String) -> (bytes: [String], value: [String], indices: [Int?]) {
+        func path(_ body: () throws -> Job) -> [any CodingKey] {
+            do { _ = try body() } catch let error as DecodingError {
+                switch error {
+                case .typeMismatch(_, let c), .valueNotFound(_, let c), .dataCorrupted(let c): return c.codingPath
+                case .keyNotFound(let key, let c): return c.codingPath + [key]
+                @unknown default: return []
+                }
+            } catch {}
+            return []
+        }
+        let bytes = Array(text.utf8)
+        let fromBytes = path { try JSONBytesDecoder().decode(Job.self, from: bytes) }
+        let fromValue = path { try JSONValueDecoder().decode(Job.self, from: try JSONValue(parsing: bytes)) }
+        return (fromBytes.map(\.stringValue), fromValue.map(\.stringValue), fromBytes.map(\.intValue))
+    }
+
+    @Test func missingKeyAndBadTimePathsMatchTheValueDecoder() {
+        let missing = Self.pathsOf(#"{"metadata":{},"spec":{"template":{"spec":{"containers":[{"name":"a"},{"image":"i"}]}}}}"#)
+        #expect(missing.bytes == ["spec", "template", "spec", "containers", "1", "name"])
+        #expect(missing.bytes == missing.value)
+        #expect(missing.indices[4] == 1)
+        let time = Self.pathsOf(#"{"metadata":{"creationTimestamp":"yesterday"}}"#)
+        #expect(time.bytes == ["metadata", "creationTimestamp"])
+        #expect(time.bytes == time.value)
+        let label = Self.pathsOf(#"{"metadata":{"labels":{"x":"1","a\"b":2}}}"#)
+        #expect(label.bytes == ["metadata", "labels", "a\"b"])
+        #expect(label.bytes == label.value)
+    }
+
+    /// A custom `init(from:)` that reads `codingPath` sees where it sits, also inside arrays.
+    struct PathProbe: Decodable {
+        var path: [String]
+        init(from decoder: any Decoder) throws { path = decoder.codingPath.map(\.stringValue) }
+    }
+
+    @Test func codingPathIsAvailableToCustomDecoders() throws {
+        let decoded = try JSONBytesDecoder().decode([String: [PathProbe]].self, from: Array(#"{"k":[1,{"x":[]}]}"#.utf8))
+        #expect(decoded["k"]?.map(\.path) == [["k", "0"], ["k", "1"]])
+    }
 }

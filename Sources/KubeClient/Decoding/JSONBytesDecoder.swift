@@ -17,115 +17,111 @@ public struct JSONBytesDecoder: Sendable {
         } catch {
             throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: error.description))
         }
-        return try TapeDecoding.decode(type, TapeBox(tape), 0, nil, nil)
+        let box = TapeBox(tape)
+        return try withExtendedLifetime(box) { try TapeDecoding.decode(type, box.view, 0) }
     }
 }
 
 enum TapeDecoding {
-    static func mismatch<T>(_ t: T.Type, _ box: TapeBox, _ index: Int, _ at: Location) -> DecodingError {
-        .typeMismatch(t, .init(codingPath: at.codingPath, debugDescription: "expected \(t), found \(box.tokens[index].kind)"))
+    static func mismatch<T>(_ t: T.Type, _ box: TapeView, _ index: Int) -> DecodingError {
+        .typeMismatch(t, .init(codingPath: box.codingPath(to: index), debugDescription: "expected \(t), found \(box.tokens[index].kind)"))
     }
 
-    static func string(_ box: TapeBox, _ index: Int, _ at: Location) throws -> String {
+    static func string(_ box: TapeView, _ index: Int) throws -> String {
         let t = box.tokens[index]
-        guard t.kind == .string else { throw mismatch(String.self, box, index, at) }
+        guard t.kind == .string else { throw mismatch(String.self, box, index) }
         return box.string(t)
     }
 
-    static func bool(_ box: TapeBox, _ index: Int, _ at: Location) throws -> Bool {
+    static func bool(_ box: TapeView, _ index: Int) throws -> Bool {
         switch box.tokens[index].kind {
         case .true: return true
         case .false: return false
-        default: throw mismatch(Bool.self, box, index, at)
+        default: throw mismatch(Bool.self, box, index)
         }
     }
 
-    static func double(_ box: TapeBox, _ index: Int, _ at: Location) throws -> Double {
+    static func double(_ box: TapeView, _ index: Int) throws -> Double {
         let t = box.tokens[index]
-        guard t.kind == .number, let d = box.double(t) else { throw mismatch(Double.self, box, index, at) }
+        guard t.kind == .number, let d = box.double(t) else { throw mismatch(Double.self, box, index) }
         return d
     }
 
-    static func integer<T: FixedWidthInteger>(_ type: T.Type, _ box: TapeBox, _ index: Int, _ at: Location) throws -> T {
+    static func integer<T: FixedWidthInteger>(_ type: T.Type, _ box: TapeView, _ index: Int) throws -> T {
         let t = box.tokens[index]
-        guard t.kind == .number else { throw mismatch(T.self, box, index, at) }
+        guard t.kind == .number else { throw mismatch(T.self, box, index) }
         if let i = box.int64(t), let x = T(exactly: i) { return x }
         if let d = box.double(t), let x = T(exactly: d) { return x }
-        throw mismatch(T.self, box, index, at)
+        throw mismatch(T.self, box, index)
     }
 
-    static func decode<T: Decodable>(_ type: T.Type, _ box: TapeBox, _ index: Int, _ parent: PathNode?,
-                                     _ key: (any CodingKey)?) throws -> T {
-        let at = Location(parent: parent, key: key)
+    static func decode<T: Decodable>(_ type: T.Type, _ box: TapeView, _ index: Int) throws -> T {
         let tape = box
-        if T.self == String.self { return try string(box, index, at) as! T }
+        if T.self == String.self { return try string(box, index) as! T }
         if T.self == JSONValue.self { return tape.value(at: index) as! T }
         if T.self == KubeTime.self {
-            let s = try string(box, index, at)
+            let s = try string(box, index)
             guard let time = KubeTime(rfc3339: s) else {
-                throw DecodingError.dataCorrupted(.init(codingPath: at.codingPath, debugDescription: "not an RFC 3339 time: \(s)"))
+                throw DecodingError.dataCorrupted(.init(codingPath: box.codingPath(to: index), debugDescription: "not an RFC 3339 time: \(s)"))
             }
             return time as! T
         }
         if T.self == [String: String].self {
             let t = tape.tokens[index]
-            guard t.kind == .object else { throw mismatch(T.self, box, index, at) }
+            guard t.kind == .object else { throw mismatch(T.self, box, index) }
             var out: [String: String] = [:]
             out.reserveCapacity(Int(t.count))
             var i = index + 1
             while i < Int(t.next) {
                 let k = tape.string(tape.tokens[i])
-                if out[k] == nil { out[k] = try string(box, i + 1, Location(parent: at.node, key: AnyKey(k))) }
+                if out[k] == nil { out[k] = try string(box, i + 1) }
                 i = Int(tape.tokens[i + 1].next)
             }
             return out as! T
         }
         if T.self == [String].self {
             let t = tape.tokens[index]
-            guard t.kind == .array else { throw mismatch(T.self, box, index, at) }
+            guard t.kind == .array else { throw mismatch(T.self, box, index) }
             var out: [String] = []
             out.reserveCapacity(Int(t.count))
             var i = index + 1
             while i < Int(t.next) {
-                out.append(try string(box, i, Location(parent: at.node, key: IndexKey(out.count))))
+                out.append(try string(box, i))
                 i = Int(tape.tokens[i].next)
             }
             return out as! T
         }
-        return try T(from: TapeDecoder(box: box, index: index, path: at.node))
+        return try T(from: TapeDecoder(box: box, index: index))
     }
 }
 
+
+/// The `Decoder` for the value at token `index`. A trivial value (no reference counting): the
+/// buffers are kept alive by `JSONBytesDecoder.decode` for the duration of the decode.
 struct TapeDecoder: Decoder {
-    let box: TapeBox
+    let box: TapeView
     let index: Int
-    let path: PathNode?
-    var codingPath: [any CodingKey] { PathNode.array(path) }
+    var codingPath: [any CodingKey] { box.codingPath(to: index) }
     var userInfo: [CodingUserInfoKey: Any] { [:] }
 
     func container<Key: CodingKey>(keyedBy type: Key.Type) throws -> KeyedDecodingContainer<Key> {
-        guard box.tokens[index].kind == .object else {
-            throw TapeDecoding.mismatch([String: JSONValue].self, box, index, Location(parent: path, key: nil))
-        }
-        return KeyedDecodingContainer(TapeKeyedContainer<Key>(box: box, index: index, path: path))
+        guard box.tokens[index].kind == .object else { throw TapeDecoding.mismatch([String: JSONValue].self, box, index) }
+        return KeyedDecodingContainer(TapeKeyedContainer<Key>(box: box, index: index))
     }
 
     func unkeyedContainer() throws -> any UnkeyedDecodingContainer {
-        guard box.tokens[index].kind == .array else {
-            throw TapeDecoding.mismatch([JSONValue].self, box, index, Location(parent: path, key: nil))
-        }
-        return TapeUnkeyedContainer(box: box, index: index, path: path)
+        guard box.tokens[index].kind == .array else { throw TapeDecoding.mismatch([JSONValue].self, box, index) }
+        return TapeUnkeyedContainer(box: box, index: index)
     }
 
-    func singleValueContainer() throws -> any SingleValueDecodingContainer { TapeSingleContainer(box: box, index: index, path: path) }
+    func singleValueContainer() throws -> any SingleValueDecodingContainer { TapeSingleContainer(box: box, index: index) }
 }
 
 struct TapeKeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
-    let box: TapeBox
+    let box: TapeView
     let index: Int
-    let path: PathNode?
 
-    var codingPath: [any CodingKey] { PathNode.array(path) }
+    var codingPath: [any CodingKey] { box.codingPath(to: index) }
 
     var allKeys: [Key] {
         let tape = box
@@ -143,14 +139,16 @@ struct TapeKeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
     @inline(__always)
     func find(_ key: Key) -> Int? {
         let tape = box
-        let name = key.stringValue
-        var i = index + 1
-        let end = Int(tape.tokens[index].next)
-        while i < end {
-            if tape.equals(tape.tokens[i], name) { return i + 1 }
-            i = Int(tape.tokens[i + 1].next)
+        var name = key.stringValue
+        return name.withUTF8 { kb in
+            var i = index + 1
+            let end = Int(tape.tokens[index].next)
+            while i < end {
+                if tape.equals(tape.tokens[i], kb) { return i + 1 }
+                i = Int(tape.tokens[i + 1].next)
+            }
+            return nil
         }
-        return nil
     }
 
     private func require(_ key: Key) throws -> Int {
@@ -163,78 +161,74 @@ struct TapeKeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
         guard let v = find(key), box.tokens[v].kind != .null else { return nil }
         return v
     }
-    private func at(_ key: Key) -> Location { Location(parent: path, key: key) }
 
     func contains(_ key: Key) -> Bool { find(key) != nil }
     func decodeNil(forKey key: Key) throws -> Bool { find(key).map { box.tokens[$0].kind == .null } ?? true }
-    func decode(_ type: Bool.Type, forKey key: Key) throws -> Bool { try TapeDecoding.bool(box, require(key), at(key)) }
-    func decode(_ type: String.Type, forKey key: Key) throws -> String { try TapeDecoding.string(box, require(key), at(key)) }
-    func decode(_ type: Double.Type, forKey key: Key) throws -> Double { try TapeDecoding.double(box, require(key), at(key)) }
-    func decode(_ type: Float.Type, forKey key: Key) throws -> Float { Float(try TapeDecoding.double(box, require(key), at(key))) }
-    func decode(_ type: Int.Type, forKey key: Key) throws -> Int { try TapeDecoding.integer(type, box, require(key), at(key)) }
-    func decode(_ type: Int8.Type, forKey key: Key) throws -> Int8 { try TapeDecoding.integer(type, box, require(key), at(key)) }
-    func decode(_ type: Int16.Type, forKey key: Key) throws -> Int16 { try TapeDecoding.integer(type, box, require(key), at(key)) }
-    func decode(_ type: Int32.Type, forKey key: Key) throws -> Int32 { try TapeDecoding.integer(type, box, require(key), at(key)) }
-    func decode(_ type: Int64.Type, forKey key: Key) throws -> Int64 { try TapeDecoding.integer(type, box, require(key), at(key)) }
-    func decode(_ type: UInt.Type, forKey key: Key) throws -> UInt { try TapeDecoding.integer(type, box, require(key), at(key)) }
-    func decode(_ type: UInt8.Type, forKey key: Key) throws -> UInt8 { try TapeDecoding.integer(type, box, require(key), at(key)) }
-    func decode(_ type: UInt16.Type, forKey key: Key) throws -> UInt16 { try TapeDecoding.integer(type, box, require(key), at(key)) }
-    func decode(_ type: UInt32.Type, forKey key: Key) throws -> UInt32 { try TapeDecoding.integer(type, box, require(key), at(key)) }
-    func decode(_ type: UInt64.Type, forKey key: Key) throws -> UInt64 { try TapeDecoding.integer(type, box, require(key), at(key)) }
-    func decode<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T {
-        try TapeDecoding.decode(type, box, require(key), path, key)
-    }
+    func decode(_ type: Bool.Type, forKey key: Key) throws -> Bool { try TapeDecoding.bool(box, require(key)) }
+    func decode(_ type: String.Type, forKey key: Key) throws -> String { try TapeDecoding.string(box, require(key)) }
+    func decode(_ type: Double.Type, forKey key: Key) throws -> Double { try TapeDecoding.double(box, require(key)) }
+    func decode(_ type: Float.Type, forKey key: Key) throws -> Float { Float(try TapeDecoding.double(box, require(key))) }
+    func decode(_ type: Int.Type, forKey key: Key) throws -> Int { try TapeDecoding.integer(type, box, require(key)) }
+    func decode(_ type: Int8.Type, forKey key: Key) throws -> Int8 { try TapeDecoding.integer(type, box, require(key)) }
+    func decode(_ type: Int16.Type, forKey key: Key) throws -> Int16 { try TapeDecoding.integer(type, box, require(key)) }
+    func decode(_ type: Int32.Type, forKey key: Key) throws -> Int32 { try TapeDecoding.integer(type, box, require(key)) }
+    func decode(_ type: Int64.Type, forKey key: Key) throws -> Int64 { try TapeDecoding.integer(type, box, require(key)) }
+    func decode(_ type: UInt.Type, forKey key: Key) throws -> UInt { try TapeDecoding.integer(type, box, require(key)) }
+    func decode(_ type: UInt8.Type, forKey key: Key) throws -> UInt8 { try TapeDecoding.integer(type, box, require(key)) }
+    func decode(_ type: UInt16.Type, forKey key: Key) throws -> UInt16 { try TapeDecoding.integer(type, box, require(key)) }
+    func decode(_ type: UInt32.Type, forKey key: Key) throws -> UInt32 { try TapeDecoding.integer(type, box, require(key)) }
+    func decode(_ type: UInt64.Type, forKey key: Key) throws -> UInt64 { try TapeDecoding.integer(type, box, require(key)) }
+    func decode<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T { try TapeDecoding.decode(type, box, require(key)) }
 
-    func decodeIfPresent(_ type: Bool.Type, forKey key: Key) throws -> Bool? { try present(key).map { try TapeDecoding.bool(box, $0, at(key)) } }
-    func decodeIfPresent(_ type: String.Type, forKey key: Key) throws -> String? { try present(key).map { try TapeDecoding.string(box, $0, at(key)) } }
-    func decodeIfPresent(_ type: Double.Type, forKey key: Key) throws -> Double? { try present(key).map { try TapeDecoding.double(box, $0, at(key)) } }
-    func decodeIfPresent(_ type: Int.Type, forKey key: Key) throws -> Int? { try present(key).map { try TapeDecoding.integer(type, box, $0, at(key)) } }
-    func decodeIfPresent(_ type: Int32.Type, forKey key: Key) throws -> Int32? { try present(key).map { try TapeDecoding.integer(type, box, $0, at(key)) } }
-    func decodeIfPresent(_ type: Int64.Type, forKey key: Key) throws -> Int64? { try present(key).map { try TapeDecoding.integer(type, box, $0, at(key)) } }
+    func decodeIfPresent(_ type: Bool.Type, forKey key: Key) throws -> Bool? { try present(key).map { try TapeDecoding.bool(box, $0) } }
+    func decodeIfPresent(_ type: String.Type, forKey key: Key) throws -> String? { try present(key).map { try TapeDecoding.string(box, $0) } }
+    func decodeIfPresent(_ type: Double.Type, forKey key: Key) throws -> Double? { try present(key).map { try TapeDecoding.double(box, $0) } }
+    func decodeIfPresent(_ type: Int.Type, forKey key: Key) throws -> Int? { try present(key).map { try TapeDecoding.integer(type, box, $0) } }
+    func decodeIfPresent(_ type: Int32.Type, forKey key: Key) throws -> Int32? { try present(key).map { try TapeDecoding.integer(type, box, $0) } }
+    func decodeIfPresent(_ type: Int64.Type, forKey key: Key) throws -> Int64? { try present(key).map { try TapeDecoding.integer(type, box, $0) } }
     func decodeIfPresent<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T? {
-        try present(key).map { try TapeDecoding.decode(type, box, $0, path, key) }
+        try present(key).map { try TapeDecoding.decode(type, box, $0) }
     }
 
     func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type, forKey key: Key) throws -> KeyedDecodingContainer<NestedKey> {
-        try TapeDecoder(box: box, index: require(key), path: PathNode(path, key)).container(keyedBy: type)
+        try TapeDecoder(box: box, index: require(key)).container(keyedBy: type)
     }
     func nestedUnkeyedContainer(forKey key: Key) throws -> any UnkeyedDecodingContainer {
-        try TapeDecoder(box: box, index: require(key), path: PathNode(path, key)).unkeyedContainer()
+        try TapeDecoder(box: box, index: require(key)).unkeyedContainer()
     }
-    func superDecoder() throws -> any Decoder { TapeDecoder(box: box, index: index, path: path) }
-    func superDecoder(forKey key: Key) throws -> any Decoder {
-        TapeDecoder(box: box, index: try require(key), path: PathNode(path, key))
-    }
+    func superDecoder() throws -> any Decoder { TapeDecoder(box: box, index: index) }
+    func superDecoder(forKey key: Key) throws -> any Decoder { TapeDecoder(box: box, index: try require(key)) }
 }
 
 struct TapeUnkeyedContainer: UnkeyedDecodingContainer {
-    let box: TapeBox
-    let path: PathNode?
+    let box: TapeView
+    /// The array token.
+    let index: Int
     let end: Int
     let count: Int?
     var position: Int
     var currentIndex = 0
 
-    init(box: TapeBox, index: Int, path: PathNode?) {
+    init(box: TapeView, index: Int) {
         self.box = box
-        self.path = path
+        self.index = index
         let t = box.tokens[index]
         end = Int(t.next)
         count = Int(t.count)
         position = index + 1
     }
 
-    var codingPath: [any CodingKey] { PathNode.array(path) }
+    var codingPath: [any CodingKey] { box.codingPath(to: index) }
     var isAtEnd: Bool { position >= end }
 
-    private mutating func next() throws -> (Int, IndexKey) {
+    private mutating func next() throws -> Int {
         guard !isAtEnd else {
             throw DecodingError.valueNotFound(JSONValue.self, .init(codingPath: codingPath, debugDescription: "array exhausted"))
         }
         let at = position
         position = Int(box.tokens[at].next)
-        defer { currentIndex += 1 }
-        return (at, IndexKey(currentIndex))
+        currentIndex += 1
+        return at
     }
 
     mutating func decodeNil() throws -> Bool {
@@ -244,46 +238,36 @@ struct TapeUnkeyedContainer: UnkeyedDecodingContainer {
         }
         return false
     }
-    mutating func decode<T: Decodable>(_ type: T.Type) throws -> T {
-        let (i, k) = try next()
-        return try TapeDecoding.decode(type, box, i, path, k)
-    }
+    mutating func decode<T: Decodable>(_ type: T.Type) throws -> T { try TapeDecoding.decode(type, box, try next()) }
     mutating func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type) throws -> KeyedDecodingContainer<NestedKey> {
-        let (i, k) = try next()
-        return try TapeDecoder(box: box, index: i, path: PathNode(path, k)).container(keyedBy: type)
+        try TapeDecoder(box: box, index: try next()).container(keyedBy: type)
     }
     mutating func nestedUnkeyedContainer() throws -> any UnkeyedDecodingContainer {
-        let (i, k) = try next()
-        return try TapeDecoder(box: box, index: i, path: PathNode(path, k)).unkeyedContainer()
+        try TapeDecoder(box: box, index: try next()).unkeyedContainer()
     }
-    mutating func superDecoder() throws -> any Decoder {
-        let (i, k) = try next()
-        return TapeDecoder(box: box, index: i, path: PathNode(path, k))
-    }
+    mutating func superDecoder() throws -> any Decoder { TapeDecoder(box: box, index: try next()) }
 }
 
 struct TapeSingleContainer: SingleValueDecodingContainer {
-    let box: TapeBox
+    let box: TapeView
     let index: Int
-    let path: PathNode?
 
-    var codingPath: [any CodingKey] { PathNode.array(path) }
-    private var at: Location { Location(parent: path, key: nil) }
+    var codingPath: [any CodingKey] { box.codingPath(to: index) }
 
     func decodeNil() -> Bool { box.tokens[index].kind == .null }
-    func decode(_ type: Bool.Type) throws -> Bool { try TapeDecoding.bool(box, index, at) }
-    func decode(_ type: String.Type) throws -> String { try TapeDecoding.string(box, index, at) }
-    func decode(_ type: Double.Type) throws -> Double { try TapeDecoding.double(box, index, at) }
-    func decode(_ type: Float.Type) throws -> Float { Float(try TapeDecoding.double(box, index, at)) }
-    func decode(_ type: Int.Type) throws -> Int { try TapeDecoding.integer(type, box, index, at) }
-    func decode(_ type: Int8.Type) throws -> Int8 { try TapeDecoding.integer(type, box, index, at) }
-    func decode(_ type: Int16.Type) throws -> Int16 { try TapeDecoding.integer(type, box, index, at) }
-    func decode(_ type: Int32.Type) throws -> Int32 { try TapeDecoding.integer(type, box, index, at) }
-    func decode(_ type: Int64.Type) throws -> Int64 { try TapeDecoding.integer(type, box, index, at) }
-    func decode(_ type: UInt.Type) throws -> UInt { try TapeDecoding.integer(type, box, index, at) }
-    func decode(_ type: UInt8.Type) throws -> UInt8 { try TapeDecoding.integer(type, box, index, at) }
-    func decode(_ type: UInt16.Type) throws -> UInt16 { try TapeDecoding.integer(type, box, index, at) }
-    func decode(_ type: UInt32.Type) throws -> UInt32 { try TapeDecoding.integer(type, box, index, at) }
-    func decode(_ type: UInt64.Type) throws -> UInt64 { try TapeDecoding.integer(type, box, index, at) }
-    func decode<T: Decodable>(_ type: T.Type) throws -> T { try TapeDecoding.decode(type, box, index, path, nil) }
+    func decode(_ type: Bool.Type) throws -> Bool { try TapeDecoding.bool(box, index) }
+    func decode(_ type: String.Type) throws -> String { try TapeDecoding.string(box, index) }
+    func decode(_ type: Double.Type) throws -> Double { try TapeDecoding.double(box, index) }
+    func decode(_ type: Float.Type) throws -> Float { Float(try TapeDecoding.double(box, index)) }
+    func decode(_ type: Int.Type) throws -> Int { try TapeDecoding.integer(type, box, index) }
+    func decode(_ type: Int8.Type) throws -> Int8 { try TapeDecoding.integer(type, box, index) }
+    func decode(_ type: Int16.Type) throws -> Int16 { try TapeDecoding.integer(type, box, index) }
+    func decode(_ type: Int32.Type) throws -> Int32 { try TapeDecoding.integer(type, box, index) }
+    func decode(_ type: Int64.Type) throws -> Int64 { try TapeDecoding.integer(type, box, index) }
+    func decode(_ type: UInt.Type) throws -> UInt { try TapeDecoding.integer(type, box, index) }
+    func decode(_ type: UInt8.Type) throws -> UInt8 { try TapeDecoding.integer(type, box, index) }
+    func decode(_ type: UInt16.Type) throws -> UInt16 { try TapeDecoding.integer(type, box, index) }
+    func decode(_ type: UInt32.Type) throws -> UInt32 { try TapeDecoding.integer(type, box, index) }
+    func decode(_ type: UInt64.Type) throws -> UInt64 { try TapeDecoding.integer(type, box, index) }
+    func decode<T: Decodable>(_ type: T.Type) throws -> T { try TapeDecoding.decode(type, box, index) }
 }

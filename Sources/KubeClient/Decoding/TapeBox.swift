@@ -1,22 +1,29 @@
 import KubeAPI
 
-/// The tape copied into unmanaged buffers, so the decoding hot path reads tokens and bytes
-/// without reference counting. Lives as long as the decode.
+/// Owns the tape copied into unmanaged buffers for the duration of one decode.
 final class TapeBox {
-    let tokens: UnsafeMutableBufferPointer<JSONTape.Token>
-    let bytes: UnsafeMutableBufferPointer<UInt8>
+    /// The buffers as a trivial value; valid while this box is alive.
+    let view: TapeView
 
     init(_ tape: JSONTape) {
-        tokens = .allocate(capacity: max(tape.tokens.count, 1))
+        let tokens = UnsafeMutableBufferPointer<JSONTape.Token>.allocate(capacity: max(tape.tokens.count, 1))
         _ = tokens.initialize(from: tape.tokens)
-        bytes = .allocate(capacity: max(tape.bytes.count, 1))
+        let bytes = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: max(tape.bytes.count, 1))
         _ = bytes.initialize(from: tape.bytes)
+        view = TapeView(tokens: UnsafeBufferPointer(tokens), bytes: UnsafeBufferPointer(bytes))
     }
 
     deinit {
-        tokens.deallocate()
-        bytes.deallocate()
+        view.tokens.deallocate()
+        view.bytes.deallocate()
     }
+}
+
+/// Read access to a tape's tokens and bytes without reference counting (two buffer pointers), so
+/// decoders and containers holding it are trivially copyable. Valid only while its `TapeBox` lives.
+struct TapeView {
+    let tokens: UnsafeBufferPointer<JSONTape.Token>
+    let bytes: UnsafeBufferPointer<UInt8>
 
     /// The text of a string token.
     func string(_ t: JSONTape.Token) -> String {
@@ -24,15 +31,38 @@ final class TapeBox {
         return t.flag ? TapeScanner.unescape(slice) : String(decoding: slice, as: UTF8.self)
     }
 
-    /// Whether string token `t` equals `key` (escaped keys are unescaped first).
-    func equals(_ t: JSONTape.Token, _ key: String) -> Bool {
-        if t.flag { return string(t) == key }
-        var k = key
-        return k.withUTF8 { kb in
-            let n = Int(t.end - t.start)
-            guard kb.count == n else { return false }
-            return memcmpEqual(bytes.baseAddress! + Int(t.start), kb.baseAddress, n)
+    /// Whether string token `t` equals the UTF-8 bytes `key` (escaped keys are unescaped first).
+    @inline(__always)
+    func equals(_ t: JSONTape.Token, _ key: UnsafeBufferPointer<UInt8>) -> Bool {
+        if t.flag { return string(t).utf8.elementsEqual(key) }
+        let n = Int(t.end - t.start)
+        guard key.count == n else { return false }
+        return memcmpEqual(bytes.baseAddress! + Int(t.start), key.baseAddress, n)
+    }
+
+    /// The coding path from the root (token 0) down to the value at token `target`: object members
+    /// as `AnyKey(name)`, array elements as `IndexKey(i)`. Only built for errors and `codingPath`.
+    func codingPath(to target: Int) -> [any CodingKey] {
+        var path: [any CodingKey] = []
+        var i = 0
+        descend: while i != target {
+            let t = tokens[i]
+            var member = i + 1
+            var n = 0
+            while member < Int(t.next) {
+                let valueIndex = t.kind == .object ? member + 1 : member
+                let after = Int(tokens[valueIndex].next)
+                if target >= valueIndex && target < after {
+                    path.append(t.kind == .object ? AnyKey(string(tokens[member])) as any CodingKey : IndexKey(n))
+                    i = valueIndex
+                    continue descend
+                }
+                member = after
+                n += 1
+            }
+            break // `target` is not inside a container below `i` (cannot happen for tape indices)
         }
+        return path
     }
 
     /// Builds the `JSONValue` of the subtree at `index`.
