@@ -118,9 +118,8 @@ public struct APIHandler: Sendable {
 
     func parseBody(_ request: APIRequest) throws(APIError) -> JSONValue {
         let type = request.contentType.lowercased()
-        if type.contains("protobuf") || type.contains("cbor") {
-            throw .unsupportedMediaType(request.contentType)
-        }
+        if type.hasPrefix("application/vnd.kubernetes.protobuf") { return try ProtobufBody.decode(request.body) }
+        if type.hasPrefix("application/cbor") { throw .unsupportedMediaType(request.contentType) }
         do {
             return try JSONValue(parsing: request.body)
         } catch {

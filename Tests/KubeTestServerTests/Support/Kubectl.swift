@@ -13,15 +13,19 @@ struct Kubectl {
     }
 
     /// kubectl's path, or nil when it is not installed (tests then skip with a message).
-    static let path: String? = {
-        var candidates = (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":").map { "\($0)/kubectl" }
+    static let path: String? = tool("kubectl")
+
+    /// helm next to kubectl (the repository's tools/bin, then PATH).
+    static let helmPath: String? = tool("helm")
+
+    /// The repository's tools/bin first (the pinned 1.35 tools), then PATH.
+    static func tool(_ name: String) -> String? {
         let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().deletingLastPathComponent()
-        candidates.append(repo.appendingPathComponent("tools/bin/kubectl").path)
+        var candidates = [repo.appendingPathComponent("tools/bin/\(name)").path]
+        candidates += (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":").map { "\($0)/\(name)" }
         return candidates.first { FileManager.default.isExecutableFile(atPath: $0) }
-    }()
-
-    static var skipReason: String? { path == nil ? "kubectl not found on PATH or in tools/bin (run scripts/install-kube-tools)" : nil }
+    }
 
     init(server: KubeTestServer, directory: URL) throws {
         executable = Kubectl.path ?? "kubectl"
