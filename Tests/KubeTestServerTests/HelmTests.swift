@@ -17,13 +17,14 @@ struct HelmTests {
         env["HELM_CONFIG_HOME"] = f.directory.appendingPathComponent("config").path
         env["HELM_DATA_HOME"] = f.directory.appendingPathComponent("data").path
         p.environment = env
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardError = out
+        let outPath = f.directory.appendingPathComponent("helm-\(UUID().uuidString).out").path
+        _ = FileManager.default.createFile(atPath: outPath, contents: nil)
+        p.standardInput = FileHandle.nullDevice
+        p.standardOutput = FileHandle(forWritingAtPath: outPath)
+        p.standardError = p.standardOutput
         try p.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
         p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+        return (p.terminationStatus, (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? "")
     }
 
     static func writeChart(_ dir: URL, value: String) throws -> String {

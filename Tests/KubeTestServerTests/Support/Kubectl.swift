@@ -32,30 +32,33 @@ struct Kubectl {
         kubeconfig = try server.writeKubeconfig(to: directory.appendingPathComponent("kubeconfig").path)
     }
 
-    /// Runs kubectl to completion; `stdin` is piped in when given.
+    /// Runs kubectl to completion. stdin, stdout and stderr are temporary files, not pipes: a pipe
+    /// end inherited by a concurrently spawned process (tests run in parallel) would withhold EOF
+    /// and hang both processes.
     func run(_ args: [String], stdin: String? = nil) async throws -> Result {
+        let base = kubeconfig + "-\(UUID().uuidString)"
+        let (inPath, outPath, errPath) = (base + ".in", base + ".out", base + ".err")
+        try (stdin ?? "").write(toFile: inPath, atomically: false, encoding: .utf8)
+        for path in [outPath, errPath] { _ = FileManager.default.createFile(atPath: path, contents: nil) }
+        defer { for path in [inPath, outPath, errPath] { try? FileManager.default.removeItem(atPath: path) } }
         let process = makeProcess(args)
-        let outPipe = Pipe(), errPipe = Pipe(), inPipe = Pipe()
-        process.standardOutput = outPipe
-        process.standardError = errPipe
-        if stdin != nil { process.standardInput = inPipe }
-        try process.run()
-        if let stdin {
-            inPipe.fileHandleForWriting.write(Data(stdin.utf8))
-            try inPipe.fileHandleForWriting.close()
+        process.standardInput = FileHandle(forReadingAtPath: inPath)
+        process.standardOutput = FileHandle(forWritingAtPath: outPath)
+        process.standardError = FileHandle(forWritingAtPath: errPath)
+        let status: Int32 = try await withCheckedThrowingContinuation { continuation in
+            process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
+            do { try process.run() } catch { continuation.resume(throwing: error) }
         }
-        let (out, err) = await Task.detached {
-            (outPipe.fileHandleForReading.readDataToEndOfFile(), errPipe.fileHandleForReading.readDataToEndOfFile())
-        }.value
-        process.waitUntilExit()
-        return Result(status: process.terminationStatus, out: String(decoding: out, as: UTF8.self),
-                      err: String(decoding: err, as: UTF8.self))
+        let out = (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? ""
+        let err = (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? ""
+        return Result(status: status, out: out, err: err)
     }
 
     /// Starts a long-running kubectl (`get -w`) whose output lines arrive on `lines`.
     func start(_ args: [String]) throws -> (Process, AsyncStream<String>) {
         let process = makeProcess(args)
         let outPipe = Pipe()
+        process.standardInput = FileHandle.nullDevice
         process.standardOutput = outPipe
         process.standardError = FileHandle.nullDevice
         let (stream, continuation) = AsyncStream<String>.makeStream()
