@@ -71,7 +71,7 @@ let package = Package(
                 swiftSettings: strict),
         .target(name: "Audit",
                 dependencies: [
-                    "KubeAPI", "CPostgres",
+                    "KubeAPI", "KubeRuntime", "CPostgres",
                     .product(name: "Logging", package: "swift-log"),
                     .product(name: "Metrics", package: "swift-metrics"),
                 ],
@@ -127,7 +127,7 @@ let package = Package(
                     swiftSettings: strict),
         .testTarget(name: "AuditTests",
                     dependencies: [
-                        "Audit", "KubeAPI", "PostgresTestServer",
+                        "Audit", "KubeAPI", "PostgresTestServer", "KubeClient", "KubeRuntime", "KubeTestServer",
                         .product(name: "Logging", package: "swift-log"),
                         .product(name: "MetricsTestKit", package: "swift-metrics"),
                     ],
