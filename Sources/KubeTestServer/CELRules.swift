@@ -20,7 +20,7 @@ enum CELRules {
                 if let old { vars["oldSelf"] = old }
                 let result = try CELEvaluator(variables: vars).eval(ast)
                 if result != .bool(true) {
-                    let message = rule["message"]?.stringValue ?? "failed rule: \(text)"
+                    let message = messageExpression(rule, vars) ?? rule["message"]?.stringValue ?? "failed rule: \(text)"
                     errors.append(FieldError(reason: rule["reason"]?.stringValue ?? "FieldValueInvalid", field: field,
                                              message: "Invalid value: \"\(shown)\": \(message)"))
                 }
@@ -34,6 +34,18 @@ enum CELRules {
                 errors.append(FieldError(reason: "FieldValueInvalid", field: field, message: "\(error)"))
             }
         }
+        recurse(value, old: old, schema: schema, path: path, errors: &errors)
+    }
+
+    /// A rule's `messageExpression` evaluated to a string, if it has one that evaluates.
+    static func messageExpression(_ rule: JSONValue, _ vars: [String: JSONValue]) -> String? {
+        guard let text = rule["messageExpression"]?.stringValue,
+              let ast = try? CELParser.parse(text),
+              let value = try? CELEvaluator(variables: vars).eval(ast) else { return nil }
+        return value.stringValue
+    }
+
+    private static func recurse(_ value: JSONValue, old: JSONValue?, schema: JSONValue, path: String, errors: inout [FieldError]) {
         switch value {
         case .object(let o):
             let props = schema["properties"]?.objectValue ?? [:]

@@ -44,4 +44,13 @@ struct CELTests {
         CELRules.evaluate(["size": 1], old: ["size": 2], schema: schema, path: "spec", errors: &errors)
         #expect(errors.first?.message == "Invalid value: \"object\": cannot shrink")
     }
+
+    @Test func messageExpressionFormatsTheFailure() {
+        let schema: JSONValue = ["type": "object", "x-kubernetes-validations": [
+            ["rule": "self.size <= 5", "message": "static", "messageExpression": "'size ' + string(self.size) + ' exceeds 5'"]]]
+        var errors: [FieldError] = []
+        CELRules.evaluate(["size": 9], old: nil, schema: schema, path: "spec", errors: &errors)
+        #expect(errors.first?.message == "Invalid value: \"object\": size 9 exceeds 5")
+        #expect(errors.first?.field == "spec")
+    }
 }
