@@ -7,7 +7,8 @@ import Testing
 /// Secrets through a typed (protobuf) client, which exercises `ProtobufBody`.
 @Suite(.enabled(if: Kubectl.helmPath != nil, "helm not found on PATH or in tools/bin (run scripts/install-kube-tools)"))
 struct HelmTests {
-    static func helm(_ f: Fixture, _ kubeconfig: String, _ args: [String]) throws -> (Int32, String) {
+    /// Runs helm to completion without blocking a cooperative-pool thread (termination handler).
+    static func helm(_ f: Fixture, _ kubeconfig: String, _ args: [String]) async throws -> (Int32, String) {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: Kubectl.helmPath ?? "helm")
         p.arguments = args + ["--kubeconfig", kubeconfig, "-n", "default"]
@@ -22,9 +23,11 @@ struct HelmTests {
         p.standardInput = FileHandle.nullDevice
         p.standardOutput = FileHandle(forWritingAtPath: outPath)
         p.standardError = p.standardOutput
-        try p.run()
-        p.waitUntilExit()
-        return (p.terminationStatus, (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? "")
+        let status: Int32 = try await withCheckedThrowingContinuation { continuation in
+            p.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
+            do { try p.run() } catch { continuation.resume(throwing: error) }
+        }
+        return (status, (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? "")
     }
 
     static func writeChart(_ dir: URL, value: String) throws -> String {
@@ -41,19 +44,19 @@ struct HelmTests {
         let kubeconfig = try f.server.writeKubeconfig(to: f.directory.appendingPathComponent("kubeconfig").path)
         let configMaps = try #require(f.server.store.resourceType(group: "", version: "v1", plural: "configmaps"))
         let secrets = try #require(f.server.store.resourceType(group: "", version: "v1", plural: "secrets"))
-        let install = try Self.helm(f, kubeconfig, ["install", "demo", try Self.writeChart(f.directory, value: "1")])
+        let install = try await Self.helm(f, kubeconfig, ["install", "demo", try Self.writeChart(f.directory, value: "1")])
         #expect(install.0 == 0, "\(install.1)")
         #expect(try f.server.store.get(configMaps, namespace: "default", name: "demo-cm")[path: ["data", "value"]] == "1")
         let release = try f.server.store.list(WatchFilter(type: secrets, namespace: "default",
                                                           labels: LabelSelector(parsing: "owner=helm,name=demo")))
         #expect(release.items.count == 1)
         #expect(release.items.first?["type"] == "helm.sh/release.v1")
-        let list = try Self.helm(f, kubeconfig, ["list"])
+        let list = try await Self.helm(f, kubeconfig, ["list"])
         #expect(list.1.contains("demo") && list.1.contains("deployed"), "\(list.1)")
-        let upgrade = try Self.helm(f, kubeconfig, ["upgrade", "demo", try Self.writeChart(f.directory, value: "2")])
+        let upgrade = try await Self.helm(f, kubeconfig, ["upgrade", "demo", try Self.writeChart(f.directory, value: "2")])
         #expect(upgrade.0 == 0, "\(upgrade.1)")
         #expect(try f.server.store.get(configMaps, namespace: "default", name: "demo-cm")[path: ["data", "value"]] == "2")
-        let uninstall = try Self.helm(f, kubeconfig, ["uninstall", "demo"])
+        let uninstall = try await Self.helm(f, kubeconfig, ["uninstall", "demo"])
         #expect(uninstall.0 == 0, "\(uninstall.1)")
         #expect(throws: APIError.self) { try f.server.store.get(configMaps, namespace: "default", name: "demo-cm") }
         try await f.close()
