@@ -58,8 +58,13 @@ import Testing
         fresh.set(path: ["metadata", "namespace"], to: .string(ns))
         let refused = await T.error { _ = try await c.create(T.configMaps, namespace: ns, fresh) }
         #expect(refused?.code == 403)
-        var watch = c.watch(T.namespaces, options: WatchOptions(fieldSelector: "metadata.name=\(ns)", allowWatchBookmarks: false,
-                                                                timeoutSeconds: 120)).makeAsyncIterator()
+        // Watch from the Terminating object's resourceVersion: the watch request travels on its own
+        // connection, so without a version the patch below can remove the namespace before the watch
+        // is registered, and a watch "from now" would then never see the DELETED.
+        let since = terminating[path: ["metadata", "resourceVersion"]]?.stringValue
+        #expect(since != nil)
+        var watch = c.watch(T.namespaces, options: WatchOptions(fieldSelector: "metadata.name=\(ns)", resourceVersion: since,
+                                                                allowWatchBookmarks: false, timeoutSeconds: 120)).makeAsyncIterator()
         _ = try await c.patch(T.configMaps, namespace: ns, name: "held", .merge(["metadata": ["finalizers": .null]]))
         var deleted = false
         while let e = try await watch.next() {
