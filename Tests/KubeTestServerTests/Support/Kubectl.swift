@@ -58,6 +58,13 @@ struct Kubectl {
     func start(_ args: [String]) throws -> (Process, AsyncStream<String>) {
         let process = makeProcess(args)
         let outPipe = Pipe()
+        // Close-on-exec for both ends, so a process that a parallel test spawns at the same moment
+        // cannot inherit the write end and withhold EOF from the reader once kubectl exits (the
+        // reader would then hang instead of reporting a short output). kubectl's own stdout is a
+        // dup2 of the write end, which clears the flag.
+        for fd in [outPipe.fileHandleForReading.fileDescriptor, outPipe.fileHandleForWriting.fileDescriptor] {
+            _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
+        }
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = outPipe
         process.standardError = FileHandle.nullDevice
