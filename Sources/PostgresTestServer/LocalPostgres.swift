@@ -16,7 +16,11 @@ public final class LocalPostgres: Sendable {
 
     private var dataDirectory: String { directory + "/data" }
 
-    /// `initdb` + start; `durable: false` turns off fsync (fine for tests: nothing survives a host crash).
+    /// `initdb` + start; `durable: false` turns off fsync and full-page writes (fine for tests: nothing
+    /// survives a host crash). Either way a commit is acknowledged only once its WAL is written to the
+    /// OS (`synchronous_commit` stays on), so a server crash (`stopServer(immediate: true)`) loses no
+    /// acknowledged transaction — with `synchronous_commit = off` it would silently lose the last
+    /// ~200 ms of commits (a CREATE TABLE, a batch of rows), which crash-recovery tests must not see.
     public static func start(durable: Bool = false) throws -> LocalPostgres {
         let binaries = try findBinaries()
         var template = Array("\(NSTemporaryDirectory())/codex-k8s-pg-XXXXXX".utf8CString)
@@ -36,7 +40,7 @@ public final class LocalPostgres: Sendable {
                                       "--no-sync", "--no-instructions"])
             var settings = "max_connections = 200\nlisten_addresses = '127.0.0.1'\nport = \(server.port)\n"
             settings += "unix_socket_directories = '\(directory)'\n"
-            if !durable { settings += "fsync = off\nsynchronous_commit = off\nfull_page_writes = off\n" }
+            if !durable { settings += "fsync = off\nfull_page_writes = off\n" }
             try server.appendConfiguration(settings)
             try server.startServer()
             try server.startWatchdog()
