@@ -2,6 +2,7 @@
 #ifndef CCURL_SHIM_H
 #define CCURL_SHIM_H
 #include <curl/curl.h>
+#include <fcntl.h>
 
 static inline CURLcode ccurl_easy_setopt_long(CURL *h, CURLoption o, long v) { return curl_easy_setopt(h, o, v); }
 static inline CURLcode ccurl_easy_setopt_off(CURL *h, CURLoption o, curl_off_t v) { return curl_easy_setopt(h, o, v); }
@@ -18,6 +19,18 @@ static inline CURLcode ccurl_easy_setopt_xferinfofn(CURL *h, CURLoption o, ccurl
 static inline CURLcode ccurl_easy_getinfo_long(CURL *h, CURLINFO i, long *v) { return curl_easy_getinfo(h, i, v); }
 static inline CURLcode ccurl_easy_getinfo_ptr(CURL *h, CURLINFO i, void **v) { return curl_easy_getinfo(h, i, v); }
 static inline CURLcode ccurl_easy_getinfo_double(CURL *h, CURLINFO i, double *v) { return curl_easy_getinfo(h, i, v); }
+
+/// Marks every socket curl opens close-on-exec (curl itself does not), so a child process started
+/// by the program never holds a copy that keeps a closed connection alive.
+static inline int ccurl_cloexec_sockopt(void *clientp, curl_socket_t fd, curlsocktype purpose) {
+    (void)clientp; (void)purpose;
+    int flags = fcntl(fd, F_GETFD);
+    if (flags >= 0) (void)fcntl(fd, F_SETFD, flags | FD_CLOEXEC);
+    return CURL_SOCKOPT_OK;
+}
+static inline CURLcode ccurl_easy_set_cloexec_sockets(CURL *h) {
+    return curl_easy_setopt(h, CURLOPT_SOCKOPTFUNCTION, ccurl_cloexec_sockopt);
+}
 
 static inline CURLMcode ccurl_multi_setopt_long(CURLM *m, CURLMoption o, long v) { return curl_multi_setopt(m, o, v); }
 

@@ -83,6 +83,7 @@ public struct Watcher<Source: ListWatchSource>: Sendable {
     private func listPage(continueToken: String?, backoff: inout Backoff,
                           handle: @Sendable (WatcherEvent<Object>) async -> Void) async -> (State, WatcherError?) {
         if continueToken == nil { await handle(.initStarted) }
+        logger.debug("list of \(Object.resource), page size \(pageSize), continue \(continueToken ?? "-")")
         do {
             let page = try await source.list(limit: pageSize, continueToken: continueToken)
             await handle(.initPage(page.items))
@@ -115,6 +116,7 @@ public struct Watcher<Source: ListWatchSource>: Sendable {
     private func watchOnce(from resourceVersion: String, backoff: inout Backoff,
                            handle: @escaping @Sendable (WatcherEvent<Object>) async -> Void) async -> (State, WatcherError?) {
         let progress = Locked(WatchProgress(resourceVersion: resourceVersion, lastActivity: clock.now()))
+        logger.debug("watch of \(Object.resource) from resourceVersion \(resourceVersion)")
         let outcome = await withTaskGroup(of: WatchOutcome.self) { group in
             group.addTask { await consume(from: resourceVersion, progress: progress, handle: handle) }
             group.addTask { await idleWatchdog(progress: progress) }
@@ -123,6 +125,7 @@ public struct Watcher<Source: ListWatchSource>: Sendable {
             return first
         }
         let rv = progress.withLock { $0.resourceVersion }
+        logger.debug("watch of \(Object.resource) ended (\(outcome)); last resourceVersion \(rv)")
         switch outcome {
         case .ended, .cancelled:
             return (.watching(resourceVersion: rv), nil)

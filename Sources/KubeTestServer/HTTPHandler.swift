@@ -87,6 +87,7 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     private func startWatch(context: ChannelHandlerContext, head: HTTPRequestHead, plan: WatchPlan) {
+        endWatch()  // a keep-alive connection may carry a new watch after one the server cut
         var h = HTTPHeaders()
         h.add(name: "Content-Type", value: plan.filter.asTable ? "application/json;as=Table;v=v1;g=meta.k8s.io" : "application/json")
         h.add(name: "Transfer-Encoding", value: "chunked")

@@ -79,7 +79,7 @@ public final class LocalPostgres: Sendable {
         let pgCtl = runAsPostgres ? "'\(Self.runuser)' -u postgres -- '\(binaries)/pg_ctl'" : "'\(binaries)/pg_ctl'"
         let script = "while kill -0 \(getpid()) 2>/dev/null; do sleep 1; done; "
             + "\(pgCtl) stop -D '\(dataDirectory)' -m immediate >/dev/null 2>&1; rm -rf '\(directory)'"
-        let devNull = open("/dev/null", O_WRONLY)
+        let devNull = open("/dev/null", O_WRONLY | O_CLOEXEC)
         defer { close(devNull) }
         _ = try Spawn.start("/bin/sh", ["-c", script], stdout: devNull, stderr: devNull)
     }
@@ -129,7 +129,7 @@ public final class LocalPostgres: Sendable {
     private func run(_ tool: String, _ arguments: [String]) throws {
         let executable = "\(binaries)/\(tool)"
         let output = directory + "/\(tool).out"
-        let fd = open(output, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        let fd = open(output, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw LocalPostgresError.setup("cannot create \(output)") }
         defer { close(fd) }
         let pid = runAsPostgres

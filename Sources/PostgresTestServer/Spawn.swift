@@ -2,9 +2,15 @@ import Foundation
 
 /// Starts programs with `posix_spawn` and waits with `waitpid` (Foundation's `Process` can miss the exit
 /// of a child whose grandchild daemonizes, as `pg_ctl start` does).
+///
+/// The child inherits exactly three descriptors: stdin, stdout and stderr. Everything else the
+/// parent has open is closed in the child, close-on-exec or not. This matters: libcurl and NIO
+/// create their sockets without `FD_CLOEXEC`, and a long-lived child (the PostgreSQL server that
+/// `pg_ctl start` daemonizes) holding copies of them keeps every such TCP connection open after
+/// the parent closes it — a client then reuses a connection nobody reads and waits forever.
 public enum Spawn {
     /// Starts `executable` with `arguments`; its stdin is /dev/null, stdout/stderr go to the given
-    /// descriptors (inherited when `nil`). Returns the pid.
+    /// descriptors (inherited when `nil`); no other descriptor reaches the child. Returns the pid.
     public static func start(_ executable: String, _ arguments: [String], stdout: Int32? = nil,
                              stderr: Int32? = nil, environment: [String: String]? = nil) throws -> pid_t
     {
@@ -14,6 +20,7 @@ public enum Spawn {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         if let stdout { posix_spawn_file_actions_adddup2(&actions, stdout, 1) }
         if let stderr { posix_spawn_file_actions_adddup2(&actions, stderr, 2) }
+        closeInheritedDescriptors(&actions)
         let argv = ([executable] + arguments).map { strdup($0) } + [nil]
         let env = (environment ?? ProcessInfo.processInfo.environment).map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer {
@@ -35,5 +42,23 @@ public enum Spawn {
         }
         let signal = status & 0x7F
         return signal == 0 ? (status >> 8) & 0xFF : 128 + signal
+    }
+
+    /// glibc's `posix_spawn_file_actions_addclosefrom_np` (2.34+; not exported by Swift's Glibc
+    /// module, so looked up once): closes every descriptor from 3 up in the child, atomically
+    /// with respect to descriptors other threads open meanwhile.
+    private static let addCloseFrom: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32)? = {
+        guard let symbol = dlsym(nil, "posix_spawn_file_actions_addclosefrom_np") else { return nil }
+        return unsafeBitCast(symbol, to: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32).self)
+    }()
+
+    /// Adds the actions that leave the child only descriptors 0, 1 and 2. Without glibc's
+    /// close-from action, closes each descriptor open now (one opened concurrently may slip through).
+    private static func closeInheritedDescriptors(_ actions: inout posix_spawn_file_actions_t) {
+        if let addCloseFrom, addCloseFrom(&actions, 3) == 0 { return }
+        let open = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []
+        for fd in open.compactMap({ Int32($0) }) where fd > 2 {
+            posix_spawn_file_actions_addclose(&actions, fd)
+        }
     }
 }

@@ -11,6 +11,8 @@ final class ChildProcess: Sendable {
         var out: [Int32] = [-1, -1]
         var err: [Int32] = [-1, -1]
         guard pipe(&out) == 0, pipe(&err) == 0 else { throw POSIXError(.EMFILE) }
+        // Close-on-exec, so no other child started meanwhile keeps a write end open (no EOF).
+        for fd in out + err { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
         let environment = ProcessInfo.processInfo.environment.filter { $0.key != "CODEX_K8S_DATABASE_URL" }
         pid = try Spawn.start(executable, arguments, stdout: out[1], stderr: err[1], environment: environment)
         close(out[1])

@@ -5,16 +5,11 @@ import KubeTestServer
 import Testing
 @testable import KubeRuntime
 
-/// The watcher and store over real HTTP (KubeClient → KubeTestServer on 127.0.0.1).
-/// QUARANTINED (run with `CODEX_K8S_RUN_QUARANTINED=1`): in roughly one full-suite run in three
-/// on 2 cores, the watcher stops seeing updates after the server cuts or drops its watches and the
-/// test hits its time limit (store frozen at the pre-cut versions). Not yet root-caused — the
-/// client, the test server and the watcher each looked right in isolation and under debug logging
-/// (docs/runtime.md, "Known issue"). Alone the suite passes; the same behaviours are covered
-/// deterministically against fakes in `WatcherTests`.
-@Suite(.timeLimit(.minutes(1)),
-       .enabled(if: ProcessInfo.processInfo.environment["CODEX_K8S_RUN_QUARANTINED"] != nil,
-                "quarantined: intermittent hang under full-suite load (docs/runtime.md, Known issue)"))
+/// The watcher and store over real HTTP (KubeClient → KubeTestServer on 127.0.0.1): forced 410s,
+/// clean watch ends and dropped connections. (These once hung in full-suite runs: a PostgreSQL
+/// server spawned by another suite inherited the process's sockets and kept connections the test
+/// server had closed alive; see `SpawnTests` and docs/runtime.md.)
+@Suite(.timeLimit(.minutes(1)))
 struct WatcherHTTPTests {
     /// Runs a watcher of ConfigMaps in `default` into a store; events are also streamed to the test.
     final class Feed: Sendable {

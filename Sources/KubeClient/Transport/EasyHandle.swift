@@ -19,6 +19,7 @@ enum EasyHandle {
         // pending transfers when one completes). Without it, a burst opens a few extra
         // connections before h2 is known; later transfers multiplex.
         check(ccurl_easy_setopt_long(h, CURLOPT_TCP_KEEPALIVE, 1))
+        check(ccurl_easy_set_cloexec_sockets(h))
         check(ccurl_easy_setopt_str(h, CURLOPT_ACCEPT_ENCODING, ""))
         check(ccurl_easy_setopt_long(h, CURLOPT_CONNECTTIMEOUT_MS, r.connectTimeout.milliseconds))
         if let t = r.timeout { check(ccurl_easy_setopt_long(h, CURLOPT_TIMEOUT_MS, t.milliseconds)) }
