@@ -70,7 +70,13 @@ public final class LocalPostgres: Sendable {
 
     /// Starts the server again on the same port and data (after `stopServer`).
     public func startServer() throws {
-        try run("pg_ctl", ["start", "-D", dataDirectory, "-w", "-t", "60", "-l", directory + "/server.log"])
+        do {
+            try run("pg_ctl", ["start", "-D", dataDirectory, "-w", "-t", "60", "-l", directory + "/server.log"])
+        } catch LocalPostgresError.command(let message) {
+            // pg_ctl only says "stopped waiting"; the reason is in the server's own log.
+            let log = (try? String(contentsOfFile: directory + "/server.log", encoding: .utf8)) ?? ""
+            throw LocalPostgresError.command("\(message) — server log: \(log.suffix(2_000))")
+        }
     }
 
     /// A detached shell that outlives us only to clean up: once this process is gone (a test run
@@ -165,23 +171,46 @@ public final class LocalPostgres: Sendable {
         throw LocalPostgresError.setup("no PostgreSQL server binaries (initdb, pg_ctl); install the `postgresql` package")
     }
 
-    /// A port that was free a moment ago on 127.0.0.1.
+    /// A port that was free a moment ago on 127.0.0.1, chosen below the kernel's ephemeral range.
+    ///
+    /// Every test server binding port 0 and every outgoing connection takes its port from the
+    /// ephemeral range; a port picked there could be taken by one of them in the seconds before
+    /// PostgreSQL binds it (or while it is down in a restart test), failing the start.
     private static func freePort() throws -> Int {
+        let ephemeralLow = ephemeralRangeStart()
+        let low = 10_000
+        if ephemeralLow > low + 1_000 {
+            for _ in 0..<200 {
+                let candidate = Int.random(in: low..<ephemeralLow)
+                if let port = try bindProbe(candidate) { return port }
+            }
+        }
+        guard let port = try bindProbe(0) else { throw LocalPostgresError.setup("bind failed") }
+        return port
+    }
+
+    /// The first port of `net.ipv4.ip_local_port_range` (32768 when unreadable).
+    private static func ephemeralRangeStart() -> Int {
+        let text = (try? String(contentsOfFile: "/proc/sys/net/ipv4/ip_local_port_range", encoding: .utf8)) ?? ""
+        return text.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" }).first.flatMap { Int($0) } ?? 32_768
+    }
+
+    /// Binds 127.0.0.1:`port` (0: any) and releases it; returns the bound port, nil when taken.
+    private static func bindProbe(_ port: Int) throws -> Int? {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw LocalPostgresError.setup("socket failed") }
         defer { close(fd) }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
+        address.sin_port = UInt16(port).bigEndian
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
         let bound = withUnsafeMutablePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
                 bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0
             }
         }
-        guard bound else { throw LocalPostgresError.setup("bind failed") }
-        return Int(UInt16(bigEndian: address.sin_port))
+        return bound ? Int(UInt16(bigEndian: address.sin_port)) : nil
     }
 }
 
