@@ -17,8 +17,11 @@ public struct JSONBytesDecoder: Sendable {
         } catch {
             throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: error.description))
         }
-        let box = TapeBox(tape)
-        return try withExtendedLifetime(box) { try TapeDecoding.decode(type, box.view, 0) }
+        return try tape.tokens.withUnsafeBufferPointer { tokens in
+            try tape.bytes.withUnsafeBufferPointer { bytes in
+                try TapeDecoding.decode(type, TapeView(tokens: tokens, bytes: bytes), 0)
+            }
+        }
     }
 }
 

@@ -1,3 +1,11 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Splits a byte stream into newline-delimited records (the watch wire format).
 ///
 /// Contract: for any split of the input into chunks, the emitted records are the same: every
@@ -20,20 +28,19 @@ public struct LineFramer: Sendable {
     public mutating func append(_ chunk: UnsafeRawBufferPointer, emit: ([UInt8]) -> Void) throws(RecordTooLarge) {
         var start = 0
         let n = chunk.count
-        var i = 0
-        while i < n {
-            if chunk[i] == UInt8(ascii: "\n") {
-                if partial.isEmpty {
-                    emitTrimmed(UnsafeRawBufferPointer(rebasing: chunk[start..<i]), emit)
-                } else {
-                    partial.append(contentsOf: UnsafeRawBufferPointer(rebasing: chunk[start..<i]))
-                    let record = partial
-                    partial.removeAll(keepingCapacity: false)
-                    record.withUnsafeBytes { emitTrimmed($0, emit) }
-                }
-                start = i + 1
+        guard let base = chunk.baseAddress else { return }
+        // memchr is vectorised: records are ~KBs long, so most bytes are skipped in bulk.
+        while start < n, let hit = memchr(base + start, Int32(UInt8(ascii: "\n")), n - start) {
+            let i = UnsafeRawPointer(hit) - base
+            if partial.isEmpty {
+                emitTrimmed(UnsafeRawBufferPointer(rebasing: chunk[start..<i]), emit)
+            } else {
+                partial.append(contentsOf: UnsafeRawBufferPointer(rebasing: chunk[start..<i]))
+                let record = partial
+                partial.removeAll(keepingCapacity: false)
+                record.withUnsafeBytes { emitTrimmed($0, emit) }
             }
-            i += 1
+            start = i + 1
         }
         if start < n {
             partial.append(contentsOf: UnsafeRawBufferPointer(rebasing: chunk[start..<n]))

@@ -1,26 +1,8 @@
 import KubeAPI
 
-/// Owns the tape copied into unmanaged buffers for the duration of one decode.
-final class TapeBox {
-    /// The buffers as a trivial value; valid while this box is alive.
-    let view: TapeView
-
-    init(_ tape: JSONTape) {
-        let tokens = UnsafeMutableBufferPointer<JSONTape.Token>.allocate(capacity: max(tape.tokens.count, 1))
-        _ = tokens.initialize(from: tape.tokens)
-        let bytes = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: max(tape.bytes.count, 1))
-        _ = bytes.initialize(from: tape.bytes)
-        view = TapeView(tokens: UnsafeBufferPointer(tokens), bytes: UnsafeBufferPointer(bytes))
-    }
-
-    deinit {
-        view.tokens.deallocate()
-        view.bytes.deallocate()
-    }
-}
-
-/// Read access to a tape's tokens and bytes without reference counting (two buffer pointers), so
-/// decoders and containers holding it are trivially copyable. Valid only while its `TapeBox` lives.
+/// Read access to a tape's tokens and bytes without reference counting (two buffer pointers into
+/// the `JSONTape`'s arrays), so decoders and containers holding it are trivially copyable. Valid
+/// only inside `JSONBytesDecoder.decode`, which scopes the pointers.
 struct TapeView {
     let tokens: UnsafeBufferPointer<JSONTape.Token>
     let bytes: UnsafeBufferPointer<UInt8>
