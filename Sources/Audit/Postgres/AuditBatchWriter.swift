@@ -2,8 +2,9 @@ import KubeAPI
 
 /// Turns a batch of queued writes into a few multi-row, parameterized, idempotent statements.
 ///
-/// Contract: `write` either stores the whole batch or throws a transient `PostgresError` (retry the
-/// same batch on a new connection: events are keyed by their client-generated id with
+/// Contract: `write` either stores the whole batch or throws a transient or schema-missing
+/// `PostgresError` (retry the same batch on a new connection, after re-applying the migrations for
+/// the latter: events are keyed by their client-generated id with
 /// `ON CONFLICT DO NOTHING`, run upserts ignore snapshots not newer than the stored one, deliveries
 /// keep their first row — so a batch that did commit before the failure is not duplicated).
 /// A statement refused for its data is retried row by row and only the refused rows are dropped
@@ -78,7 +79,7 @@ struct AuditBatchWriter {
             try run(kind, rows: rows.count, params, on: connection)
             outcome.written += rows.count
             return
-        } catch where error.isTransient {
+        } catch where error.isTransient || error.isSchemaMissing {
             throw error
         } catch {}
         for row in rows {
@@ -87,7 +88,7 @@ struct AuditBatchWriter {
             do {
                 try run(kind, rows: 1, single, on: connection)
                 outcome.written += 1
-            } catch where error.isTransient {
+            } catch where error.isTransient || error.isSchemaMissing {
                 throw error
             } catch {
                 outcome.rejected += 1

@@ -148,6 +148,14 @@ private struct AuditWriterLoop: @unchecked Sendable {
                 report(outcome, drops: drops)
             } catch {
                 connection = nil
+                if error.isSchemaMissing {
+                    // The database was recreated or restored empty: apply the migrations again on
+                    // the next connection. (If `schema_migrations` survived, they are a no-op and the
+                    // writes stay buffered while this is logged — a table was dropped by hand.)
+                    migrated = false
+                    logger.error("audit tables are missing; re-applying the schema migrations, writes stay buffered",
+                                 metadata: ["error": "\(error)", "database": "\(url)"])
+                }
                 failed(error, &failing, &backoff)
             }
         }

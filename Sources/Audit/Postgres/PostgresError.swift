@@ -30,6 +30,13 @@ public struct PostgresError: Error, CustomStringConvertible, Sendable {
             || state.hasPrefix("40") || state == "55P03"
     }
 
+    /// Whether the statement failed because the audit schema is gone (undefined table or schema):
+    /// the database was recreated or restored empty under the same URL. Not a data error — the
+    /// writes are kept and retried after the migrations are applied again.
+    public var isSchemaMissing: Bool {
+        sqlState == "42P01" || sqlState == "3F000"
+    }
+
     public var description: String {
         switch kind {
         case .connection: "PostgreSQL connection failed: \(message)"
