@@ -6,13 +6,19 @@ import Synchronization
 ///
 /// `send` may be called from any thread (the store calls it under its lock); it only enqueues onto
 /// the channel's event loop, whose FIFO order preserves the store's event order. `finish` ends the
-/// chunked response and closes the connection (as a watch timeout or `cutWatches` would).
+/// chunked response like the apiserver does on a watch timeout: the connection stays open for the
+/// client's next request when the request allowed keep-alive, and is closed otherwise. A frame
+/// racing with `finish` is dropped, never written after the end of the response.
 final class ChannelWatchSink: WatchSink {
     let channel: any Channel
+    let keepAlive: Bool
     private let ended = Atomic<Bool>(false)
+    /// Set on the event loop when the end of the response has been written.
+    private let endWritten = Atomic<Bool>(false)
 
-    init(channel: any Channel) {
+    init(channel: any Channel, keepAlive: Bool) {
         self.channel = channel
+        self.keepAlive = keepAlive
     }
 
     /// Frames enqueued but not yet written; the last one of a burst flushes (one syscall per burst).
@@ -23,6 +29,10 @@ final class ChannelWatchSink: WatchSink {
         let channel = self.channel
         queued.add(1, ordering: .relaxed)
         channel.eventLoop.execute { [self] in
+            if endWritten.load(ordering: .relaxed) {
+                queued.subtract(1, ordering: .relaxed)
+                return
+            }
             var buffer = channel.allocator.buffer(capacity: parts.reduce(0) { $0 + $1.count })
             for p in parts { buffer.writeBytes(p) }
             channel.write(HTTPServerResponsePart.body(.byteBuffer(buffer)), promise: nil)
@@ -33,10 +43,11 @@ final class ChannelWatchSink: WatchSink {
     func finish() {
         guard !ended.exchange(true, ordering: .relaxed) else { return }
         let channel = self.channel
-        channel.eventLoop.execute {
-            channel.writeAndFlush(HTTPServerResponsePart.end(nil)).whenComplete { _ in
-                channel.close(promise: nil)
-            }
+        let keepAlive = self.keepAlive
+        channel.eventLoop.execute { [self] in
+            endWritten.store(true, ordering: .relaxed)
+            let done = channel.writeAndFlush(HTTPServerResponsePart.end(nil))
+            if !keepAlive { done.whenComplete { _ in channel.close(promise: nil) } }
         }
     }
 }

@@ -40,6 +40,8 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         case .end:
             guard let h = head else { return }
             head = nil
+            // A new request means the previous response (maybe a watch) has ended: drop its timers.
+            endWatch()
             var headers: [String: String] = [:]
             for (k, v) in h.headers { headers[k.lowercased()] = headers[k.lowercased()].map { "\($0),\(v)" } ?? v }
             let request = APIRequest(method: h.method.rawValue, uri: h.uri, headers: headers, body: body)
@@ -87,14 +89,13 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     private func startWatch(context: ChannelHandlerContext, head: HTTPRequestHead, plan: WatchPlan) {
-        endWatch()  // a keep-alive connection may carry a new watch after one the server cut
         var h = HTTPHeaders()
         h.add(name: "Content-Type", value: plan.filter.asTable ? "application/json;as=Table;v=v1;g=meta.k8s.io" : "application/json")
         h.add(name: "Transfer-Encoding", value: "chunked")
         h.add(name: "Cache-Control", value: "no-cache, private")
         // Register before writing the head (frames are only ever enqueued for later loop ticks), so a
         // client that has read the response head knows its watch is in place.
-        let sink = ChannelWatchSink(channel: context.channel)
+        let sink = ChannelWatchSink(channel: context.channel, keepAlive: head.isKeepAlive)
         let registered = Result { () throws(APIError) in
             try server.store.watch(plan.filter, resourceVersion: plan.resourceVersion,
                                    sendInitialEvents: plan.sendInitialEvents, bookmarks: plan.bookmarks, sink: sink)

@@ -108,6 +108,8 @@ struct WatchTests {
         _ = try w.send("GET", Self.cms + "?watch=true&resourceVersion=\(rv)")
         f.server.store.cutWatches()
         #expect(try w.nextEvent() == nil)
+        // Like the apiserver, the end of a watch response leaves the keep-alive connection usable.
+        #expect(try w.request("GET", Self.cms).status == 200)
         _ = try c.request("POST", Self.cms, body: ["metadata": ["name": "during"]])
         let again = try f.http()
         _ = try again.send("GET", Self.cms + "?watch=true&resourceVersion=\(rv)")
