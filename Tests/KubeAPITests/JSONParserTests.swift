@@ -32,12 +32,37 @@ struct JSONParserTests {
         }
     }
 
+    @Test("names what was expected where the input went wrong",
+          arguments: [
+              ("{", 1, "expected a member name"), (#"{"a" 1}"#, 5, "expected ':'"), ("[1 2]", 3, "expected ',' or ']'"),
+              (#"{"a":1 "b":2}"#, 7, "expected ',' or '}'"), ("[1,]", 3, "unexpected character ']'"),
+              ("[1", 2, "unexpected end of input in array"), (#"{"a":1"#, 6, "unexpected end of input in object"),
+              ("01", 0, "leading zero in number"), ("1.", 2, "invalid fraction"), ("1e+", 3, "invalid exponent"),
+              ("-", 1, "invalid number"), ("nul", 0, "unexpected end of input"), ("nulL", 0, "invalid literal"),
+              (#""\x""#, 3, "invalid escape"), (#""\u12G4""#, 5, "invalid hex digit"), (#""\u12"#, 3, "short unicode escape"),
+              (#""\ud800""#, 7, "lone high surrogate"), (#""\ud800\u0041""#, 13, "invalid low surrogate"),
+              (#""\udc00""#, 7, "lone low surrogate"), ("\"a\u{01}\"", 2, "control character in string"),
+              (#""a\"#, 3, "unterminated string"), ("{} x", 3, "unexpected trailing characters"),
+          ])
+    func rejectsWithReason(input: String, offset: Int, message: String) {
+        do {
+            _ = try JSONValue(parsing: input)
+            Issue.record("accepted \(input.debugDescription)")
+        } catch {
+            #expect(error.offset == offset && error.message == message, "input \(input.debugDescription): \(error)")
+        }
+    }
+
     @Test("rejects nesting deeper than the limit")
-    func depth() {
+    func depth() throws {
         let deep = String(repeating: "[", count: 600) + String(repeating: "]", count: 600)
         #expect(throws: JSONParseError.self) { try JSONValue(parsing: deep) }
         let ok = String(repeating: "[", count: 100) + String(repeating: "]", count: 100)
         #expect((try? JSONValue(parsing: ok)) != nil)
+        #expect(try JSONValue(parsing: Array("[[1]]".utf8), maxDepth: 2) == [[1]])
+        #expect(throws: JSONParseError(offset: 1, message: "nesting deeper than 1")) {
+            try JSONValue(parsing: Array("[[1]]".utf8), maxDepth: 1)
+        }
     }
 
     @Test("serialize then parse is the identity on random documents")

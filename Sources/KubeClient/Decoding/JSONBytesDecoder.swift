@@ -17,26 +17,22 @@ public struct JSONBytesDecoder: Sendable {
         } catch {
             throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: error.description))
         }
-        return try tape.tokens.withUnsafeBufferPointer { tokens in
-            try tape.bytes.withUnsafeBufferPointer { bytes in
-                try TapeDecoding.decode(type, TapeView(tokens: tokens, bytes: bytes), 0)
-            }
-        }
+        return try tape.withView { try TapeDecoding.decode(type, $0, 0) }
     }
 }
 
 enum TapeDecoding {
-    static func mismatch<T>(_ t: T.Type, _ box: TapeView, _ index: Int) -> DecodingError {
+    static func mismatch<T>(_ t: T.Type, _ box: JSONTapeView, _ index: Int) -> DecodingError {
         .typeMismatch(t, .init(codingPath: box.codingPath(to: index), debugDescription: "expected \(t), found \(box.tokens[index].kind)"))
     }
 
-    static func string(_ box: TapeView, _ index: Int) throws -> String {
+    static func string(_ box: JSONTapeView, _ index: Int) throws -> String {
         let t = box.tokens[index]
-        guard t.kind == .string else { throw mismatch(String.self, box, index) }
-        return box.string(t)
+        guard case .string = t.kind else { throw mismatch(String.self, box, index) }
+        return box.text(t)
     }
 
-    static func bool(_ box: TapeView, _ index: Int) throws -> Bool {
+    static func bool(_ box: JSONTapeView, _ index: Int) throws -> Bool {
         switch box.tokens[index].kind {
         case .true: return true
         case .false: return false
@@ -44,21 +40,21 @@ enum TapeDecoding {
         }
     }
 
-    static func double(_ box: TapeView, _ index: Int) throws -> Double {
+    static func double(_ box: JSONTapeView, _ index: Int) throws -> Double {
         let t = box.tokens[index]
-        guard t.kind == .number, let d = box.double(t) else { throw mismatch(Double.self, box, index) }
+        guard case .number = t.kind, let d = box.double(t) else { throw mismatch(Double.self, box, index) }
         return d
     }
 
-    static func integer<T: FixedWidthInteger>(_ type: T.Type, _ box: TapeView, _ index: Int) throws -> T {
+    static func integer<T: FixedWidthInteger>(_ type: T.Type, _ box: JSONTapeView, _ index: Int) throws -> T {
         let t = box.tokens[index]
-        guard t.kind == .number else { throw mismatch(T.self, box, index) }
+        guard case .number = t.kind else { throw mismatch(T.self, box, index) }
         if let i = box.int64(t), let x = T(exactly: i) { return x }
         if let d = box.double(t), let x = T(exactly: d) { return x }
         throw mismatch(T.self, box, index)
     }
 
-    static func decode<T: Decodable>(_ type: T.Type, _ box: TapeView, _ index: Int) throws -> T {
+    static func decode<T: Decodable>(_ type: T.Type, _ box: JSONTapeView, _ index: Int) throws -> T {
         let tape = box
         if T.self == String.self { return try string(box, index) as! T }
         if T.self == JSONValue.self { return tape.value(at: index) as! T }
@@ -71,12 +67,12 @@ enum TapeDecoding {
         }
         if T.self == [String: String].self {
             let t = tape.tokens[index]
-            guard t.kind == .object else { throw mismatch(T.self, box, index) }
+            guard case .object = t.kind else { throw mismatch(T.self, box, index) }
             var out: [String: String] = [:]
             out.reserveCapacity(Int(t.count))
             var i = index + 1
             while i < Int(t.next) {
-                let k = tape.string(tape.tokens[i])
+                let k = tape.text(tape.tokens[i])
                 if out[k] == nil { out[k] = try string(box, i + 1) }
                 i = Int(tape.tokens[i + 1].next)
             }
@@ -84,7 +80,7 @@ enum TapeDecoding {
         }
         if T.self == [String].self {
             let t = tape.tokens[index]
-            guard t.kind == .array else { throw mismatch(T.self, box, index) }
+            guard case .array = t.kind else { throw mismatch(T.self, box, index) }
             var out: [String] = []
             out.reserveCapacity(Int(t.count))
             var i = index + 1
@@ -102,18 +98,18 @@ enum TapeDecoding {
 /// The `Decoder` for the value at token `index`. A trivial value (no reference counting): the
 /// buffers are kept alive by `JSONBytesDecoder.decode` for the duration of the decode.
 struct TapeDecoder: Decoder {
-    let box: TapeView
+    let box: JSONTapeView
     let index: Int
     var codingPath: [any CodingKey] { box.codingPath(to: index) }
     var userInfo: [CodingUserInfoKey: Any] { [:] }
 
     func container<Key: CodingKey>(keyedBy type: Key.Type) throws -> KeyedDecodingContainer<Key> {
-        guard box.tokens[index].kind == .object else { throw TapeDecoding.mismatch([String: JSONValue].self, box, index) }
+        guard case .object = box.tokens[index].kind else { throw TapeDecoding.mismatch([String: JSONValue].self, box, index) }
         return KeyedDecodingContainer(TapeKeyedContainer<Key>(box: box, index: index))
     }
 
     func unkeyedContainer() throws -> any UnkeyedDecodingContainer {
-        guard box.tokens[index].kind == .array else { throw TapeDecoding.mismatch([JSONValue].self, box, index) }
+        guard case .array = box.tokens[index].kind else { throw TapeDecoding.mismatch([JSONValue].self, box, index) }
         return TapeUnkeyedContainer(box: box, index: index)
     }
 
@@ -121,7 +117,7 @@ struct TapeDecoder: Decoder {
 }
 
 struct TapeKeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
-    let box: TapeView
+    let box: JSONTapeView
     let index: Int
 
     var codingPath: [any CodingKey] { box.codingPath(to: index) }
@@ -132,7 +128,7 @@ struct TapeKeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
         var i = index + 1
         let end = Int(tape.tokens[index].next)
         while i < end {
-            if let k = Key(stringValue: tape.string(tape.tokens[i])) { keys.append(k) }
+            if let k = Key(stringValue: tape.text(tape.tokens[i])) { keys.append(k) }
             i = Int(tape.tokens[i + 1].next)
         }
         return keys
@@ -161,12 +157,12 @@ struct TapeKeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
         return v
     }
     private func present(_ key: Key) -> Int? {
-        guard let v = find(key), box.tokens[v].kind != .null else { return nil }
+        guard let v = find(key), !box.isNull(v) else { return nil }
         return v
     }
 
     func contains(_ key: Key) -> Bool { find(key) != nil }
-    func decodeNil(forKey key: Key) throws -> Bool { find(key).map { box.tokens[$0].kind == .null } ?? true }
+    func decodeNil(forKey key: Key) throws -> Bool { find(key).map { box.isNull($0) } ?? true }
     func decode(_ type: Bool.Type, forKey key: Key) throws -> Bool { try TapeDecoding.bool(box, require(key)) }
     func decode(_ type: String.Type, forKey key: Key) throws -> String { try TapeDecoding.string(box, require(key)) }
     func decode(_ type: Double.Type, forKey key: Key) throws -> Double { try TapeDecoding.double(box, require(key)) }
@@ -204,7 +200,7 @@ struct TapeKeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
 }
 
 struct TapeUnkeyedContainer: UnkeyedDecodingContainer {
-    let box: TapeView
+    let box: JSONTapeView
     /// The array token.
     let index: Int
     let end: Int
@@ -212,7 +208,7 @@ struct TapeUnkeyedContainer: UnkeyedDecodingContainer {
     var position: Int
     var currentIndex = 0
 
-    init(box: TapeView, index: Int) {
+    init(box: JSONTapeView, index: Int) {
         self.box = box
         self.index = index
         let t = box.tokens[index]
@@ -235,7 +231,7 @@ struct TapeUnkeyedContainer: UnkeyedDecodingContainer {
     }
 
     mutating func decodeNil() throws -> Bool {
-        if !isAtEnd, box.tokens[position].kind == .null {
+        if !isAtEnd, box.isNull(position) {
             _ = try next()
             return true
         }
@@ -252,12 +248,12 @@ struct TapeUnkeyedContainer: UnkeyedDecodingContainer {
 }
 
 struct TapeSingleContainer: SingleValueDecodingContainer {
-    let box: TapeView
+    let box: JSONTapeView
     let index: Int
 
     var codingPath: [any CodingKey] { box.codingPath(to: index) }
 
-    func decodeNil() -> Bool { box.tokens[index].kind == .null }
+    func decodeNil() -> Bool { box.isNull(index) }
     func decode(_ type: Bool.Type) throws -> Bool { try TapeDecoding.bool(box, index) }
     func decode(_ type: String.Type) throws -> String { try TapeDecoding.string(box, index) }
     func decode(_ type: Double.Type) throws -> Double { try TapeDecoding.double(box, index) }

@@ -1,0 +1,148 @@
+/// The JSON grammar (strict RFC 8259): the one tokenizer in the package, behind `JSONTape` and so
+/// behind both `JSONValue(parsing:)` and KubeClient's `JSONBytesDecoder`.
+///
+/// Rejects trailing garbage, control characters in strings, invalid escapes, lone surrogates,
+/// leading zeros and nesting deeper than `maxDepth`. Every error names the byte offset where the
+/// input stopped making sense and what was expected there.
+struct JSONTapeScanner {
+    let b: UnsafeBufferPointer<UInt8>
+    let maxDepth: Int
+    var i = 0
+    var tokens: [JSONTape.Token] = []
+
+    init(bytes: UnsafeBufferPointer<UInt8>, maxDepth: Int) {
+        b = bytes
+        self.maxDepth = maxDepth
+        tokens.reserveCapacity(bytes.count / 8)
+    }
+
+    func fail(_ message: String) -> JSONParseError { JSONParseError(offset: i, message: message) }
+
+    mutating func document() throws(JSONParseError) {
+        skipSpace()
+        try value(depth: 0)
+        skipSpace()
+        guard i == b.count else { throw fail("unexpected trailing characters") }
+    }
+
+    @inline(__always)
+    mutating func skipSpace() {
+        while i < b.count {
+            let c = b[i]
+            if c == 0x20 || c == 0x0A || c == 0x0D || c == 0x09 { i += 1 } else { return }
+        }
+    }
+
+    @inline(__always)
+    mutating func append(_ kind: JSONTape.Kind, flag: Bool = false, start: Int, end: Int) {
+        tokens.append(.init(kind: kind, flag: flag, start: Int32(start), end: Int32(end),
+                            next: Int32(tokens.count + 1), count: 0))
+    }
+
+    mutating func value(depth: Int) throws(JSONParseError) {
+        guard i < b.count else { throw fail("unexpected end of input") }
+        switch b[i] {
+        case UInt8(ascii: "{"): try container(depth: depth, object: true)
+        case UInt8(ascii: "["): try container(depth: depth, object: false)
+        case UInt8(ascii: "\""): try string()
+        case UInt8(ascii: "t"): try literal("true", .true)
+        case UInt8(ascii: "f"): try literal("false", .false)
+        case UInt8(ascii: "n"): try literal("null", .null)
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): try number()
+        default: throw fail("unexpected character '\(Character(Unicode.Scalar(b[i])))'")
+        }
+    }
+
+    mutating func literal(_ word: StaticString, _ kind: JSONTape.Kind) throws(JSONParseError) {
+        let n = word.utf8CodeUnitCount
+        guard i + n <= b.count else { throw fail("unexpected end of input") }
+        let p = word.utf8Start
+        for k in 0..<n where b[i + k] != p[k] { throw fail("invalid literal") }
+        append(kind, start: i, end: i + n)
+        i += n
+    }
+
+    /// An object or array; `depth` counts the containers around it.
+    mutating func container(depth: Int, object: Bool) throws(JSONParseError) {
+        guard depth < maxDepth else { throw fail("nesting deeper than \(maxDepth)") }
+        let me = tokens.count
+        tokens.append(.init(kind: object ? .object : .array, flag: false, start: Int32(i), end: 0, next: 0, count: 0))
+        i += 1
+        let close = object ? UInt8(ascii: "}") : UInt8(ascii: "]")
+        var members: Int32 = 0
+        skipSpace()
+        if i < b.count, b[i] == close {
+            i += 1
+        } else {
+            while true {
+                skipSpace()
+                if object {
+                    guard i < b.count, b[i] == UInt8(ascii: "\"") else { throw fail("expected a member name") }
+                    try string()
+                    skipSpace()
+                    guard i < b.count, b[i] == UInt8(ascii: ":") else { throw fail("expected ':'") }
+                    i += 1
+                    skipSpace()
+                }
+                try value(depth: depth + 1)
+                members += 1
+                skipSpace()
+                guard i < b.count else { throw fail(object ? "unexpected end of input in object" : "unexpected end of input in array") }
+                if b[i] == UInt8(ascii: ",") { i += 1; continue }
+                if b[i] == close { i += 1; break }
+                throw fail(object ? "expected ',' or '}'" : "expected ',' or ']'")
+            }
+        }
+        tokens[me].end = Int32(i)
+        tokens[me].next = Int32(tokens.count)
+        tokens[me].count = members
+    }
+
+    /// A string; escapes are validated here (`JSONEscapes.scalar`) and decoded only when read.
+    mutating func string() throws(JSONParseError) {
+        i += 1
+        let start = i
+        var escaped = false
+        while i < b.count {
+            let c = b[i]
+            if c == UInt8(ascii: "\"") {
+                append(.string, flag: escaped, start: start, end: i)
+                i += 1
+                return
+            }
+            if c == UInt8(ascii: "\\") {
+                escaped = true
+                i = try JSONEscapes.scalar(b, at: i).end
+                continue
+            }
+            if c < 0x20 { throw fail("control character in string") }
+            i += 1
+        }
+        throw fail("unterminated string")
+    }
+
+    mutating func number() throws(JSONParseError) {
+        let start = i
+        if b[i] == UInt8(ascii: "-") { i += 1 }
+        guard i < b.count, b[i] >= 48, b[i] <= 57 else { throw fail("invalid number") }
+        if b[i] == 48, i + 1 < b.count, b[i + 1] >= 48, b[i + 1] <= 57 { throw fail("leading zero in number") }
+        var fractional = false
+        while i < b.count, b[i] >= 48, b[i] <= 57 { i += 1 }
+        if i < b.count, b[i] == UInt8(ascii: ".") {
+            fractional = true
+            i += 1
+            let f = i
+            while i < b.count, b[i] >= 48, b[i] <= 57 { i += 1 }
+            guard i > f else { throw fail("invalid fraction") }
+        }
+        if i < b.count, b[i] == UInt8(ascii: "e") || b[i] == UInt8(ascii: "E") {
+            fractional = true
+            i += 1
+            if i < b.count, b[i] == UInt8(ascii: "+") || b[i] == UInt8(ascii: "-") { i += 1 }
+            let e = i
+            while i < b.count, b[i] >= 48, b[i] <= 57 { i += 1 }
+            guard i > e else { throw fail("invalid exponent") }
+        }
+        append(.number, flag: fractional, start: start, end: i)
+    }
+}

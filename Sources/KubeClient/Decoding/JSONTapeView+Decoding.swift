@@ -1,0 +1,64 @@
+import KubeAPI
+
+/// The decoder's hot accessors on the tape. They live in this module because `package`
+/// declarations of KubeAPI are never inlined here, not even `@inlinable @inline(__always)` ones
+/// (checked with swiftc 6.3: the call stays), and a call per member comparison cost ~7 % of decode
+/// time. For the same reason kinds are tested with `case` patterns (a tag compare) rather than
+/// `==` (a call into Kind's Equatable witness).
+extension JSONTapeView {
+    /// Whether the token at `index` is `null`.
+    @inline(__always)
+    func isNull(_ index: Int) -> Bool {
+        if case .null = tokens[index].kind { return true }
+        return false
+    }
+
+    /// The text of string token `t`: `string(_:)`, with the common unescaped case inlined.
+    @inline(__always)
+    func text(_ t: JSONTape.Token) -> String {
+        guard !t.flag else { return string(t) }
+        return String(decoding: UnsafeBufferPointer(rebasing: bytes[Int(t.start)..<Int(t.end)]), as: UTF8.self)
+    }
+
+    /// Whether string token `t` equals the UTF-8 bytes `key` (escaped strings are unescaped first).
+    @inline(__always)
+    func equals(_ t: JSONTape.Token, _ key: UnsafeBufferPointer<UInt8>) -> Bool {
+        if t.flag { return string(t).utf8.elementsEqual(key) }
+        let n = Int(t.end - t.start)
+        guard key.count == n else { return false }
+        var k = 0
+        var p = Int(t.start)
+        while k < n {
+            if bytes[p] != key[k] { return false }
+            k += 1
+            p += 1
+        }
+        return true
+    }
+
+    /// The coding path from the root (token 0) down to the value at token `target`: object members
+    /// as `AnyKey(name)`, array elements as `IndexKey(i)`. Only built for errors and `codingPath`.
+    func codingPath(to target: Int) -> [any CodingKey] {
+        var path: [any CodingKey] = []
+        var i = 0
+        descend: while i != target {
+            let t = tokens[i]
+            var member = i + 1
+            var n = 0
+            while member < Int(t.next) {
+                let isObject = if case .object = t.kind { true } else { false }
+                let valueIndex = isObject ? member + 1 : member
+                let after = Int(tokens[valueIndex].next)
+                if target >= valueIndex && target < after {
+                    path.append(isObject ? AnyKey(string(tokens[member])) as any CodingKey : IndexKey(n))
+                    i = valueIndex
+                    continue descend
+                }
+                member = after
+                n += 1
+            }
+            break // `target` is not inside a container below `i` (cannot happen for tape indices)
+        }
+        return path
+    }
+}
