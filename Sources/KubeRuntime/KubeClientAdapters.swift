@@ -36,10 +36,18 @@ public struct KubeClientListWatch<Object: KubeResource>: ListWatchSource {
 }
 
 /// `LeaseClient` over KubeClient.
+///
+/// Every Lease call gives up after `requestTimeout` (default 4 s) and is never retried here (the
+/// elector retries every `retryPeriod`), so one acquire-or-renew attempt — a GET and a PUT — ends
+/// within 8 s, inside the default 10 s renew deadline. A leader whose API server hangs therefore
+/// notices the missed deadline and stops leading before a standby can take over (15 s lease):
+/// with an unbounded request it would keep its workers running next to the new leader.
 public struct KubeClientLeaseClient: LeaseClient {
     public let client: KubeClient
 
-    public init(client: KubeClient) { self.client = client }
+    public init(client: KubeClient, requestTimeout: Duration = .seconds(4)) {
+        self.client = client.with(requestTimeout: requestTimeout, retryPolicy: .none)
+    }
 
     public func get(namespace: String, name: String) async throws -> Lease? {
         do {

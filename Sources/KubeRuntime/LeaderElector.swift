@@ -47,6 +47,10 @@ public enum LeaderElectionError: Error, Equatable, CustomStringConvertible {
 /// duration 1 s) and `run` returns. If renewal fails for `renewDeadline` or another holder appears,
 /// `leading` is cancelled and `run` throws `leadershipLost` (the process should exit, as
 /// controller-runtime does). Cancelling `run` while leading also releases the Lease.
+///
+/// The renew deadline is checked after each attempt, so the `LeaseClient` must bound its calls
+/// well within `renewDeadline − retryPeriod` (`KubeClientLeaseClient` does: 4 s per call): an
+/// attempt that hangs would keep this replica leading past the point where a standby takes over.
 public final class LeaderElector: Sendable {
     public let config: LeaderElectionConfig
     private let client: any LeaseClient
