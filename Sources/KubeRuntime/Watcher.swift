@@ -9,7 +9,9 @@ import Logging
 ///   `initStarted`, `initPage`s and `initDone`. A 410 (expired continue token) restarts the list;
 ///   another failure retries the same page after a backoff.
 /// - `watching(rv)`: watches from the list's resourceVersion, then from the last one seen (objects
-///   and bookmarks). A normal end of the stream reopens at once from the last seen version; a 410
+///   and bookmarks). A normal end of the stream reopens at once from the last seen version — unless
+///   the stream ended within `minimumWatchDuration` without a single event (a proxy or server
+///   closing watches at once), which counts as a failure, so such a peer is not hammered; a 410
 ///   (thrown or as an ERROR event) goes back to `listing(nil)` for a full relist; other failures
 ///   are yielded as `.error` and retried from the last seen version after a jittered exponential
 ///   backoff (0.8 s → 30 s, reset after 120 s quiet). A watch that has delivered nothing for
@@ -31,6 +33,9 @@ public struct Watcher<Source: ListWatchSource>: Sendable {
     /// Extra silence tolerated past `watchTimeout` before a watch is considered dead.
     public var idleGrace: Duration
     public var backoff: Backoff
+    /// A stream that ends normally sooner than this with no event (object or bookmark) at all is
+    /// treated as a failure and backed off (client-go's "very short watch").
+    public var minimumWatchDuration: Duration = .seconds(1)
     public var clock: any RuntimeClock
     public var logger: Logger
 
@@ -115,7 +120,8 @@ public struct Watcher<Source: ListWatchSource>: Sendable {
 
     private func watchOnce(from resourceVersion: String, backoff: inout Backoff,
                            handle: @escaping @Sendable (WatcherEvent<Object>) async -> Void) async -> (State, WatcherError?) {
-        let progress = Locked(WatchProgress(resourceVersion: resourceVersion, lastActivity: clock.now()))
+        let opened = clock.now()
+        let progress = Locked(WatchProgress(resourceVersion: resourceVersion, lastActivity: opened))
         logger.debug("watch of \(Object.resource) from resourceVersion \(resourceVersion)")
         let outcome = await withTaskGroup(of: WatchOutcome.self) { group in
             group.addTask { await consume(from: resourceVersion, progress: progress, handle: handle) }
@@ -124,9 +130,15 @@ public struct Watcher<Source: ListWatchSource>: Sendable {
             group.cancelAll()
             return first
         }
-        let rv = progress.withLock { $0.resourceVersion }
-        logger.debug("watch of \(Object.resource) ended (\(outcome)); last resourceVersion \(rv)")
+        let (rv, events) = progress.withLock { ($0.resourceVersion, $0.events) }
+        logger.debug("watch of \(Object.resource) ended (\(outcome)) after \(events) events; last resourceVersion \(rv)")
         switch outcome {
+        case .ended where events == 0 && clock.now() - opened < minimumWatchDuration:
+            let delay = backoff.nextDelay(at: clock.now())
+            return (.watching(resourceVersion: rv),
+                    WatcherError(phase: .watch, kind: .failed,
+                                 message: "very short watch: the stream ended after \(clock.now() - opened) without any event",
+                                 retryAfter: delay))
         case .ended, .cancelled:
             return (.watching(resourceVersion: rv), nil)
         case .idle:
@@ -188,9 +200,12 @@ public struct Watcher<Source: ListWatchSource>: Sendable {
 struct WatchProgress: Sendable {
     var resourceVersion: String
     var lastActivity: MonotonicInstant
+    /// Events received on this stream (objects and bookmarks).
+    var events = 0
 
     mutating func saw(_ rv: String?, at now: MonotonicInstant) {
         if let rv, !rv.isEmpty { resourceVersion = rv }
         lastActivity = now
+        events += 1
     }
 }
