@@ -103,6 +103,7 @@ struct JSONTapeScanner {
         i += 1
         let start = i
         var escaped = false
+        skipPlainWords()
         while i < b.count {
             let c = b[i]
             if c == UInt8(ascii: "\"") {
@@ -119,6 +120,35 @@ struct JSONTapeScanner {
             i += 1
         }
         throw fail("unterminated string")
+    }
+
+    /// Advances `i` over whole 8-byte words that contain no quote, backslash or control character
+    /// (SWAR: `hasZeroByte` is exact, not a heuristic). The byte loop in `string()` handles the
+    /// rest, so this only changes speed, never the result.
+    @inline(__always)
+    mutating func skipPlainWords() {
+        guard let base = b.baseAddress else { return }
+        let raw = UnsafeRawPointer(base)
+        while i + 8 <= b.count {
+            let w = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            let ones: UInt64 = 0x0101_0101_0101_0101
+            let special = Self.hasZeroByte(w ^ (ones &* 0x22)) | Self.hasZeroByte(w ^ (ones &* 0x5C))
+                | Self.hasByteBelow(w, 0x20)
+            if special != 0 { return }
+            i += 8
+        }
+    }
+
+    /// Non-zero iff some byte of `w` is zero.
+    @inline(__always)
+    static func hasZeroByte(_ w: UInt64) -> UInt64 {
+        (w &- 0x0101_0101_0101_0101) & ~w & 0x8080_8080_8080_8080
+    }
+
+    /// Non-zero iff some byte of `w` is below `n` (`n` ≤ 128).
+    @inline(__always)
+    static func hasByteBelow(_ w: UInt64, _ n: UInt64) -> UInt64 {
+        (w &- 0x0101_0101_0101_0101 &* n) & ~w & 0x8080_8080_8080_8080
     }
 
     mutating func number() throws(JSONParseError) {

@@ -53,6 +53,22 @@ struct JSONParserTests {
         }
     }
 
+    @Test("finds quotes, escapes and control characters at every position of a long string")
+    func longStrings() throws {
+        for n in 0..<24 {
+            let plain = String(repeating: "aé", count: n / 2) + String(repeating: "b", count: n % 2)
+            #expect(try JSONValue(parsing: "\"\(plain)\"") == .string(plain))
+            #expect(try JSONValue(parsing: "\"\(plain)\\n\(plain)\"") == .string(plain + "\n" + plain))
+            let control = "\"" + plain + "\u{1F}" + plain + "\""
+            #expect(throws: JSONParseError(offset: 1 + plain.utf8.count, message: "control character in string")) {
+                try JSONValue(parsing: control)
+            }
+            #expect(throws: JSONParseError(offset: 1 + plain.utf8.count, message: "unterminated string")) {
+                try JSONValue(parsing: "\"" + plain)
+            }
+        }
+    }
+
     @Test("rejects nesting deeper than the limit")
     func depth() throws {
         let deep = String(repeating: "[", count: 600) + String(repeating: "]", count: 600)
