@@ -7,8 +7,17 @@ import Logging
 /// regarding, related, type, reason, action, note and reporting controller) increments that
 /// Event's `series` (count starts at 2 on the first repeat) instead of creating another object.
 ///
-/// Recording never throws: events are best-effort diagnostics and must never block or fail a
-/// reconcile. Failures are logged; a failed series update falls back to creating a fresh Event.
+/// Two ways in, neither throws (events are best-effort diagnostics):
+/// - `post(...)` never waits: it hands the occurrence to a bounded queue (`queueCapacity`, default
+///   1,000) that one task writes in order; when the queue is full the occurrence is dropped and
+///   counted in `droppedCount` (client-go drops when its channel is full). Use it from reconciles.
+/// - `record(...)` writes now and returns when the API call is done (for callers that run their
+///   own queue, like the audit's event publisher, and for tests).
+///
+/// Concurrent occurrences of one event never create two Events: while the first one's create (or
+/// a series update) is in flight, repeats only raise the count, and the writer publishes the latest
+/// count when its call returns. Failures are logged; a failed series update falls back to creating
+/// a fresh Event.
 public actor EventRecorder {
     struct Isomorphic: Hashable {
         var regarding: ObjectReference
@@ -21,9 +30,24 @@ public actor EventRecorder {
 
     struct Recorded {
         var namespace: String
-        var name: String
+        /// The Event's name once its create succeeded (nil while it is in flight).
+        var name: String?
         var count: Int
+        /// The count the API last received (1 after the create).
+        var written: Int
+        /// A create or series update for this event is in flight.
+        var busy: Bool
         var lastObserved: MonotonicInstant
+        var lastObservedWall: MicroTime
+    }
+
+    struct Occurrence: Sendable {
+        var regarding: ObjectReference
+        var type: EventType
+        var reason: String
+        var action: String
+        var note: String?
+        var related: ObjectReference?
     }
 
     public nonisolated let reportingController: String
@@ -34,9 +58,12 @@ public actor EventRecorder {
     private let logger: Logger
     private var recorded: [Isomorphic: Recorded] = [:]
     private var sequence: UInt32 = 0
+    private nonisolated let queue: AsyncStream<Occurrence>.Continuation
+    private nonisolated let dropped = Locked(0)
 
     public init(sink: any EventSink, reportingController: String, reportingInstance: String,
-                aggregationWindow: Duration = .seconds(360), clock: any RuntimeClock = SystemRuntimeClock(),
+                aggregationWindow: Duration = .seconds(360), queueCapacity: Int = 1000,
+                clock: any RuntimeClock = SystemRuntimeClock(),
                 logger: Logger = Logger(label: "kube-runtime.events")) {
         self.sink = sink
         self.reportingController = reportingController
@@ -44,9 +71,34 @@ public actor EventRecorder {
         self.aggregationWindow = aggregationWindow
         self.clock = clock
         self.logger = logger
+        let (stream, continuation) = AsyncStream<Occurrence>.makeStream(bufferingPolicy: .bufferingOldest(max(1, queueCapacity)))
+        queue = continuation
+        Task { [weak self] in
+            for await o in stream {
+                guard let self else { return }
+                await self.record(regarding: o.regarding, type: o.type, reason: o.reason, action: o.action,
+                                  note: o.note, related: o.related)
+            }
+        }
     }
 
-    /// Records one occurrence. `note` is truncated to 1 kB, `reason`/`action` to 128 characters.
+    deinit { queue.finish() }
+
+    /// Queues one occurrence without waiting (see the type's documentation); false when dropped.
+    @discardableResult
+    public nonisolated func post(regarding: ObjectReference, type: EventType, reason: String, action: String,
+                                 note: String? = nil, related: ObjectReference? = nil) -> Bool {
+        let occurrence = Occurrence(regarding: regarding, type: type, reason: reason, action: action, note: note,
+                                    related: related)
+        if case .enqueued = queue.yield(occurrence) { return true }
+        dropped.withLock { $0 += 1 }
+        return false
+    }
+
+    /// Occurrences `post` dropped because the queue was full.
+    public nonisolated var droppedCount: Int { dropped.value }
+
+    /// Records one occurrence now. `note` is truncated to 1 kB, `reason`/`action` to 128 characters.
     public func record(regarding: ObjectReference, type: EventType, reason: String, action: String,
                        note: String? = nil, related: ObjectReference? = nil) async {
         let note = note.map { Self.truncate($0, bytes: 1024) }
@@ -55,41 +107,64 @@ public actor EventRecorder {
         let now = clock.now()
         let wall = MicroTime(KubeTime(clock.wallNow(), precision: .micro))
         pruneExpired(now: now)
-        if var previous = recorded[key] {
-            previous.count += 1
-            previous.lastObserved = now
-            recorded[key] = previous
-            do {
-                try await sink.updateSeries(namespace: previous.namespace, name: previous.name,
-                                            series: EventSeries(count: Int32(clamping: previous.count), lastObservedTime: wall))
-                return
-            } catch {
-                logger.warning("could not update event series \(previous.namespace)/\(previous.name): \(error)")
-                recorded[key] = nil
-            }
+        if var entry = recorded[key] {
+            entry.count += 1
+            entry.lastObserved = now
+            entry.lastObservedWall = wall
+            recorded[key] = entry
+            if entry.busy { return }  // the call in flight publishes the new count when it returns
+            await publishSeries(key)
+            return
         }
+        await create(key, at: now, wall: wall)
+    }
+
+    /// Creates the Event for `key`, then publishes any repeats that arrived meanwhile.
+    private func create(_ key: Isomorphic, at now: MonotonicInstant, wall: MicroTime) async {
         sequence &+= 1
-        let namespace = regarding.namespace ?? "default"
+        let namespace = key.regarding.namespace ?? "default"
         let nanos = UInt64(clock.wallNow().timeIntervalSince1970 * 1e9)
-        let name = "\(regarding.name ?? "event").\(String(nanos, radix: 16))\(String(sequence, radix: 16))"
+        let name = "\(key.regarding.name ?? "event").\(String(nanos, radix: 16))\(String(sequence, radix: 16))"
+        recorded[key] = Recorded(namespace: namespace, name: nil, count: 1, written: 0, busy: true,
+                                 lastObserved: now, lastObservedWall: wall)
         let event = Event(metadata: ObjectMeta(name: name, namespace: namespace), eventTime: wall,
                           reportingController: reportingController, reportingInstance: reportingInstance,
-                          action: key.action, reason: key.reason, regarding: regarding, related: related,
-                          note: note, type: type.rawValue)
+                          action: key.action, reason: key.reason, regarding: key.regarding, related: key.related,
+                          note: key.note, type: key.type)
         do {
             let created = try await sink.create(event)
-            recorded[key] = Recorded(namespace: namespace, name: created.metadata.name ?? name, count: 1,
-                                     lastObserved: now)
+            recorded[key]?.name = created.metadata.name ?? name
+            recorded[key]?.written = 1
+            await publishSeries(key)
         } catch {
             logger.warning("could not create event \(namespace)/\(name) (\(key.reason)): \(error)")
+            recorded[key] = nil
         }
+    }
+
+    /// Writes the latest count as the Event's series until the API has it; one call at a time.
+    private func publishSeries(_ key: Isomorphic) async {
+        while let entry = recorded[key], let name = entry.name, entry.count > entry.written {
+            recorded[key]?.busy = true
+            let series = EventSeries(count: Int32(clamping: entry.count), lastObservedTime: entry.lastObservedWall)
+            do {
+                try await sink.updateSeries(namespace: entry.namespace, name: name, series: series)
+                recorded[key]?.written = entry.count
+            } catch {
+                logger.warning("could not update event series \(entry.namespace)/\(name): \(error)")
+                recorded[key] = nil
+                await create(key, at: entry.lastObserved, wall: entry.lastObservedWall)
+                return
+            }
+        }
+        recorded[key]?.busy = false
     }
 
     /// How many isomorphic events the recorder currently aggregates.
     public var aggregatedCount: Int { recorded.count }
 
     private func pruneExpired(now: MonotonicInstant) {
-        recorded = recorded.filter { now - $0.value.lastObserved < aggregationWindow }
+        recorded = recorded.filter { $0.value.busy || now - $0.value.lastObserved < aggregationWindow }
     }
 
     static func truncate(_ s: String, bytes: Int) -> String {
