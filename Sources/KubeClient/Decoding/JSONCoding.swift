@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import KubeAPI
 
 /// Encoding of values and typed resources to `JSONValue`.
