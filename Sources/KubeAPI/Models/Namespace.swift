@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// A `v1` Namespace (cluster-scoped). `status.phase` is Active or Terminating.
 public struct Namespace: KubeResource, Hashable {

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// A `v1` Secret. `data` values are base64 as on the wire; `stringData` is write-only plain text.
 public struct Secret: KubeResource, Hashable {

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Where a pod finds its service-account credentials; injectable for tests.
 public struct InClusterPaths: Sendable, Hashable {
@@ -38,7 +38,7 @@ extension KubeClientConfig {
             throw KubeConfigError(file: paths.ca, field: "ca.crt", message: "service-account CA not readable")
         }
         let ns = FileManager.default.contents(atPath: paths.namespace)
-            .map { String(decoding: $0, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines) }
+            .map { String(decoding: $0, as: UTF8.self).trimmingWhitespace }
         let token = TokenFile(path: paths.token, refreshInterval: tokenRefresh, now: now)
         _ = try token.current()
         return KubeClientConfig(server: "https://\(hostPart):\(port)", tls: TLSSettings(caFile: paths.ca),
@@ -63,7 +63,7 @@ extension KubeClientConfig {
         if environment["KUBERNETES_SERVICE_HOST"]?.isEmpty == false {
             return try inCluster(environment: environment, paths: inClusterPaths)
         }
-        let home = environment["HOME"] ?? NSHomeDirectory()
+        let home = environment["HOME"] ?? FilePaths.homeDirectory
         return try KubeConfig.load(paths: [home + "/.kube/config"]).clientConfig(context: context)
     }
 }

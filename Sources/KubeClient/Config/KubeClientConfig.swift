@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Everything the client needs to reach one API server: endpoint, TLS material and credentials.
 ///

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// One or more kubeconfig files merged with kubectl's rules, resolved to a `KubeClientConfig`.
 ///

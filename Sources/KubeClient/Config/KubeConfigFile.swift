@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// One kubeconfig file, read into plain values (the parts the client uses).
 ///
@@ -70,7 +70,7 @@ struct KubeConfigReader {
 
     init(file: String) {
         self.file = file
-        self.baseDirectory = (file as NSString).deletingLastPathComponent
+        self.baseDirectory = FilePaths.directory(of: file)
     }
 
     func fail(_ node: YAMLNode, _ field: String, _ message: String) -> KubeConfigError {
@@ -135,8 +135,8 @@ struct KubeConfigReader {
     /// Resolves `p` against `base` unless absolute; expands a leading `~/`.
     static func resolve(_ p: String, against base: String) -> String {
         if p.hasPrefix("/") { return p }
-        if p.hasPrefix("~/") { return NSHomeDirectory() + String(p.dropFirst(1)) }
-        return base.isEmpty ? p : (base as NSString).appendingPathComponent(p)
+        if p.hasPrefix("~/") { return FilePaths.join(FilePaths.homeDirectory, String(p.dropFirst(2))) }
+        return base.isEmpty ? p : FilePaths.join(base, p)
     }
 
     func base64(_ node: YAMLNode, _ key: String, in field: String) throws(KubeConfigError) -> [UInt8]? {

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import Synchronization
 
 /// A bearer token kept in a file (projected service-account tokens rotate), re-read at most
@@ -30,7 +30,7 @@ public final class TokenFile: Sendable {
         }
         if let cached { return cached }
         let fresh = FileManager.default.contents(atPath: path)
-            .map { String(decoding: $0, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines) }
+            .map { String(decoding: $0, as: UTF8.self).trimmingWhitespace }
         return try state.withLock { s throws(KubeConfigError) -> String in
             if let fresh, !fresh.isEmpty {
                 s = (fresh, t)

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import KubeAPI
 
 /// A PATCH body with its content type.
@@ -59,6 +59,6 @@ public enum JSONPatchOperation: Sendable, Hashable {
 
     /// Escapes one path segment for a JSON pointer (`~` → `~0`, `/` → `~1`).
     public static func escape(_ segment: String) -> String {
-        segment.replacingOccurrences(of: "~", with: "~0").replacingOccurrences(of: "/", with: "~1")
+        segment.replacing("~", with: "~0").replacing("/", with: "~1")
     }
 }

@@ -1,5 +1,4 @@
 import CCurl
-import Foundation
 import Synchronization
 
 /// The single thread that drives every transfer through one `curl_multi` handle.
@@ -28,10 +27,7 @@ public final class CurlLoop: Sendable {
         guard let m = curl_multi_init() else { fatalError("curl_multi_init failed") }
         multi = m
         _ = ccurl_multi_setopt_long(m, CURLMOPT_PIPELINING, Int(CURLPIPE_MULTIPLEX))
-        let thread = Thread { [self] in run() }
-        thread.name = "kube-curl-loop"
-        thread.stackSize = 1 << 20
-        thread.start()
+        LoopThread.start(name: "kube-curl-loop", stackSize: 1 << 20) { [self] in run() }
     }
 
     /// Stops the thread after it finishes its current turn; pending transfers are cancelled.

@@ -61,7 +61,7 @@ final class Transfer: @unchecked Sendable {
         }
         guard let colon = text.firstIndex(of: ":") else { return }
         let name = text[..<colon].lowercased()
-        let value = text[text.index(after: colon)...].trimmingCharacters(in: [" ", "\t", "\r", "\n", "\r\n"])
+        let value = text[text.index(after: colon)...].trimmingWhitespace
         headers[name] = value
     }
 
@@ -77,14 +77,5 @@ final class Transfer: @unchecked Sendable {
         guard !completed else { return }
         completed = true
         onComplete(result)
-    }
-}
-
-extension Collection where Element == Character {
-    fileprivate func trimmingCharacters(in set: Set<Character>) -> String {
-        var s = Substring(String(self))
-        while let f = s.first, set.contains(f) { s = s.dropFirst() }
-        while let l = s.last, set.contains(l) { s = s.dropLast() }
-        return String(s)
     }
 }
