@@ -88,11 +88,14 @@ let package = Package(
 
         // MARK: Benchmarks (run on demand: `swift run -c release <name>`; numbers in docs/performance.md)
         .executableTarget(name: "KubeClientBenchmarks",
-                          dependencies: ["KubeAPI", "KubeClient",
+                          dependencies: ["KubeAPI", "KubeClient", "WatchMemoryClient",
                                          .product(name: "NIOCore", package: "swift-nio"),
                                          .product(name: "NIOPosix", package: "swift-nio"),
                                          .product(name: "NIOHTTP1", package: "swift-nio")],
                           path: "Benchmarks/KubeClientBenchmarks", swiftSettings: strict),
+        // The child process of `KubeClientBenchmarks watches`: KubeClient and nothing else.
+        .executableTarget(name: "WatchMemoryClient", dependencies: ["KubeAPI", "KubeClient"],
+                          path: "Benchmarks/WatchMemoryClient", swiftSettings: strict),
         .executableTarget(name: "KubeTestServerBenchmarks",
                           dependencies: ["KubeAPI", "KubeClient", "KubeTestServer"],
                           path: "Benchmarks/KubeTestServerBenchmarks", swiftSettings: strict),

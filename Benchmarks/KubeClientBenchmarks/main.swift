@@ -1,4 +1,4 @@
-// KubeClient benchmarks: `swift run -c release KubeClientBenchmarks [decode|gets|watches]`.
+// KubeClient benchmarks: `swift run -c release KubeClientBenchmarks [decode|gets|watches [--mappings]]`.
 // Numbers go to docs/performance.md (## KubeClient).
 import Foundation
 
@@ -9,14 +9,12 @@ case "decode":
 case "gets":
     await ConcurrentGetsBenchmark.run()
 case "watches":
-    await WatchMemoryBenchmark.run()
-case "watch-client":
-    await WatchMemoryBenchmark.client(url: args.dropFirst().first ?? "", count: Int(args.dropFirst(2).first ?? "50") ?? 50)
+    await WatchMemoryBenchmark.run(mappings: args.dropFirst().first == "--mappings")
 case nil:
     DecodeBenchmark.run()
     await ConcurrentGetsBenchmark.run()
     await WatchMemoryBenchmark.run()
 default:
-    print("usage: KubeClientBenchmarks [decode [LABEL-SUBSTRING]|gets|watches]")
+    print("usage: KubeClientBenchmarks [decode [LABEL-SUBSTRING]|gets|watches [--mappings]]")
     exit(2)
 }
