@@ -44,6 +44,12 @@ final class BenchHandler: ChannelInboundHandler {
             if uri.contains("watch=true") {
                 let head = HTTPResponseHead(version: .http1_1, status: .ok, headers: ["Content-Type": "application/json"])
                 context.write(wrapOutboundOut(.head(head)), promise: nil)
+                if let count = Self.burstCount(uri) {
+                    // `labelSelector=burst-N`: N realistic ~2 KB Pod events at once.
+                    let events = (0..<count).flatMap { DecodeBenchmark.event($0) }
+                    context.writeAndFlush(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(bytes: events)))), promise: nil)
+                    return
+                }
                 let event = #"{"type":"ADDED","object":"# + String(decoding: Self.pod, as: UTF8.self) + "}\n"
                 context.writeAndFlush(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(string: event)))), promise: nil)
             } else {
@@ -54,5 +60,11 @@ final class BenchHandler: ChannelInboundHandler {
                 context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
             }
         }
+    }
+
+    /// N from a `labelSelector=burst-N` query item.
+    static func burstCount(_ uri: String) -> Int? {
+        guard let r = uri.range(of: "labelSelector=burst-") else { return nil }
+        return Int(uri[r.upperBound...].prefix { $0.isNumber })
     }
 }

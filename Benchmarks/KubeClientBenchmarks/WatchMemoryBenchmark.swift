@@ -5,7 +5,8 @@ import Foundation
 /// one, linking only KubeAPI and KubeClient), so the figure is that of a process that uses
 /// KubeClient — without this benchmark's NIO server or Foundation.
 enum WatchMemoryBenchmark {
-    /// Runs the client with 0, 50 and 200 watches; `mappings` adds its per-file breakdown.
+    /// Runs the client with 0, 50 and 200 watches (one small event each) and with 50 watches that
+    /// each receive a burst of 2 KB events; `mappings` adds the per-file breakdown.
     static func run(mappings: Bool = false) async {
         let clientPath = URL(fileURLWithPath: CommandLine.arguments[0])
             .deletingLastPathComponent().appendingPathComponent("WatchMemoryClient").path
@@ -15,10 +16,12 @@ enum WatchMemoryBenchmark {
         }
         do {
             let server = try await BenchServer()
-            for count in [0, 50, 200] {
+            // The last run: 50 watches that each receive 16 realistic Pod events (~35 KB) at once.
+            for (count, burst) in [(0, 0), (50, 0), (200, 0), (50, 16)] {
                 let child = Process()
                 child.executableURL = URL(fileURLWithPath: clientPath)
-                child.arguments = [server.url, "\(count)"] + (mappings ? ["--mappings"] : [])
+                child.arguments = [server.url, "\(count)"] + (burst > 0 ? ["--burst", "\(burst)"] : [])
+                    + (mappings ? ["--mappings"] : [])
                 let out = Pipe()
                 child.standardOutput = out
                 try child.run()

@@ -3,6 +3,12 @@ import CCurl
 /// Configures a curl easy handle for a `Transfer` (URL, method, body, headers, TLS, HTTP/2,
 /// timeouts and the C callbacks, which receive the transfer as an `Unmanaged` context pointer).
 enum EasyHandle {
+    /// curl's receive buffer for streams (watches), instead of its default 16 KiB. curl allocates
+    /// one per transfer for the transfer's whole life, so a long-lived watch that once received a
+    /// burst keeps 16 KiB resident; 4 KiB holds a typical event, and a larger record simply
+    /// arrives in more write callbacks (`LineFramer` joins them). Buffered requests keep the default.
+    static let streamBufferSize = 4096
+
     /// Creates and configures the handle; on failure returns the curl error.
     static func make(for transfer: Transfer) -> Result<UnsafeMutableRawPointer, TransportFailure> {
         guard let h = curl_easy_init() else { return .failure(.curl(code: -1, message: "curl_easy_init failed")) }
@@ -21,6 +27,7 @@ enum EasyHandle {
         check(ccurl_easy_setopt_long(h, CURLOPT_TCP_KEEPALIVE, 1))
         check(ccurl_easy_set_cloexec_sockets(h))
         check(ccurl_easy_setopt_str(h, CURLOPT_ACCEPT_ENCODING, ""))
+        if transfer.onData != nil { check(ccurl_easy_setopt_long(h, CURLOPT_BUFFERSIZE, streamBufferSize)) }
         check(ccurl_easy_setopt_long(h, CURLOPT_CONNECTTIMEOUT_MS, r.connectTimeout.milliseconds))
         if let t = r.timeout { check(ccurl_easy_setopt_long(h, CURLOPT_TIMEOUT_MS, t.milliseconds)) }
 
