@@ -42,11 +42,11 @@ package struct JSONTape: Sendable {
     }
 
     /// Calls `body` with unmanaged read access to the tape; the view must not escape `body`.
-    @inlinable
     package func withView<R>(_ body: (JSONTapeView) throws -> R) rethrows -> R {
         try tokens.withUnsafeBufferPointer { tokens in
             try bytes.withUnsafeBufferPointer { bytes in
-                try body(JSONTapeView(tokens: tokens, bytes: bytes))
+                // A parsed document has at least one byte and one token: neither base is nil.
+                try body(JSONTapeView(tokens: tokens.baseAddress!, bytes: bytes.baseAddress!))
             }
         }
     }

@@ -1,21 +1,25 @@
-/// Read access to a `JSONTape`'s tokens and bytes without reference counting (two buffer pointers
-/// into the tape's arrays), so decoders and containers holding it are trivially copyable. Valid
-/// only inside `JSONTape.withView`, which scopes the pointers.
+/// Read access to a `JSONTape`'s tokens and bytes without reference counting: two base pointers
+/// into the tape's arrays, so decoders and containers holding it are trivially copyable, and a
+/// decoder holding a view plus a token index (three words) fits an existential's inline buffer
+/// (no box allocation per `init(from:)`). Indices come from the tape itself (token `next` and
+/// byte ranges), so they are always in bounds. Valid only inside `JSONTape.withView`.
 package struct JSONTapeView {
-    package let tokens: UnsafeBufferPointer<JSONTape.Token>
-    package let bytes: UnsafeBufferPointer<UInt8>
+    package let tokens: UnsafePointer<JSONTape.Token>
+    package let bytes: UnsafePointer<UInt8>
 
-    @inlinable
-    package init(tokens: UnsafeBufferPointer<JSONTape.Token>, bytes: UnsafeBufferPointer<UInt8>) {
+    package init(tokens: UnsafePointer<JSONTape.Token>, bytes: UnsafePointer<UInt8>) {
         self.tokens = tokens
         self.bytes = bytes
     }
 
+    /// The bytes of a scalar token (strings: between the quotes).
+    package func span(_ t: JSONTape.Token) -> UnsafeBufferPointer<UInt8> {
+        UnsafeBufferPointer(start: bytes + Int(t.start), count: Int(t.end - t.start))
+    }
+
     /// The text of a string token (escapes decoded; invalid UTF-8 repaired as U+FFFD).
-    @inlinable
     package func string(_ t: JSONTape.Token) -> String {
-        let slice = UnsafeBufferPointer(rebasing: bytes[Int(t.start)..<Int(t.end)])
-        return t.flag ? JSONEscapes.unescape(slice) : String(decoding: slice, as: UTF8.self)
+        t.flag ? JSONEscapes.unescape(span(t)) : String(decoding: span(t), as: UTF8.self)
     }
 
     /// Builds the `JSONValue` of the subtree at `index` (duplicate object keys: the last one wins).
@@ -57,7 +61,6 @@ package struct JSONTapeView {
     }
 
     /// The value of an integer number token, or `nil` for fractions, exponents and overflow.
-    @inlinable
     package func int64(_ t: JSONTape.Token) -> Int64? {
         guard !t.flag else { return nil }
         var i = Int(t.start)
@@ -78,6 +81,6 @@ package struct JSONTapeView {
 
     /// The value of a number token as `Double`.
     package func double(_ t: JSONTape.Token) -> Double? {
-        Double(String(decoding: UnsafeBufferPointer(rebasing: bytes[Int(t.start)..<Int(t.end)]), as: UTF8.self))
+        Double(String(decoding: span(t), as: UTF8.self))
     }
 }

@@ -48,6 +48,19 @@ import Testing
         }
     }
 
+    @Test func stringMapsKeepTheFirstOccurrenceOfAKey() throws {
+        let decode = { (text: String) in try JSONBytesDecoder().decode([String: String].self, from: Array(text.utf8)) }
+        #expect(try decode(#"{"a":"1","b":"2","a":"3"}"#) == ["a": "1", "b": "2"])
+        #expect(try decode(#"{"a":"1","a":5}"#) == ["a": "1"])
+        #expect(try decode(#"{"k\u0031":"v\n"}"#) == ["k1": "v\n"])
+        #expect {
+            _ = try decode(#"{"a":"1","b":5}"#)
+        } throws: { error in
+            guard case .typeMismatch(_, let context) = error as? DecodingError else { return false }
+            return context.codingPath.map(\.stringValue) == ["b"]
+        }
+    }
+
     @Test func integersMustBeExact() throws {
         #expect(try JSONBytesDecoder().decode([String: Int32].self, from: Array(#"{"a":3}"#.utf8)) == ["a": 3])
         #expect(throws: DecodingError.self) { _ = try JSONBytesDecoder().decode([String: Int32].self, from: Array(#"{"a":3.5}"#.utf8)) }

@@ -54,16 +54,21 @@ enum TapeDecoding {
         throw mismatch(T.self, box, index)
     }
 
+    /// `value` as `T`, which the caller has checked is `value`'s own type (`T.self == U.self`): a
+    /// no-op reinterpretation instead of a runtime `as!` (`swift_dynamicCast`) per decoded value.
+    @inline(__always)
+    static func identity<U, T>(_ value: U, as: T.Type) -> T { unsafeBitCast(value, to: T.self) }
+
     static func decode<T: Decodable>(_ type: T.Type, _ box: JSONTapeView, _ index: Int) throws -> T {
         let tape = box
-        if T.self == String.self { return try string(box, index) as! T }
-        if T.self == JSONValue.self { return tape.value(at: index) as! T }
+        if T.self == String.self { return identity(try string(box, index), as: T.self) }
+        if T.self == JSONValue.self { return identity(tape.value(at: index), as: T.self) }
         if T.self == KubeTime.self {
             let s = try string(box, index)
             guard let time = KubeTime(rfc3339: s) else {
                 throw DecodingError.dataCorrupted(.init(codingPath: box.codingPath(to: index), debugDescription: "not an RFC 3339 time: \(s)"))
             }
-            return time as! T
+            return identity(time, as: T.self)
         }
         if T.self == [String: String].self {
             let t = tape.tokens[index]
@@ -73,10 +78,15 @@ enum TapeDecoding {
             var i = index + 1
             while i < Int(t.next) {
                 let k = tape.text(tape.tokens[i])
-                if out[k] == nil { out[k] = try string(box, i + 1) }
+                if case .string = tape.tokens[i + 1].kind {
+                    // First occurrence wins, with one hash per member: a duplicate puts the first back.
+                    if let first = out.updateValue(tape.text(tape.tokens[i + 1]), forKey: k) { out[k] = first }
+                } else if out[k] == nil {
+                    throw mismatch(String.self, box, i + 1)
+                }
                 i = Int(tape.tokens[i + 1].next)
             }
-            return out as! T
+            return identity(out, as: T.self)
         }
         if T.self == [String].self {
             let t = tape.tokens[index]
@@ -88,7 +98,7 @@ enum TapeDecoding {
                 out.append(try string(box, i))
                 i = Int(tape.tokens[i].next)
             }
-            return out as! T
+            return identity(out, as: T.self)
         }
         return try T(from: TapeDecoder(box: box, index: index))
     }

@@ -17,7 +17,7 @@ extension JSONTapeView {
     @inline(__always)
     func text(_ t: JSONTape.Token) -> String {
         guard !t.flag else { return string(t) }
-        return String(decoding: UnsafeBufferPointer(rebasing: bytes[Int(t.start)..<Int(t.end)]), as: UTF8.self)
+        return String(decoding: UnsafeBufferPointer(start: bytes + Int(t.start), count: Int(t.end - t.start)), as: UTF8.self)
     }
 
     /// Whether string token `t` equals the UTF-8 bytes `key` (escaped strings are unescaped first).
