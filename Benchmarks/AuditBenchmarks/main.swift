@@ -3,7 +3,10 @@
 //  1. events/s sustained into PostgreSQL through PostgresAuditSink (batched multi-row INSERTs, NOTIFY
 //     trigger on), from the first emit until the last event is committed;
 //  2. the reconcile-path cost of emitting one event (record construction + buffer append), alone and
-//     with the Kubernetes-Event/log sink fanned out beside it.
+//     with the Kubernetes-Event/log sink fanned out beside it;
+//  3. (first, on the empty table) the `events --follow` insert → printed-line latency, p50/p99 over 200
+//     inserts, for the in-process follower and the `codex-k8s` binary (built next to this benchmark).
+// `--follow-only` runs 3 alone.
 import Audit
 import Foundation
 import KubeAPI
@@ -33,6 +36,13 @@ let database = try server.createDatabase(prefix: "bench")
 let url = try DatabaseURL(server.url(database: database))
 try PostgresAuditSink.migrate(url)
 let quiet = Logger(label: "bench") { _ in SwiftLogNoOpLogHandler() }
+
+// 3. Live feed latency.
+try FollowLatency.run(server: server, database: database)
+if CommandLine.arguments.contains("--follow-only") {
+    server.stop()
+    exit(0)
+}
 
 /// CPU seconds used so far by this process and by the PostgreSQL server (postmaster and its children),
 /// so the throughput on a shared, loaded machine can be put in terms of CPU per event.

@@ -58,9 +58,15 @@ public final class LocalPostgres: Sendable {
         self.runAsPostgres = runAsPostgres
     }
 
-    /// A connection URL for `database` (no password: trust auth).
-    public func url(database: String = "postgres") -> String {
-        "postgresql://postgres@127.0.0.1:\(port)/\(database)"
+    /// A connection URL for `database`. Trust auth ignores a `password`; give one to check that it is
+    /// never shown. `options` become the URL's `options` parameter (e.g. `-c lock_timeout=100`).
+    public func url(database: String = "postgres", password: String? = nil, options: String? = nil) -> String {
+        let credentials = password.map { "postgres:\($0)" } ?? "postgres"
+        var url = "postgresql://\(credentials)@127.0.0.1:\(port)/\(database)"
+        if let options {
+            url += "?options=" + (options.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? options)
+        }
+        return url
     }
 
     /// Stops the server: `immediate` is a crash (no checkpoint, connections cut), else a clean stop.
@@ -106,22 +112,7 @@ public final class LocalPostgres: Sendable {
     /// Runs SQL (test setup and inspection; values of tests are constants) and returns the rows as text.
     @discardableResult
     public func query(_ sql: String, database: String = "postgres") throws -> [[String?]] {
-        guard let connection = PQconnectdb(url(database: database)) else { throw LocalPostgresError.sql("no memory") }
-        defer { PQfinish(connection) }
-        guard PQstatus(connection) == CONNECTION_OK else {
-            throw LocalPostgresError.sql(String(cString: PQerrorMessage(connection)))
-        }
-        guard let result = PQexec(connection, sql) else { throw LocalPostgresError.sql("no result") }
-        defer { PQclear(result) }
-        let status = PQresultStatus(result)
-        guard status == PGRES_TUPLES_OK || status == PGRES_COMMAND_OK else {
-            throw LocalPostgresError.sql(String(cString: PQresultErrorMessage(result)))
-        }
-        return (0..<PQntuples(result)).map { row in
-            (0..<PQnfields(result)).map { column in
-                PQgetisnull(result, row, column) != 0 ? nil : String(cString: PQgetvalue(result, row, column))
-            }
-        }
+        try PostgresSession(self, database: database).execute(sql)
     }
 
     private func appendConfiguration(_ text: String) throws {

@@ -44,6 +44,30 @@ public enum Spawn {
         return signal == 0 ? (status >> 8) & 0xFF : 128 + signal
     }
 
+    /// Reads `fd` on a thread of its own until EOF, passing each complete line (without its newline)
+    /// to `onLine`, and a final unterminated one too; then closes `fd` and calls `onEnd`.
+    public static func readLines(_ fd: Int32, onLine: @escaping @Sendable (String) -> Void,
+                                 onEnd: @escaping @Sendable () -> Void = {})
+    {
+        Thread.detachNewThread {
+            var buffer: [UInt8] = []
+            var chunk = [UInt8](repeating: 0, count: 4096)
+            while true {
+                let n = read(fd, &chunk, chunk.count)
+                if n < 0 && errno == EINTR { continue }
+                if n <= 0 { break }
+                buffer.append(contentsOf: chunk[..<n])
+                while let newline = buffer.firstIndex(of: UInt8(ascii: "\n")) {
+                    onLine(String(decoding: buffer[..<newline], as: UTF8.self))
+                    buffer.removeSubrange(...newline)
+                }
+            }
+            if !buffer.isEmpty { onLine(String(decoding: buffer, as: UTF8.self)) }
+            close(fd)
+            onEnd()
+        }
+    }
+
     /// glibc's `posix_spawn_file_actions_addclosefrom_np` (2.34+; not exported by Swift's Glibc
     /// module, so looked up once): closes every descriptor from 3 up in the child, atomically
     /// with respect to descriptors other threads open meanwhile.

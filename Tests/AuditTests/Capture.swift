@@ -10,11 +10,40 @@ final class CapturedLogs: Sendable {
         var metadata: Logger.Metadata
     }
 
-    private let lines = Mutex<[Line]>([])
+    private struct State {
+        var lines: [Line] = []
+        var waiters: [(matches: @Sendable (Line) -> Bool, continuation: CheckedContinuation<Void, Never>)] = []
+    }
 
-    var all: [Line] { lines.withLock { $0 } }
+    private let state = Mutex(State())
 
-    func append(_ line: Line) { lines.withLock { $0.append(line) } }
+    var all: [Line] { state.withLock { $0.lines } }
+
+    func append(_ line: Line) {
+        let ready: [CheckedContinuation<Void, Never>] = state.withLock { s in
+            s.lines.append(line)
+            var ready: [CheckedContinuation<Void, Never>] = []
+            s.waiters.removeAll { waiter in
+                guard waiter.matches(line) else { return false }
+                ready.append(waiter.continuation)
+                return true
+            }
+            return ready
+        }
+        ready.forEach { $0.resume() }
+    }
+
+    /// Returns once a line matching `matches` has been logged (at once if one already was).
+    func waitFor(_ matches: @escaping @Sendable (Line) -> Bool) async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let now = state.withLock { s in
+                if s.lines.contains(where: matches) { return true }
+                s.waiters.append((matches, continuation))
+                return false
+            }
+            if now { continuation.resume() }
+        }
+    }
 
     var logger: Logger {
         Logger(label: "audit-test") { _ in Handler(sink: self) }

@@ -21,31 +21,17 @@ final class ChildProcess: Sendable {
         stderrLines = Self.lines(of: err[0])
     }
 
-    func terminate() {
+    /// Sends SIGTERM and waits for the exit (`waitpid` on a thread of its own, off the pool).
+    func terminate() async {
         kill(pid, SIGTERM)
-        Spawn.wait(pid)
+        let pid = self.pid
+        _ = try? await onThread { Spawn.wait(pid) }
     }
 
     /// Reads `fd` on its own thread until EOF, yielding complete lines.
     private static func lines(of fd: Int32) -> AsyncStream<String> {
         let (stream, continuation) = AsyncStream.makeStream(of: String.self)
-        Thread.detachNewThread {
-            var buffer: [UInt8] = []
-            var chunk = [UInt8](repeating: 0, count: 4096)
-            while true {
-                let n = read(fd, &chunk, chunk.count)
-                if n < 0 && errno == EINTR { continue }
-                if n <= 0 { break }
-                buffer.append(contentsOf: chunk[..<n])
-                while let newline = buffer.firstIndex(of: UInt8(ascii: "\n")) {
-                    continuation.yield(String(decoding: buffer[..<newline], as: UTF8.self))
-                    buffer.removeSubrange(...newline)
-                }
-            }
-            if !buffer.isEmpty { continuation.yield(String(decoding: buffer, as: UTF8.self)) }
-            close(fd)
-            continuation.finish()
-        }
+        Spawn.readLines(fd, onLine: { continuation.yield($0) }, onEnd: { continuation.finish() })
         return stream
     }
 }

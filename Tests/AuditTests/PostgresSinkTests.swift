@@ -5,14 +5,14 @@ import Testing
 extension DatabaseTests {
     @Suite struct PostgresSinkTests {
         @Test func eventsAreStoredWithTheirEnvelopeAndPayload() async throws {
-            let db = try TestDatabase.make()
+            let db = try await TestDatabase.make()
             let sink = makeSink(try db.url)
             let record = AuditRecord(event: .runCreated(stage: "dev", revise: true, source: .github, deliveryID: "d-1"),
                                      subject: AuditSubject(run: "o-r-42-dev-r-0a1b", repository: "o/r", issue: 42),
                                      actor: "github:alice", time: KubeTime(secondsSince1970: 1_763_000_000.25))
             sink.record(record)
             await sink.flush()
-            let rows = try db.query("""
+            let rows = try await db.query("""
                 SELECT event_id, extract(epoch FROM time), run, repository, actor, event, payload::text FROM flow_events
                 """)
             #expect(rows.count == 1)
@@ -27,27 +27,27 @@ extension DatabaseTests {
         }
 
         @Test func flowEventsRefuseUpdateDeleteAndTruncate() async throws {
-            let db = try TestDatabase.make()
+            let db = try await TestDatabase.make()
             let sink = makeSink(try db.url)
             for i in 0..<3 { sink.record(numbered(i, run: "r")) }
             await sink.flush()
             await sink.shutdown()
-            let before = try db.query("SELECT id, actor, payload::text FROM flow_events ORDER BY id")
+            let before = try await db.query("SELECT id, actor, payload::text FROM flow_events ORDER BY id")
             #expect(before.count == 3)
             for statement in ["UPDATE flow_events SET actor = 'mallory'", "DELETE FROM flow_events",
                               "DELETE FROM flow_events WHERE id = \(before[0][0]!)", "TRUNCATE flow_events"]
             {
-                #expect(throws: (any Error).self, "\(statement) was allowed") { try db.query(statement) }
-                do { try db.query(statement) } catch {
+                await #expect(throws: (any Error).self, "\(statement) was allowed") { try await db.query(statement) }
+                do { try await db.query(statement) } catch {
                     #expect("\(error)".contains("append-only"))
                 }
             }
-            #expect(try db.query("SELECT id, actor, payload::text FROM flow_events ORDER BY id") == before)
+            #expect(try await db.query("SELECT id, actor, payload::text FROM flow_events ORDER BY id") == before)
         }
 
         @Test func theSameEventWrittenTwiceIsStoredOnce() async throws {
             // What a retry after an ambiguous failure (lost COMMIT acknowledgement) sends again.
-            let db = try TestDatabase.make()
+            let db = try await TestDatabase.make()
             let sink = makeSink(try db.url)
             let record = numbered(1, run: "r")
             sink.record(record)
@@ -55,13 +55,13 @@ extension DatabaseTests {
             sink.record(record)
             sink.record(numbered(2, run: "r"))
             await sink.flush()
-            #expect(try db.scalar("SELECT count(*) FROM flow_events") == 2)
-            #expect(try db.scalar("SELECT count(*) FROM flow_events WHERE event_id = '\(record.id.uuidString)'") == 1)
+            #expect(try await db.scalar("SELECT count(*) FROM flow_events") == 2)
+            #expect(try await db.scalar("SELECT count(*) FROM flow_events WHERE event_id = '\(record.id.uuidString)'") == 1)
             await sink.shutdown()
         }
 
         @Test func runUpsertsAreIdempotentAndNeverGoBackInTime() async throws {
-            let db = try TestDatabase.make()
+            let db = try await TestDatabase.make()
             let sink = makeSink(try db.url)
             let created = KubeTime(secondsSince1970: 1_763_000_000)
             var run = AgentRunRecord(name: "o-r-42-dev-0a1b", uid: "u1", repository: "o/r", issue: 42, stage: "dev",
@@ -69,7 +69,7 @@ extension DatabaseTests {
             sink.recordRun(run)
             sink.recordRun(run)
             await sink.flush()
-            #expect(try db.query("SELECT phase, namespace FROM agent_runs") == [["Pending", nil]])
+            #expect(try await db.query("SELECT phase, namespace FROM agent_runs") == [["Pending", nil]])
 
             let pending = run
             run.phase = "Running"
@@ -82,7 +82,7 @@ extension DatabaseTests {
             await sink.flush()
             sink.recordRun(pending)  // a stale snapshot arriving late changes nothing
             await sink.flush()
-            let rows = try db.query("""
+            let rows = try await db.query("""
                 SELECT phase, namespace, pull_request, extract(epoch FROM started_at)::bigint FROM agent_runs
                 """)
             #expect(rows == [["Running", "codex-o-r-42-dev-a1b2c3", "7", "1763000005"]])
@@ -91,7 +91,7 @@ extension DatabaseTests {
         }
 
         @Test func deliveriesAreUniqueByDeliveryID() async throws {
-            let db = try TestDatabase.make()
+            let db = try await TestDatabase.make()
             let sink = makeSink(try db.url)
             let first = WebhookDeliveryRecord(deliveryID: "72d3162e-cc78-11e3-81ab-4c9367dc0958", event: "issues",
                                               action: "labeled", repository: "o/r", sender: "alice",
@@ -103,14 +103,14 @@ extension DatabaseTests {
             sink.recordDelivery(redelivery)
             sink.recordDelivery(WebhookDeliveryRecord(deliveryID: "other", event: "ping", outcome: .pong))
             await sink.flush()
-            let rows = try db.query("SELECT delivery_id, outcome, run FROM webhook_deliveries ORDER BY received_at")
+            let rows = try await db.query("SELECT delivery_id, outcome, run FROM webhook_deliveries ORDER BY received_at")
             #expect(rows == [["72d3162e-cc78-11e3-81ab-4c9367dc0958", "accepted", "o-r-42-dev-0a1b"],
                              ["other", "pong", nil]])
             await sink.shutdown()
         }
 
         @Test func injectionShapedValuesAreStoredVerbatim() async throws {
-            let db = try TestDatabase.make()
+            let db = try await TestDatabase.make()
             let sink = makeSink(try db.url)
             let nasty = [
                 "'); DROP TABLE flow_events; --",
@@ -129,13 +129,13 @@ extension DatabaseTests {
             }
             await sink.flush()
             #expect(sink.statistics.rejected == 0)
-            let events = try db.query("SELECT run, repository, actor, payload->>'reason' FROM flow_events ORDER BY id")
+            let events = try await db.query("SELECT run, repository, actor, payload->>'reason' FROM flow_events ORDER BY id")
             #expect(events == nasty.map { [$0, $0, $0, $0] })
-            let deliveries = try db.query("SELECT delivery_id, event, action, reason FROM webhook_deliveries")
+            let deliveries = try await db.query("SELECT delivery_id, event, action, reason FROM webhook_deliveries")
             #expect(Set(deliveries) == Set(nasty.map { [$0, $0, $0, $0] }))
-            let runs = try db.query("SELECT name, repository, stage, phase, reason FROM agent_runs")
+            let runs = try await db.query("SELECT name, repository, stage, phase, reason FROM agent_runs")
             #expect(Set(runs) == Set(nasty.map { [$0, $0, $0, $0, $0] }))
-            #expect(try db.scalar("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'") == 4)
+            #expect(try await db.scalar("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'") == 4)
             await sink.shutdown()
         }
     }

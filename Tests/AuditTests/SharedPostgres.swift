@@ -35,21 +35,31 @@ struct TestDatabase {
     let server: LocalPostgres
     let name: String
 
-    static func make() throws -> TestDatabase {
+    static func make() async throws -> TestDatabase {
         let server = try #require(SharedPostgresTrait.server, "test must run inside a .sharedPostgres suite")
-        return TestDatabase(server: server, name: try server.createDatabase())
+        return TestDatabase(server: server, name: try await onThread { try server.createDatabase() })
     }
 
     var urlString: String { server.url(database: name) }
     var url: DatabaseURL { get throws { try DatabaseURL(urlString) } }
 
+    /// Runs `sql` on this database (on a thread of its own: libpq blocks).
     @discardableResult
-    func query(_ sql: String) throws -> [[String?]] { try server.query(sql, database: name) }
+    func query(_ sql: String) async throws -> [[String?]] {
+        let (server, name) = (server, name)
+        return try await onThread { try server.query(sql, database: name) }
+    }
 
     /// The single integer a query returns (e.g. `SELECT count(*) …`).
-    func scalar(_ sql: String) throws -> Int {
-        let value = try query(sql).first?.first ?? nil
+    func scalar(_ sql: String) async throws -> Int {
+        let value = try await query(sql).first?.first ?? nil
         return try #require(Int(value ?? ""), "no integer from: \(sql)")
+    }
+
+    /// An open session on this database (e.g. a transaction holding a lock), opened off the pool.
+    func session() async throws -> PostgresSession {
+        let (server, name) = (server, name)
+        return try await onThread { try PostgresSession(server, database: name) }
     }
 }
 

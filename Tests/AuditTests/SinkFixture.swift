@@ -4,11 +4,12 @@ import Metrics
 
 /// A PostgreSQL sink with fast reconnects, for tests.
 func makeSink(_ url: DatabaseURL, capacity: Int = 10_000, maxBatch: Int = 100, logs: CapturedLogs = CapturedLogs(),
-              metrics: (any MetricsFactory)? = nil) -> PostgresAuditSink
+              metrics: (any MetricsFactory)? = nil, applicationName: String = "codex-k8s") -> PostgresAuditSink
 {
     PostgresAuditSink(url: url,
                       configuration: .init(bufferCapacity: capacity, maxBatch: maxBatch,
-                                           reconnectBackoff: ReconnectBackoff(initial: 0.005, maximum: 0.05)),
+                                           reconnectBackoff: ReconnectBackoff(initial: 0.005, maximum: 0.05),
+                                           applicationName: applicationName),
                       logger: logs.logger, metricsFactory: metrics)
 }
 

@@ -140,8 +140,10 @@ final class AuditQueue: Sendable {
     }
 
     /// The writer finished the in-flight batch; returns drops not yet reported in a log line.
+    /// Ignored once `finish` ran (the batch was already counted as lost).
     func complete(written: Int, rejected: Int) -> UInt64 {
         let (ready, drops): ([CheckedContinuation<Void, Never>], UInt64) = state.withLock { s in
+            if s.finished { return ([], 0) }
             s.inFlight.removeAll()
             s.statistics.written += UInt64(written)
             s.statistics.rejected += UInt64(rejected)
@@ -186,19 +188,23 @@ final class AuditQueue: Sendable {
         }
     }
 
-    /// Stops accepting writes; the writer keeps draining until empty or until `deadline`.
+    /// Stops accepting writes; the writer keeps draining until empty or until `deadline` (the earliest
+    /// deadline given, if called again).
     func close(abandonAt deadline: ContinuousClock.Instant) {
         state.withLock { s in
             s.closed = true
-            s.abandonAt = deadline
+            s.abandonAt = min(s.abandonAt ?? deadline, deadline)  // a second close never extends it
         }
         wake.signal()
         stop.signal()
     }
 
-    /// The writer has exited: whatever is left is lost (counted as dropped); returns that count.
+    /// The writer has exited, or shutdown gave up on it: whatever is left (the in-flight batch
+    /// included) is lost, counted as dropped; returns that count. Later calls return 0.
     func finish() -> Int {
         let (ready, lost): ([CheckedContinuation<Void, Never>], Int) = state.withLock { s in
+            if s.finished { return ([], 0) }
+            s.closed = true
             let lost = s.pending.count + s.inFlight.count
             s.statistics.dropped += UInt64(lost)
             s.pending = RingBuffer()

@@ -16,6 +16,9 @@ public struct DatabaseURL: Sendable, CustomStringConvertible, CustomDebugStringC
     let connectionString: String
     /// Values that must never appear in output (the password), used to scrub libpq messages.
     let secrets: [String]
+    /// The URL's own `options` (server settings such as `-c lock_timeout=100`), if any; the connection
+    /// code appends them after its defaults so that they win.
+    let serverOptions: String?
     private let redacted: String
 
     public init(_ connectionString: String) throws(AuditConfigurationError) {
@@ -40,6 +43,7 @@ public struct DatabaseURL: Sendable, CustomStringConvertible, CustomDebugStringC
         }
         self.connectionString = trimmed
         self.secrets = [values["password"]].compactMap { $0 }.filter { !$0.isEmpty }
+        self.serverOptions = values["options"].flatMap { $0.isEmpty ? nil : $0 }
         let user = values["user"].map { "\($0)@" } ?? ""
         let host = values["host"] ?? values["hostaddr"] ?? "localhost"
         let port = values["port"].map { ":\($0)" } ?? ""

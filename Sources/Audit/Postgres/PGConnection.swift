@@ -18,18 +18,32 @@ final class PGConnection {
 
     deinit { PQfinish(handle) }
 
+    /// Server-side bounds set on every connection unless the URL (or `PGOPTIONS`) says otherwise:
+    /// a statement may run 30 s and wait 10 s for a lock (`pg_advisory_lock` included). libpq itself
+    /// never times out a statement, so without them a lock held elsewhere blocks the writer forever.
+    static let defaultServerOptions = "-c statement_timeout=30000 -c lock_timeout=10000"
+    /// Milliseconds unacknowledged data may stay in flight before the kernel drops the connection
+    /// (`TCP_USER_TIMEOUT`); keepalives alone do not fire while data is outstanding.
+    static let defaultTCPUserTimeoutMilliseconds = 30_000
+
     /// Connects (blocking, bounded by `connectTimeoutSeconds` unless the URL sets `connect_timeout`).
-    /// TCP keepalives are on, so a silently dead peer is noticed.
+    /// TCP keepalives and `tcp_user_timeout` are on, so a silently dead peer is noticed, and
+    /// `statement_timeout`/`lock_timeout` bound every statement (`defaultServerOptions`; settings in the
+    /// URL's `options`, e.g. `?options=-c%20lock_timeout%3D0`, come later and win).
     static func connect(_ url: DatabaseURL, applicationName: String = "codex-k8s",
                         connectTimeoutSeconds: Int = 5) throws(PostgresError) -> PGConnection
     {
-        // Defaults first: with expand_dbname the URL's own settings override them.
+        // Defaults first: with expand_dbname the URL's own settings override them. `options` comes
+        // after the URL (it would replace ours) and ends with the URL's own options, which win.
+        let serverOptions = [Self.defaultServerOptions, ProcessInfo.processInfo.environment["PGOPTIONS"],
+                             url.serverOptions].compactMap { $0 }.joined(separator: " ")
         let pairs: [(String, String)] = [
             ("connect_timeout", String(connectTimeoutSeconds)),
             ("application_name", applicationName),
             ("keepalives", "1"), ("keepalives_idle", "10"), ("keepalives_interval", "5"),
-            ("keepalives_count", "3"),
+            ("keepalives_count", "3"), ("tcp_user_timeout", String(Self.defaultTCPUserTimeoutMilliseconds)),
             ("dbname", url.connectionString),
+            ("options", serverOptions),
         ]
         let keywords = pairs.map { strdup($0.0) }
         let values = pairs.map { strdup($0.1) }
@@ -51,6 +65,12 @@ final class PGConnection {
         // Server notices (e.g. "relation … already exists, skipping") would go to stderr; drop them.
         PQsetNoticeProcessor(handle, { _, _ in }, nil)
         return PGConnection(handle: handle, url: url)
+    }
+
+    /// A handle that cancels the statement this connection is running, from any thread (`PQcancel`);
+    /// it stays valid after the connection is closed. `nil` when libpq cannot provide one.
+    func makeCanceller() -> PGCanceller? {
+        PQgetCancel(handle).map(PGCanceller.init)
     }
 
     /// Whether the connection is still usable.
@@ -118,6 +138,27 @@ final class PGConnection {
         let message = url.scrub(String(cString: PQerrorMessage(handle)))
             .trimmingCharacters(in: .whitespacesAndNewlines)
         return PostgresError(kind: .connection, message: message.isEmpty ? "connection lost" : message)
+    }
+}
+
+/// Cancels the statement running on a connection (`PQcancel`): thread-safe, usable while the
+/// connection's own thread is blocked in libpq and after that connection is closed. The statement
+/// then fails with SQLSTATE 57014 (`query_canceled`, transient); a cancel that arrives while no
+/// statement runs does nothing.
+final class PGCanceller: @unchecked Sendable {
+    // @unchecked: PGcancel is immutable after PQgetCancel, and PQcancel is documented thread-safe.
+    private let handle: OpaquePointer
+
+    init(_ handle: OpaquePointer) { self.handle = handle }
+
+    deinit { PQfreeCancel(handle) }
+
+    /// Sends the cancel request (blocking: it opens a connection to the server); `false` when it
+    /// could not be sent.
+    @discardableResult
+    func cancel() -> Bool {
+        var error = [CChar](repeating: 0, count: 256)
+        return PQcancel(handle, &error, Int32(error.count)) == 1
     }
 }
 

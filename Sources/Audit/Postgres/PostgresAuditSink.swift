@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import Metrics
+import Synchronization
 
 /// The PostgreSQL audit sink: buffers writes in memory and stores them in batches from a dedicated
 /// writer thread (blocking libpq there, never on the Swift cooperative pool).
@@ -41,6 +42,8 @@ public final class PostgresAuditSink: AuditSink {
     private let metrics: AuditMetrics
     private let logger: Logger
     private let exited = DispatchSemaphore(value: 0)
+    /// Cancels the statement of the writer's current connection (shutdown, when the writer is stuck).
+    private let canceller = CancelSlot()
 
     /// Starts the writer thread; it connects (and migrates) in the background.
     public init(url: DatabaseURL, configuration: Configuration = Configuration(), logger: Logger,
@@ -51,7 +54,7 @@ public final class PostgresAuditSink: AuditSink {
         self.metrics = AuditMetrics(factory: metricsFactory)
         self.logger = logger
         let writer = AuditWriterLoop(url: url, configuration: configuration, queue: queue, metrics: metrics,
-                                     logger: logger, exited: exited)
+                                     logger: logger, exited: exited, canceller: canceller)
         let thread = Thread { writer.run() }
         thread.name = "codex-k8s-audit-writer"
         thread.start()
@@ -79,18 +82,42 @@ public final class PostgresAuditSink: AuditSink {
     /// Returns once every write accepted before the call is stored, dropped or rejected.
     public func flush() async { await queue.waitUntilResolved() }
 
-    /// Stops accepting writes and drains the buffer for at most `timeout` (plus a connection attempt
-    /// in progress); returns how many writes were abandoned (counted as dropped and logged).
+    /// Stops accepting writes and drains the buffer for at most `timeout`; returns how many writes
+    /// were abandoned (counted as dropped and logged).
+    ///
+    /// Returns by the deadline even when the writer is stuck in libpq (a connection attempt, a lock
+    /// wait, a peer that stopped answering): it then counts the in-flight batch and the buffer as lost
+    /// and, on a detached thread, cancels the writer's statement (`PQcancel`) until the writer exits.
+    /// A lost write is one not confirmed stored: if its statement commits before the cancel arrives,
+    /// it is in the database all the same.
     @discardableResult
     public func shutdown(timeout: Duration = .seconds(5)) async -> UInt64 {
         let before = statistics.dropped
         queue.close(abandonAt: .now + timeout)
         let exited = self.exited
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+        let (whole, fraction) = timeout.components
+        let nanoseconds = max(0, whole * 1_000_000_000 + fraction / 1_000_000_000)
+        let stopped = await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
             Thread.detachNewThread {
-                exited.wait()
-                exited.signal()
-                continuation.resume()
+                let stopped = exited.wait(timeout: .now() + .nanoseconds(Int(nanoseconds))) == .success
+                if stopped { exited.signal() }
+                continuation.resume(returning: stopped)
+            }
+        }
+        if !stopped {
+            abandonRemaining(queue: queue, metrics: metrics, logger: logger, url: url,
+                             reason: "audit writer did not stop by the shutdown deadline; unsent writes are lost")
+            let canceller = self.canceller
+            Thread.detachNewThread {
+                // The writer may be between statements when a cancel arrives: repeat until it exits
+                // (each attempt bounded by the wait; at most ~30 s in all).
+                for _ in 0..<300 {
+                    canceller.cancel()
+                    if exited.wait(timeout: .now() + .milliseconds(100)) == .success {
+                        exited.signal()
+                        return
+                    }
+                }
             }
         }
         return statistics.dropped - before
@@ -113,6 +140,7 @@ private struct AuditWriterLoop: @unchecked Sendable {
     let metrics: AuditMetrics
     let logger: Logger
     let exited: DispatchSemaphore
+    let canceller: CancelSlot
 
     func run() {
         var connection: PGConnection?
@@ -124,6 +152,7 @@ private struct AuditWriterLoop: @unchecked Sendable {
             if connection == nil {
                 do throws(PostgresError) {
                     let fresh = try PGConnection.connect(url, applicationName: configuration.applicationName)
+                    canceller.set(fresh.makeCanceller())
                     if !migrated {
                         try AuditSchema.migrate(fresh)
                         migrated = true
@@ -134,6 +163,7 @@ private struct AuditWriterLoop: @unchecked Sendable {
                         failing = false
                     }
                 } catch {
+                    canceller.set(nil)
                     failed(error, &failing, &backoff)
                     continue
                 }
@@ -148,6 +178,7 @@ private struct AuditWriterLoop: @unchecked Sendable {
                 report(outcome, drops: drops)
             } catch {
                 connection = nil
+                canceller.set(nil)
                 if error.isSchemaMissing {
                     // The database was recreated or restored empty: apply the migrations again on
                     // the next connection. (If `schema_migrations` survived, they are a no-op and the
@@ -159,26 +190,24 @@ private struct AuditWriterLoop: @unchecked Sendable {
                 failed(error, &failing, &backoff)
             }
         }
-        let lost = queue.finish()
-        if lost > 0 {
-            metrics.dropped.increment(by: lost)
-            logger.error("audit writer stopped with unsent writes; they are lost",
-                         metadata: ["lost": "\(lost)", "database": "\(url)"])
-        }
+        abandonRemaining(queue: queue, metrics: metrics, logger: logger, url: url,
+                         reason: "audit writer stopped with unsent writes; they are lost")
+        canceller.set(nil)
         exited.signal()
     }
 
     private func failed(_ error: PostgresError, _ failing: inout Bool, _ backoff: inout ReconnectBackoff) {
         metrics.connectionFailures.increment()
         let delay = backoff.next()
-        if !failing || delay >= backoff.maximum / 2 {
+        let abandoning = queue.isAbandoning
+        if !abandoning && (!failing || delay >= backoff.maximum / 2) {
             logger.warning("audit database unavailable; writes stay buffered and are retried",
                            metadata: ["error": "\(error)", "database": "\(url)",
                                       "retryInSeconds": "\(Int(delay * 1000) / 1000)",
                                       "pending": "\(queue.statistics.pending)"])
         }
         failing = true
-        if !queue.isAbandoning { queue.pause(seconds: delay) }
+        if !abandoning { queue.pause(seconds: delay) }
     }
 
     private func report(_ outcome: AuditBatchWriter.Outcome, drops: UInt64) {
@@ -193,4 +222,24 @@ private struct AuditWriterLoop: @unchecked Sendable {
                            metadata: ["dropped": "\(drops)", "capacity": "\(queue.capacity)"])
         }
     }
+}
+
+/// The canceller of the writer's current connection, shared with `shutdown`.
+final class CancelSlot: Sendable {
+    private let current = Mutex<PGCanceller?>(nil)
+
+    func set(_ canceller: PGCanceller?) { current.withLock { $0 = canceller } }
+
+    /// Cancels the statement running on the current connection, if any (blocking: see `PGCanceller`).
+    func cancel() { current.withLock { $0 }?.cancel() }
+}
+
+/// Counts what is left in `queue` as lost (once: later calls find nothing) and logs it.
+private func abandonRemaining(queue: AuditQueue, metrics: AuditMetrics, logger: Logger, url: DatabaseURL,
+                              reason: Logger.Message)
+{
+    let lost = queue.finish()
+    guard lost > 0 else { return }
+    metrics.dropped.increment(by: lost)
+    logger.error(reason, metadata: ["lost": "\(lost)", "database": "\(url)"])
 }
