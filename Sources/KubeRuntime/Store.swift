@@ -99,6 +99,9 @@ public final class Store<Object: KubeResource>: Sendable {
 
     public var isReady: Bool { state.withLock { $0.ready } }
 
+    /// Tasks currently suspended in `waitUntilReady()` (lets tests act only once a waiter is parked).
+    var readyWaiterCount: Int { state.withLock { $0.readyWaiters.count } }
+
     /// Returns once the first full list has been swapped in (at once if it already has), or when
     /// the calling task is cancelled (check `isReady` or `Task.isCancelled` afterwards).
     public func waitUntilReady() async {

@@ -48,7 +48,7 @@ struct Child: KubeResource, Hashable {
     var metadata: ObjectMeta
 }
 
-@Suite struct ControllerTests {
+@Suite(.timeLimit(.minutes(1))) struct ControllerTests {
     let a = ObjectKey(namespace: "ns", name: "a")
 
     @Test func reconcilesStartOnlyWhenAllCachesAreReadyAndOwnedChildrenMapToOwner() async {
@@ -57,9 +57,17 @@ struct Child: KubeResource, Hashable {
         let children = FakeListWatch<Child>()
         widgets.upsert(Widget("a"))
         let r = Reconciler()
-        let controller = Controller(name: "widgets", primary: widgets, workers: 4, clock: clock, logger: quietLogger) { try r.reconcile($0) }
+        // Every reconcile records whether all caches were ready when it started.
+        let box = Locked<Controller<Widget>?>(nil)
+        let readyAtCall = Locked<[Bool]>([])
+        let controller = Controller(name: "widgets", primary: widgets, workers: 4, clock: clock, logger: quietLogger) { key in
+            readyAtCall.withLock { $0.append(box.value?.cachesReady ?? false) }
+            return try r.reconcile(key)
+        }
+        box.withLock { $0 = controller }
         let childStore = controller.owns(children, clock: clock)
         let run = Task { await controller.run() }
+        defer { run.cancel() }
         await widgets.waitForWatchCalls(1)
         await children.waitForWatchCalls(1)
         await r.waitFor(a)
@@ -68,11 +76,22 @@ struct Child: KubeResource, Hashable {
                                    controller: true)
         children.upsert(Child(metadata: ObjectMeta(name: "cm", namespace: "ns", ownerReferences: [owner])))
         await r.waitFor(a, count: 2)
+        // A child controlled by another kind maps to nothing. A sentinel child sent after it on the
+        // same watch proves the stranger's event was handled: keys are queued in event order, so had
+        // the stranger been mapped, its key would be processing or done by the sentinel's reconcile.
         let stranger = OwnerReference(apiVersion: "v1", kind: "Pod", name: "zzz", uid: "p", controller: true)
         children.upsert(Child(metadata: ObjectMeta(name: "cm2", namespace: "ns", ownerReferences: [stranger])))
+        let sentinelOwner = OwnerReference(apiVersion: "test.codex-k8s.dev/v1", kind: "Widget", name: "sentinel",
+                                           uid: "s", controller: true)
+        children.upsert(Child(metadata: ObjectMeta(name: "cm3", namespace: "ns", ownerReferences: [sentinelOwner])))
+        let sentinel = ObjectKey(namespace: "ns", name: "sentinel")
+        let zzz = ObjectKey(namespace: "ns", name: "zzz")
+        await r.waitFor(sentinel)
+        #expect(r.calls(zzz) == 0 && !controller.queue.isProcessing(zzz), "a stranger's child is not mapped")
         widgets.upsert(Widget("a", size: 3))
         await r.waitFor(a, count: 3)
-        #expect(r.calls(ObjectKey(namespace: "ns", name: "zzz")) == 0)
+        #expect(readyAtCall.value.count >= 4 && readyAtCall.value.allSatisfy { $0 },
+                "every reconcile started with all caches ready: \(readyAtCall.value)")
         run.cancel()
         await run.value
     }
@@ -84,12 +103,17 @@ struct Child: KubeResource, Hashable {
         let children = GatedListWatch<Child>()
         let r = Reconciler()
         let controller = Controller(name: "widgets", primary: widgets, clock: clock, logger: quietLogger) { try r.reconcile($0) }
-        controller.owns(children, clock: clock)
+        let childStore = controller.owns(children, clock: clock)
         let run = Task { await controller.run() }
+        defer { run.cancel() }
         await widgets.waitForWatchCalls(1)
         await children.waitUntilListed()
+        // The primary list queued a's key. Wait until the workers either block on the secondary
+        // cache (correct) or take the key (wrong); whichever happens, it is then settled.
+        await yieldUntil { childStore.readyWaiterCount > 0 || controller.queue.depth == 0 }
         #expect(!controller.cachesReady)
-        #expect(r.calls(a) == 0, "the primary cache is ready but the secondary is not")
+        #expect(controller.queue.depth == 1 && r.calls(a) == 0,
+                "the primary cache is ready but the secondary is not: the key stays queued")
         children.open()
         await r.waitFor(a)
         run.cancel()
@@ -105,6 +129,7 @@ struct Child: KubeResource, Hashable {
         let controller = Controller(name: "widgets", primary: widgets, clock: clock,
                                     rateLimiter: PerKeyExponentialRateLimiter(), logger: quietLogger) { try r.reconcile($0) }
         let run = Task { await controller.run() }
+        defer { run.cancel() }
         await r.waitFor(a)
         // Three failures: retries after 5, 10, 20 ms.
         for (n, delay) in [(2, 5), (3, 10), (4, 20)] {
@@ -113,13 +138,20 @@ struct Child: KubeResource, Hashable {
             clock.advance(by: .milliseconds(delay))
             await r.waitFor(a, count: n)
         }
-        // The 4th attempt succeeded: backoff forgotten, requeue after 300 s honoured.
-        await clock.waitForSleepers(1, dueWithin: .seconds(300))
+        // The 4th attempt succeeded: backoff forgotten, requeue after exactly 300 s.
+        await controller.queue.drain() // the 4th reconcile is done (its requeue is scheduled)
+        let requeueAt = clock.now() + .seconds(300)
         #expect(controller.queue.retries(of: a) == 0)
-        clock.advance(by: .seconds(299))
-        #expect(r.calls(a) == 4)
-        clock.advance(by: .seconds(1))
+        #expect(controller.queue.delayedCount == 1)
+        #expect(controller.queue.withState { $0.timer?.deadline } == requeueAt)
+        await clock.waitForSleeper(until: requeueAt)
+        // Just before the deadline the timer still sleeps (an earlier one would have been woken).
+        clock.advance(by: .seconds(300) - .nanoseconds(1))
+        #expect(clock.deadlines.contains(requeueAt) && controller.queue.delayedCount == 1)
+        #expect(r.calls(a) == 4 && controller.queue.depth == 0 && !controller.queue.isProcessing(a))
+        clock.advance(by: .nanoseconds(1))
         await r.waitFor(a, count: 5)
+        #expect(clock.now() == requeueAt)
         run.cancel()
         await run.value
     }
@@ -133,6 +165,7 @@ struct Child: KubeResource, Hashable {
         let controller = Controller(name: "widgets", primary: widgets, clock: clock,
                                     logger: quietLogger, errorPolicy: { _, _, _ in .requeue(after: .seconds(42)) }) { try r.reconcile($0) }
         let run = Task { await controller.run() }
+        defer { run.cancel() }
         await r.waitFor(a)
         await clock.waitForSleepers(1, dueWithin: .seconds(42))
         #expect(clock.nextDeadline == clock.now() + .seconds(42))

@@ -122,9 +122,12 @@ final class FakeListWatch<Object: KubeResource & Hashable>: ListWatchSource {
         }
     }
 
-    /// Sends a bookmark at the current version to open streams.
-    func bookmark() {
+    /// Sends a bookmark at the current version to open streams; `advancing` first moves the
+    /// version on by that many (as writes to other resources do on a real server), so the bookmark
+    /// carries a version newer than any object of this resource.
+    func bookmark(advancing: Int = 0) {
         state.withLock { s in
+            s.rv += advancing
             var meta = ObjectMeta()
             meta.resourceVersion = "\(s.rv)"
             for st in s.streams { st.continuation.yield(.bookmark(meta)) }
@@ -192,6 +195,12 @@ func parkUntilCancelled() async {
     let (stream, continuation) = AsyncStream<Void>.makeStream()
     for await _ in stream {}
     continuation.finish()
+}
+
+/// Yields until `condition` holds: for state that code under test changes without a notification
+/// (e.g. a waiter registering itself). Bounded by the suite's time limit.
+func yieldUntil(_ condition: () -> Bool) async {
+    while !condition() { await Task.yield() }
 }
 
 /// A logger that stays silent in tests (failures are asserted, not printed).

@@ -38,6 +38,20 @@ struct TestAPI {
     }
 
     func stop() async { try? await server.stop() }
+
+    /// Starts a server, runs `body` with it and stops the server however `body` ends (a failing
+    /// `try` or `#require` included), so no test leaks a listening server.
+    static func withServer<R>(_ body: (TestAPI) async throws -> R) async throws -> R {
+        let api = try await start()
+        do {
+            let result = try await body(api)
+            await api.stop()
+            return result
+        } catch {
+            await api.stop()
+            throw error
+        }
+    }
 }
 
 /// Fast, real-clock backoff for HTTP tests (the watcher sleeps inside Sources; tests never do).

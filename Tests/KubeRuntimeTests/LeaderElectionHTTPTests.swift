@@ -17,27 +17,33 @@ import Testing
         let group: ServiceGroup
         let task: Task<Void, any Error>
         let port: Int
-        let reconciles = Locked(0)
-        let reconciled = AsyncStream<Void>.makeStream()
+        /// Whether this replica's elector led at each of its reconciles, in order.
+        let leadingAtReconcile = Locked<[Bool]>([])
+        /// Yields the same flag per reconcile, for waiting.
+        let reconciled = AsyncStream<Bool>.makeStream()
 
         init(api: TestAPI, id: String, clock: ManualClock, releaseOnStop: Bool) async {
             self.id = id
             let client = TestAPI.client(api.server)
-            let reconciles = self.reconciles
+            let leadingAtReconcile = self.leadingAtReconcile
             let reconciled = self.reconciled.continuation
+            let electorBox = Locked<LeaderElector?>(nil)
             let registry = PrometheusCollectorRegistry()
             let controller = Controller(name: "configmaps",
                                         primary: KubeClientListWatch<ConfigMap>(client: client, namespace: "default"),
                                         backoff: fastBackoff, metricsFactory: PrometheusMetricsFactory(registry: registry),
                                         logger: quietLogger) { _ in
-                reconciles.withLock { $0 += 1 }
-                reconciled.yield()
+                let leading = electorBox.value?.isLeader ?? false
+                leadingAtReconcile.withLock { $0.append(leading) }
+                reconciled.yield(leading)
                 return .awaitChange
             }
             var config = LeaderElectionConfig(namespace: "default", name: "codex-k8s-operator", identity: id)
             config.releaseOnStop = releaseOnStop
-            elector = LeaderElector(config: config, client: KubeClientLeaseClient(client: client), clock: clock,
-                                    random: { 0.5 }, logger: quietLogger)
+            let elector = LeaderElector(config: config, client: KubeClientLeaseClient(client: client), clock: clock,
+                                        random: { 0.5 }, logger: quietLogger)
+            self.elector = elector
+            electorBox.withLock { $0 = elector }
             let ports = AsyncStream<Int>.makeStream()
             let manager = Manager(configuration: ManagerConfiguration(host: "127.0.0.1", port: 0),
                                   controllers: [controller], elector: elector, registry: registry, logger: quietLogger,
@@ -67,53 +73,76 @@ import Testing
         try await api.admin.get(Lease.self, namespace: "default", name: "codex-k8s-operator")
     }
 
-    @Test func twoManagersOneLeaderKilledLeaderFailsOverGracefulStopReleases() async throws {
-        let api = try await TestAPI.start()
-        _ = try await api.admin.create(ConfigMap("work"))
-        let clock = ManualClock()
-        let a = await Replica(api: api, id: "replica-a", clock: clock, releaseOnStop: false)
-        let b = await Replica(api: api, id: "replica-b", clock: clock, releaseOnStop: true)
+    /// The manual-clock instant of a wall time the electors wrote (ManualClock's wall clock starts
+    /// at 1,800,000,000 s when its monotonic clock is at 0 and moves with it), to the millisecond.
+    func instant(_ wall: MicroTime?) throws -> MonotonicInstant {
+        let seconds = try #require(wall).secondsSince1970 - 1_800_000_000
+        return MonotonicInstant(sinceOrigin: .milliseconds(Int64((seconds * 1000).rounded())))
+    }
 
-        // Exactly one leader, for a minute of lease time.
-        var maxLeaders = 0
-        _ = await step(clock, sleepers: 2, until: {
-            maxLeaders = max(maxLeaders, [a, b].filter { $0.elector.isLeader }.count)
-            return clock.now() > MonotonicInstant(sinceOrigin: .seconds(60))
-        })
-        #expect(maxLeaders == 1)
-        let leader = a.elector.isLeader ? a : b
-        let standby = leader === a ? b : a
-        #expect(try await lease(api).spec?.holderIdentity == leader.id)
-        // Both are ready: the leader, and a healthy standby with synced caches.
-        #expect(try await httpGet(leader.port, "/readyz").status == 200)
-        #expect(try await httpGet(standby.port, "/readyz").status == 200)
-        #expect(standby.reconciles.value == 0, "only the leader runs controllers")
+    @Test func twoManagersExactlyOneLeaderAndAKilledLeaderFailsOverInTime() async throws {
+        try await TestAPI.withServer { api in
+            _ = try await api.admin.create(ConfigMap("work"))
+            let clock = ManualClock()
+            // Neither releases on stop: killing one is a crash, the Lease must expire.
+            let a = await Replica(api: api, id: "replica-a", clock: clock, releaseOnStop: false)
+            let b = await Replica(api: api, id: "replica-b", clock: clock, releaseOnStop: false)
+            defer { a.task.cancel(); b.task.cancel() }
 
-        // Kill replica-a (no release): whoever leads, the survivor leads within 15 s + 2 s.
-        let killedLeader = leader === a
-        let killedAt = clock.now()
-        a.task.cancel()
-        _ = try? await a.task.value
-        #expect(await step(clock, sleepers: 1, until: { b.elector.isLeader }))
-        if killedLeader {
-            #expect(clock.now() - killedAt <= .seconds(17), "failover took \(clock.now() - killedAt)")
+            // Exactly one leader, for a minute of lease time.
+            var maxLeaders = 0
+            _ = await step(clock, sleepers: 2, until: {
+                maxLeaders = max(maxLeaders, [a, b].filter { $0.elector.isLeader }.count)
+                return clock.now() > MonotonicInstant(sinceOrigin: .seconds(60))
+            })
+            #expect(maxLeaders == 1)
+            let leader = a.elector.isLeader ? a : b
+            let standby = leader === a ? b : a
+            #expect(try await lease(api).spec?.holderIdentity == leader.id)
+            // Both are ready: the leader, and a healthy standby with synced caches.
+            #expect(try await httpGet(leader.port, "/readyz").status == 200)
+            #expect(try await httpGet(standby.port, "/readyz").status == 200)
+
+            // Kill the leader, whichever it is. From the API's view it just stops renewing.
+            leader.task.cancel()
+            _ = try? await leader.task.value
+            let held = try await lease(api)
+            #expect(held.spec?.holderIdentity == leader.id, "a crash does not release the Lease")
+            let lastRenewal = try instant(held.spec?.renewTime)
+            #expect(await step(clock, sleepers: 1, until: { standby.elector.isLeader }))
+            #expect(clock.now() - lastRenewal <= .seconds(15) + .seconds(2),
+                    "failover took \(clock.now() - lastRenewal) after the last renewal")
+            #expect(try await lease(api).spec?.holderIdentity == standby.id)
+            // The new leader reconciles, and every reconcile it ever ran happened while it led
+            // (so the one awaited here is not a leftover from its standby time).
+            var reconciled = standby.reconciled.stream.makeAsyncIterator()
+            #expect(await reconciled.next() == true, "the new leader reconciles")
+            #expect(leader.leadingAtReconcile.value.allSatisfy { $0 })
+            #expect(standby.leadingAtReconcile.value.allSatisfy { $0 }, "only the leader runs controllers")
+            await standby.group.triggerGracefulShutdown()
+            try await standby.task.value
         }
-        #expect(try await lease(api).spec?.holderIdentity == "replica-b")
-        var bReconciled = b.reconciled.stream.makeAsyncIterator()
-        #expect(await bReconciled.next() != nil, "the new leader reconciles")
+    }
 
-        // A fresh candidate stands by; stopping the leader gracefully releases the Lease at once.
-        let c = await Replica(api: api, id: "replica-c", clock: clock, releaseOnStop: true)
-        _ = await step(clock, sleepers: 2, until: { c.elector.isHealthy })
-        await b.group.triggerGracefulShutdown()
-        try await b.task.value
-        let released = try await lease(api)
-        #expect(released.spec?.holderIdentity == nil, "graceful stop released the Lease")
-        let releasedAt = clock.now()
-        #expect(await step(clock, sleepers: 1, until: { c.elector.isLeader }))
-        #expect(clock.now() - releasedAt <= .seconds(2), "the standby took over at its next retry")
-        await c.group.triggerGracefulShutdown()
-        try await c.task.value
-        await api.stop()
+    @Test func gracefulStopReleasesTheLeaseAndTheStandbyTakesOverAtItsNextRetry() async throws {
+        try await TestAPI.withServer { api in
+            _ = try await api.admin.create(ConfigMap("work"))
+            let clock = ManualClock()
+            let a = await Replica(api: api, id: "replica-a", clock: clock, releaseOnStop: true)
+            defer { a.task.cancel() }
+            #expect(await step(clock, sleepers: 1, until: { a.elector.isLeader }))
+            let c = await Replica(api: api, id: "replica-c", clock: clock, releaseOnStop: true)
+            defer { c.task.cancel() }
+            #expect(await step(clock, sleepers: 2, until: { c.elector.isHealthy && c.elector.observedHolder == "replica-a" }))
+            await a.group.triggerGracefulShutdown()
+            try await a.task.value
+            let released = try await lease(api)
+            #expect(released.spec?.holderIdentity == nil, "graceful stop released the Lease")
+            let releasedAt = clock.now()
+            #expect(await step(clock, sleepers: 1, until: { c.elector.isLeader }))
+            #expect(clock.now() - releasedAt <= .seconds(2), "the standby took over at its next retry")
+            await c.group.triggerGracefulShutdown()
+            try await c.task.value
+        }
     }
 }

@@ -11,12 +11,15 @@ final class ManualClock: RuntimeClock {
         var continuation: CheckedContinuation<Void, any Error>
     }
 
+    /// A condition on the sleepers' deadlines (and the current time).
+    typealias Condition = @Sendable (_ deadlines: [MonotonicInstant], _ now: MonotonicInstant) -> Bool
+
     struct State: Sendable {
         var now = MonotonicInstant(sinceOrigin: .zero)
         var wall = Date(timeIntervalSince1970: 1_800_000_000)
         var sleepers: [Sleeper] = []
         var nextID: UInt64 = 0
-        var sleeperWaiters: [(count: Int, within: Duration?, continuation: CheckedContinuation<Void, Never>)] = []
+        var sleeperWaiters: [(condition: Condition, continuation: CheckedContinuation<Void, Never>)] = []
     }
 
     private let state = Locked(State())
@@ -65,19 +68,27 @@ final class ManualClock: RuntimeClock {
     /// Waits until at least `count` tasks are sleeping on this clock (counting only sleepers due
     /// within `within` of now, when given).
     func waitForSleepers(_ count: Int = 1, dueWithin within: Duration? = nil) async {
+        await waitUntil { deadlines, now in
+            guard let within else { return deadlines.count >= count }
+            return deadlines.filter { $0 <= now + within }.count >= count
+        }
+    }
+
+    /// Waits until some task sleeps until exactly `deadline` (e.g. one particular timer).
+    func waitForSleeper(until deadline: MonotonicInstant) async {
+        await waitUntil { deadlines, _ in deadlines.contains(deadline) }
+    }
+
+    /// Waits until `condition` holds for the sleepers' deadlines (checked whenever one starts sleeping).
+    func waitUntil(_ condition: @escaping Condition) async {
         await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
             let ready = state.withLock { s -> Bool in
-                if Self.count(s, within: within) >= count { return true }
-                s.sleeperWaiters.append((count, within, c))
+                if condition(s.sleepers.map(\.deadline), s.now) { return true }
+                s.sleeperWaiters.append((condition, c))
                 return false
             }
             if ready { c.resume() }
         }
-    }
-
-    private static func count(_ s: State, within: Duration?) -> Int {
-        guard let within else { return s.sleepers.count }
-        return s.sleepers.filter { $0.deadline <= s.now + within }.count
     }
 
     /// Releases every `waitForSleepers` call at once (for tests whose number of sleepers changes).
@@ -91,13 +102,14 @@ final class ManualClock: RuntimeClock {
 
     var sleeperCount: Int { state.withLock { $0.sleepers.count } }
 
+    /// The deadlines of every sleeper, earliest first.
+    var deadlines: [MonotonicInstant] { state.withLock { $0.sleepers.map(\.deadline).sorted() } }
+
     private static func satisfiedWaiters(_ s: inout State) -> [CheckedContinuation<Void, Never>] {
-        let snapshot = s
-        let isReady = { (w: (count: Int, within: Duration?, continuation: CheckedContinuation<Void, Never>)) in
-            w.count <= Self.count(snapshot, within: w.within)
-        }
-        let ready = s.sleeperWaiters.filter(isReady).map(\.continuation)
-        s.sleeperWaiters.removeAll(where: isReady)
+        let deadlines = s.sleepers.map(\.deadline)
+        let now = s.now
+        let ready = s.sleeperWaiters.filter { $0.condition(deadlines, now) }.map(\.continuation)
+        s.sleeperWaiters.removeAll { $0.condition(deadlines, now) }
         return ready
     }
 }

@@ -2,7 +2,7 @@ import KubeAPI
 import Testing
 @testable import KubeRuntime
 
-@Suite struct StoreTests {
+@Suite(.timeLimit(.minutes(1))) struct StoreTests {
     func key(_ n: String) -> ObjectKey { ObjectKey(namespace: "ns", name: n) }
 
     @Test func relistSwapsAtomicallyAndDropsGhosts() {
@@ -47,18 +47,26 @@ import Testing
 
     @Test func waitUntilReadyResumesAtFirstList() async {
         let store = Store<Widget>()
-        async let ready: Void = store.waitUntilReady()
+        let returned = Locked(false)
+        let waiter = Task { await store.waitUntilReady(); returned.withLock { $0 = true } }
+        // Act only once the waiter is parked (or has wrongly returned already).
+        await yieldUntil { store.readyWaiterCount == 1 || returned.value }
+        #expect(!returned.value, "waitUntilReady must not return before the first list")
         store.apply(.initStarted)
+        store.apply(.initPage([Widget("a")]))
+        #expect(!returned.value && store.readyWaiterCount == 1, "a page alone is not ready")
         store.apply(.initDone)
-        await ready
-        #expect(store.isReady)
+        await waiter.value
+        #expect(store.isReady && store.readyWaiterCount == 0)
         await store.waitUntilReady()
     }
 
     @Test func waitUntilReadyReturnsWhenCancelled() async {
         let store = Store<Widget>()
         let waiter = Task { await store.waitUntilReady(); return store.isReady }
+        await yieldUntil { store.readyWaiterCount == 1 }
         waiter.cancel()
         #expect(await waiter.value == false)
+        #expect(store.readyWaiterCount == 0, "a cancelled waiter is removed")
     }
 }

@@ -46,7 +46,7 @@ private func nextError(_ it: inout AsyncStream<WatcherEvent<Widget>>.Iterator) a
     return nil
 }
 
-@Suite struct WatcherTests {
+@Suite(.timeLimit(.minutes(1))) struct WatcherTests {
     @Test func paginatedInitialListThenWatchFromListVersion() async {
         let api = FakeListWatch<Widget>()
         for i in 0..<5 { api.upsert(Widget("w\(i)", size: i)) }
@@ -77,13 +77,20 @@ private func nextError(_ it: inout AsyncStream<WatcherEvent<Widget>>.Iterator) a
         await api.waitForWatchCalls(1)
         api.upsert(Widget("b"))
         _ = await h.until(&it) { h.store.count == 2 }
-        api.bookmark()
         api.upsert(Widget("c")) // rv 4
         _ = await h.until(&it) { h.store.count == 3 }
+        // Other resources moved the version on: the bookmark (rv 9) is newer than every widget.
+        api.bookmark(advancing: 5)
+        // The stream ends right after the bookmark (which the watcher sees first: it is buffered
+        // ahead of the end); the watch must resume from the bookmark's version, not from c's.
         api.endStreams()
         await api.waitForWatchCalls(2)
-        #expect(api.watchCalls == ["2", "4"])
+        #expect(api.watchCalls == ["2", "9"])
         #expect(api.fullLists == 1, "a normal end resumes, it does not relist")
+        // Nothing is lost by resuming there: a later change still arrives.
+        api.upsert(Widget("d"))
+        _ = await h.until(&it) { h.store.count == 4 }
+        #expect(h.cacheState() == h.serverState())
     }
 
     @Test func forced410MidStreamRelistsAndCacheEqualsServerWithoutGhosts() async {
@@ -165,8 +172,10 @@ private func nextError(_ it: inout AsyncStream<WatcherEvent<Widget>>.Iterator) a
         _ = await h.until(&it) { h.store.isReady }
         await api.waitForWatchCalls(1)
         await h.clock.waitForSleepers(1) // the idle watchdog
+        // It sleeps until exactly timeout + grace (65 s) after the watch opened at 0 s.
+        #expect(h.clock.deadlines == [MonotonicInstant(sinceOrigin: .seconds(65))])
         h.clock.advance(by: .seconds(64))
-        #expect(api.watchCalls.count == 1, "not idle yet at 64 s of 65 s")
+        #expect(h.clock.sleeperCount == 1 && api.watchCalls.count == 1, "not idle yet at 64 s of 65 s")
         h.clock.advance(by: .seconds(1))
         guard let e = await nextError(&it) else { Issue.record("expected an idle error"); return }
         #expect(e.kind == .idle)

@@ -3,7 +3,7 @@ import Testing
 
 private func key(_ n: Int) -> ObjectKey { ObjectKey(namespace: "ns", name: "obj-\(n)") }
 
-@Suite struct WorkQueueTests {
+@Suite(.timeLimit(.minutes(1))) struct WorkQueueTests {
     @Test func addsOfAQueuedKeyDeduplicate() async {
         let q = WorkQueue(name: "t", clock: ManualClock())
         q.add(key(1)); q.add(key(1)); q.add(key(2))
@@ -32,8 +32,11 @@ private func key(_ n: Int) -> ObjectKey { ObjectKey(namespace: "ns", name: "obj-
         let q = WorkQueue(name: "t", clock: clock)
         q.add(key(1), after: .seconds(5))
         await clock.waitForSleepers(1)
+        // The timer sleeps until exactly 5 s: an earlier one would be woken (and removed) below.
+        #expect(clock.deadlines == [MonotonicInstant(sinceOrigin: .seconds(5))])
         clock.advance(by: .milliseconds(4999))
         #expect(q.depth == 0 && q.delayedCount == 1)
+        #expect(clock.sleeperCount == 1, "still waiting at 4.999 s")
         clock.advance(by: .milliseconds(1))
         #expect(await q.next() == key(1))
         #expect(q.delayedCount == 0)
@@ -82,23 +85,34 @@ private func key(_ n: Int) -> ObjectKey { ObjectKey(namespace: "ns", name: "obj-
         let q = WorkQueue(name: "t", clock: ManualClock())
         q.add(key(1))
         let k = await q.next()
-        async let waiting = q.next()
+        let nextReturned = Locked(false)
+        let waiting = Task { let k = await q.next(); nextReturned.withLock { $0 = true }; return k }
+        // Shut down only once the second worker is parked in `next()`.
+        await yieldUntil { q.withState { $0.waiters.count } == 1 || nextReturned.value }
+        #expect(!nextReturned.value, "next() must wait while the queue is empty")
         q.shutDown()
-        #expect(await waiting == nil)
+        #expect(await waiting.value == nil)
         q.add(key(2))
         #expect(q.depth == 0, "adds after shutdown are ignored")
-        async let drained: Void = q.drain()
+        let drainReturned = Locked(false)
+        let drained = Task { await q.drain(); drainReturned.withLock { $0 = true } }
+        await yieldUntil { q.withState { $0.drainWaiters.count } == 1 || drainReturned.value }
+        #expect(!drainReturned.value, "drain() must wait for the key in flight")
         #expect(q.isProcessing(key(1)))
         q.done(k!)
-        await drained
+        await drained.value
+        #expect(drainReturned.value && !q.isProcessing(key(1)))
         #expect(await q.next() == nil)
     }
 
     @Test func cancelledWaiterGetsNil() async {
         let q = WorkQueue(name: "t", clock: ManualClock())
         let task = Task { await q.next() }
+        // Cancel the waiter once it is parked, so the cancellation handler (not the entry check) answers.
+        await yieldUntil { q.withState { $0.waiters.count } == 1 }
         task.cancel()
         #expect(await task.value == nil)
+        #expect(q.withState { $0.waiters.isEmpty }, "the cancelled waiter is removed")
         q.add(key(1))
         #expect(q.depth == 1, "the key of a cancelled waiter is not lost")
     }
