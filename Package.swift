@@ -109,12 +109,13 @@ let package = Package(
                           path: "Benchmarks/AuditBenchmarks", swiftSettings: strict),
 
         // MARK: Tests (Swift Testing)
-        .testTarget(name: "KubeAPITests", dependencies: ["KubeAPI"], swiftSettings: strict),
+        .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strict),
+        .testTarget(name: "KubeAPITests", dependencies: ["KubeAPI", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "SystemLibraryTests", dependencies: ["CCurl", "CYAML", "CPostgres", "COpenSSL"],
                     swiftSettings: strict),
         .testTarget(name: "KubeClientTests",
                     dependencies: [
-                        "KubeAPI", "KubeClient",
+                        "KubeAPI", "KubeClient", "TestSupport",
                         .product(name: "NIOCore", package: "swift-nio"),
                         .product(name: "NIOPosix", package: "swift-nio"),
                         .product(name: "NIOHTTP1", package: "swift-nio"),

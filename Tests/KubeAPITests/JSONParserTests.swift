@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 @testable import KubeAPI
 
 @Suite("JSON parser and serializer")
@@ -109,18 +110,6 @@ struct JSONParserTests {
 }
 
 /// Deterministic PRNG so property tests are reproducible.
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 func randomString(_ rng: inout SplitMix) -> String {
     let alphabet = Array("abcXYZ09 _-\"\\/\n\t\u{01}éß😀{}[]:,")
     let n = Int.random(in: 0..<12, using: &rng)

@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 import KubeAPI
 
 @Suite("JSON merge patch (RFC 7386)")

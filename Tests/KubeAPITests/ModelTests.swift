@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 import KubeAPI
 
 @Suite("KubeTime, ResourceDescriptor, Status, WatchEvent")

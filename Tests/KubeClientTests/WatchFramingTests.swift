@@ -1,18 +1,7 @@
 import KubeAPI
 import Testing
+import TestSupport
 @testable import KubeClient
-
-/// A small deterministic PRNG so property tests are reproducible.
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 @Suite struct WatchFramingTests {
     static func randomEvent(_ rng: inout SplitMix, index: Int) -> JSONValue {
@@ -29,7 +18,7 @@ struct SplitMix: RandomNumberGenerator {
 
     @Test(arguments: 0..<40)
     func anySplitYieldsTheSameEvents(seed: Int) throws {
-        var rng = SplitMix(state: UInt64(seed) &* 7919)
+        var rng = SplitMix(seed: UInt64(seed) &* 7919)
         let events = (0..<Int.random(in: 1...30, using: &rng)).map { Self.randomEvent(&rng, index: $0) }
         var stream: [UInt8] = []
         for e in events {
