@@ -17,6 +17,10 @@ package struct JSONTape: Sendable {
         package var kind: Kind
         /// Strings: contains a backslash escape. Numbers: has a fraction or exponent.
         package var flag: Bool
+        /// Objects: bit `n % 16` is set if some member name may be `n` bytes long (escaped names
+        /// set every bit), so a lookup can rule out an absent name without scanning. Fits the
+        /// padding after `flag`: tokens stay 20 bytes. Zero for all other kinds.
+        package var nameLengths: UInt16 = 0
         /// Byte range: strings exclude the quotes; containers span the brackets.
         package var start: Int32
         package var end: Int32

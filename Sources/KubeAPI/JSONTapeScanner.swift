@@ -70,6 +70,7 @@ struct JSONTapeScanner {
         i += 1
         let close = object ? UInt8(ascii: "}") : UInt8(ascii: "]")
         var members: Int32 = 0
+        var nameLengths: UInt16 = 0
         skipSpace()
         if i < b.count, b[i] == close {
             i += 1
@@ -79,6 +80,8 @@ struct JSONTapeScanner {
                 if object {
                     guard i < b.count, b[i] == UInt8(ascii: "\"") else { throw fail("expected a member name") }
                     try string()
+                    let name = tokens[tokens.count - 1]
+                    nameLengths |= name.flag ? 0xFFFF : 1 &<< ((name.end &- name.start) & 15)
                     skipSpace()
                     guard i < b.count, b[i] == UInt8(ascii: ":") else { throw fail("expected ':'") }
                     i += 1
@@ -96,6 +99,7 @@ struct JSONTapeScanner {
         tokens[me].end = Int32(i)
         tokens[me].next = Int32(tokens.count)
         tokens[me].count = members
+        tokens[me].nameLengths = nameLengths
     }
 
     /// A string; escapes are validated here (`JSONEscapes.scalar`) and decoded only when read.

@@ -48,6 +48,25 @@ import Testing
         }
     }
 
+    struct Named: Decodable, Equatable {
+        var name: String
+        var aMemberNameLongerThan16: Int?
+    }
+
+    @Test func membersAreFoundWhateverTheirLengthOrEscapes() throws {
+        let decode = { (text: String) in try JSONBytesDecoder().decode(Named.self, from: Array(text.utf8)) }
+        #expect(try decode(#"{"na\u006de":"x"}"#) == Named(name: "x"))
+        #expect(try decode(#"{"b":1,"aMemberNameLongerThan16":2,"name":"y"}"#) == Named(name: "y", aMemberNameLongerThan16: 2))
+        // A 20-byte name shares the length bucket of "name" (20 % 16 == 4): the scan must still compare.
+        #expect(try decode(#"{"abcdefghijklmnopqrst":1,"name":"z"}"#) == Named(name: "z"))
+        #expect {
+            _ = try decode(#"{"nam":"x","names":"y"}"#)
+        } throws: { error in
+            guard case .keyNotFound(let key, _) = error as? DecodingError else { return false }
+            return key.stringValue == "name"
+        }
+    }
+
     @Test func stringMapsKeepTheFirstOccurrenceOfAKey() throws {
         let decode = { (text: String) in try JSONBytesDecoder().decode([String: String].self, from: Array(text.utf8)) }
         #expect(try decode(#"{"a":"1","b":"2","a":"3"}"#) == ["a": "1", "b": "2"])

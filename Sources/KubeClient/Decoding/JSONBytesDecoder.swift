@@ -150,8 +150,10 @@ struct TapeKeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
         let tape = box
         var name = key.stringValue
         return name.withUTF8 { kb in
+            let object = tape.tokens[index]
+            guard object.nameLengths & (1 &<< (kb.count & 15)) != 0 else { return nil }
             var i = index + 1
-            let end = Int(tape.tokens[index].next)
+            let end = Int(object.next)
             while i < end {
                 if tape.equals(tape.tokens[i], kb) { return i + 1 }
                 i = Int(tape.tokens[i + 1].next)
