@@ -35,23 +35,13 @@ final class GatedEventSink: EventSink {
     /// Calls that reached the sink (waiting at the gate or through it), and calls finished.
     let arrived = WaitableCount()
     let finished = WaitableCount()
-    private let gate = Locked<(open: Bool, waiting: [CheckedContinuation<Void, Never>])>((false, []))
+    private let gate = Gate()  // ControllerTests' gate: calls wait in `enterAndWait` until `open()`
 
-    func open() {
-        let waiting = gate.withLock { g in g.open = true; defer { g.waiting = [] }; return g.waiting }
-        waiting.forEach { $0.resume() }
-    }
+    func open() { gate.open() }
 
     private func pass() async {
         arrived.increment()
-        await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
-            let open = gate.withLock { g -> Bool in
-                if g.open { return true }
-                g.waiting.append(c)
-                return false
-            }
-            if open { c.resume() }
-        }
+        await gate.enterAndWait()
     }
 
     func create(_ event: Event) async throws -> Event {
