@@ -87,13 +87,15 @@ public final class LocalPostgres: Sendable {
 
     /// A detached shell that outlives us only to clean up: once this process is gone (a test run
     /// killed by a timeout, a crash), it stops the server and deletes the directory within a second.
+    /// It runs in a session of its own, so killing our whole process group does not take it along
+    /// (that left a PostgreSQL server running).
     private func startWatchdog() throws {
         let pgCtl = runAsPostgres ? "'\(Self.runuser)' -u postgres -- '\(binaries)/pg_ctl'" : "'\(binaries)/pg_ctl'"
         let script = "while kill -0 \(getpid()) 2>/dev/null; do sleep 1; done; "
             + "\(pgCtl) stop -D '\(dataDirectory)' -m immediate >/dev/null 2>&1; rm -rf '\(directory)'"
         let devNull = open("/dev/null", O_WRONLY | O_CLOEXEC)
         defer { close(devNull) }
-        _ = try Spawn.start("/bin/sh", ["-c", script], stdout: devNull, stderr: devNull)
+        _ = try Spawn.start("/bin/sh", ["-c", script], stdout: devNull, stderr: devNull, newSession: true)
     }
 
     /// Stops the server and deletes its directory.

@@ -10,10 +10,17 @@ import Foundation
 /// the parent closes it — a client then reuses a connection nobody reads and waits forever.
 public enum Spawn {
     /// Starts `executable` with `arguments`; its stdin is /dev/null, stdout/stderr go to the given
-    /// descriptors (inherited when `nil`); no other descriptor reaches the child. Returns the pid.
+    /// descriptors (inherited when `nil`); no other descriptor reaches the child. With `newSession`
+    /// the child leads a session of its own (`setsid`), so killing this process's group — a CI
+    /// timeout, `kill -- -PGID` — does not kill it (for watchdogs that must outlive us). Returns the pid.
     public static func start(_ executable: String, _ arguments: [String], stdout: Int32? = nil,
-                             stderr: Int32? = nil, environment: [String: String]? = nil) throws -> pid_t
+                             stderr: Int32? = nil, environment: [String: String]? = nil,
+                             newSession: Bool = false) throws -> pid_t
     {
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        if newSession { posix_spawnattr_setflags(&attributes, Self.setsidFlag) }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -28,10 +35,13 @@ public enum Spawn {
             env.forEach { free($0) }
         }
         var pid: pid_t = 0
-        let status = posix_spawn(&pid, executable, &actions, nil, argv, env)
+        let status = posix_spawn(&pid, executable, &actions, &attributes, argv, env)
         guard status == 0 else { throw LocalPostgresError.command("cannot start \(executable): errno \(status)") }
         return pid
     }
+
+    /// glibc's `POSIX_SPAWN_SETSID` (GNU extension, 2.26+; not exported by Swift's Glibc module).
+    static let setsidFlag: Int16 = 0x80
 
     /// Waits for `pid` to exit; returns its exit status (128+signal when killed).
     @discardableResult

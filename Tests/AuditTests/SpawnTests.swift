@@ -26,4 +26,23 @@ import Testing
         #expect(foreign.isEmpty, "the child holds descriptors of its parent: \(targets)")
         #expect(!targets.contains { $0.1.hasPrefix("socket:") }, "a socket reached the child: \(targets)")
     }
+
+    /// A watchdog must survive the killing of our process group: with `newSession` the child leads
+    /// a session (and group) of its own.
+    @Test func aNewSessionChildIsOutsideOurProcessGroup() throws {
+        let devNull = open("/dev/null", O_WRONLY | O_CLOEXEC)
+        defer { close(devNull) }
+        let detached = try Spawn.start("/bin/sleep", ["30"], stdout: devNull, stderr: devNull, newSession: true)
+        let attached = try Spawn.start("/bin/sleep", ["30"], stdout: devNull, stderr: devNull)
+        defer {
+            for pid in [detached, attached] {
+                kill(pid, SIGKILL)
+                Spawn.wait(pid)
+            }
+        }
+        #expect(getsid(detached) == detached, "leads its own session")
+        #expect(getpgid(detached) == detached)
+        #expect(getpgid(detached) != getpgid(0))
+        #expect(getpgid(attached) == getpgid(0), "by default the child stays in our group")
+    }
 }
