@@ -132,12 +132,13 @@ public struct Watcher<Source: ListWatchSource>: Sendable {
         }
         let (rv, events) = progress.withLock { ($0.resourceVersion, $0.events) }
         logger.debug("watch of \(Object.resource) ended (\(outcome)) after \(events) events; last resourceVersion \(rv)")
+        let ended = clock.now()
         switch outcome {
-        case .ended where events == 0 && clock.now() - opened < minimumWatchDuration:
-            let delay = backoff.nextDelay(at: clock.now())
+        case .ended where events == 0 && ended - opened < minimumWatchDuration:
+            let delay = backoff.nextDelay(at: ended)
             return (.watching(resourceVersion: rv),
                     WatcherError(phase: .watch, kind: .failed,
-                                 message: "very short watch: the stream ended after \(clock.now() - opened) without any event",
+                                 message: "very short watch: the stream ended after \(ended - opened) without any event",
                                  retryAfter: delay))
         case .ended, .cancelled:
             return (.watching(resourceVersion: rv), nil)

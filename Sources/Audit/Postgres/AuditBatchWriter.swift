@@ -79,7 +79,7 @@ struct AuditBatchWriter {
             try run(kind, rows: rows.count, params, on: connection)
             outcome.written += rows.count
             return
-        } catch where error.isTransient || error.isSchemaMissing {
+        } catch where error.keepsBatch {
             throw error
         } catch {}
         for row in rows {
@@ -88,7 +88,7 @@ struct AuditBatchWriter {
             do {
                 try run(kind, rows: 1, single, on: connection)
                 outcome.written += 1
-            } catch where error.isTransient || error.isSchemaMissing {
+            } catch where error.keepsBatch {
                 throw error
             } catch {
                 outcome.rejected += 1

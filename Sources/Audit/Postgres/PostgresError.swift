@@ -37,6 +37,10 @@ public struct PostgresError: Error, CustomStringConvertible, Sendable {
         sqlState == "42P01" || sqlState == "3F000"
     }
 
+    /// Whether a batch that failed with this error stays in flight (never dropped as bad data):
+    /// retried on a new connection, after re-applying the migrations when the schema is missing.
+    var keepsBatch: Bool { isTransient || isSchemaMissing }
+
     public var description: String {
         switch kind {
         case .connection: "PostgreSQL connection failed: \(message)"
