@@ -71,7 +71,6 @@ spec:
             - rule: "self.metadata.name.size() <= 63"
               message: "must be no more than 63 characters (the name labels the run's Job and namespace)"
               fieldPath: .metadata.name
-              reason: FieldValueTooLong
           properties:
             apiVersion:
               type: string

@@ -34,7 +34,7 @@ public enum RunValidation {
     public static func validate(_ run: AgentRun) -> [FieldError] {
         var errors: [FieldError] = []
         if let name = run.metadata.name, name.count > RunNames.maxLength {
-            errors.append(FieldError("metadata.name", .tooLong, "must be no more than 63 characters (the name labels the run's Job and namespace)"))
+            errors.append(FieldError("metadata.name", .invalid, "must be no more than 63 characters (the name labels the run's Job and namespace)"))
         }
         errors += validate(run.spec)
         return errors
