@@ -1,3 +1,4 @@
+import Foundation
 import KubeAPI
 import KubeClient
 import Runs
@@ -137,6 +138,37 @@ import Testing
             }
             #expect(immutable?.contains("spec.issue") == true, "\(String(describing: immutable))")
             _ = try await t.client.delete(t.runNamespaces, name: name)
+        }
+    }
+}
+
+/// kubectl shows the printer columns of CRDs/ (wide ones only with `-o wide`).
+@Suite(.serialized) struct CRDPrinterColumnTests {
+    @Test func kubectlColumns() async throws {
+        guard let kubectl = Command.kubectl else {
+            print("kubectl not installed: skipping CRDPrinterColumnTests")
+            return
+        }
+        try await CRDTarget.with { t in
+            let kubeconfig: String
+            if let real = ProcessInfo.processInfo.environment["CODEX_K8S_TEST_KUBECONFIG"], !real.isEmpty {
+                kubeconfig = real
+            } else {
+                kubeconfig = try t.server!.writeKubeconfig(to: t.directory.appendingPathComponent("kubectl-config").path)
+            }
+            _ = try await t.client.create(t.agentRuns, namespace: t.namespace, t.agentRun("shown"))
+            _ = try await t.client.patch(t.agentRuns, namespace: t.namespace, name: "shown",
+                                         .merge(["status": ["phase": "Pending", "reason": "WaitingForSlot"]]), subresource: "status")
+            let resource = "\(t.agentRuns.plural).\(t.agentRuns.group)"
+            let plain = try await Command.run(kubectl, ["--kubeconfig", kubeconfig, "get", resource, "-n", t.namespace])
+            #expect(plain.status == 0, "\(plain.err)")
+            let header = plain.out.split(separator: "\n").first.map { $0.split(separator: " ").map(String.init) } ?? []
+            #expect(header == ["NAME", "REPO", "ISSUE", "STAGE", "PHASE", "AGE"])
+            #expect(plain.out.contains("acme/shop") && plain.out.contains("Pending"))
+            let wide = try await Command.run(kubectl, ["--kubeconfig", kubeconfig, "get", resource, "-n", t.namespace, "-o", "wide"])
+            let wideHeader = wide.out.split(separator: "\n").first.map { $0.split(separator: " ").map(String.init) } ?? []
+            #expect(wideHeader == ["NAME", "REPO", "ISSUE", "STAGE", "PHASE", "REASON", "NAMESPACE", "LEASE", "AGE"])
+            #expect(wide.out.contains("WaitingForSlot"))
         }
     }
 }
