@@ -146,3 +146,19 @@ import YAML
         #expect(ClusterRolePolicy.violations(role).map(\.kind) == [.aggregation])
     }
 }
+
+/// Reasons are an open set: the schema's pattern admits every known one, and an unknown reason
+/// (from a newer operator) still decodes.
+@Suite struct ReasonTests {
+    @Test func knownReasonsMatchTheSchemaPatternAndUnknownOnesDecode() throws {
+        for reason in AgentRunReason.known {
+            let scalars = Array(reason.rawValue.unicodeScalars)
+            #expect(scalars.count <= 64 && ("A"..."Z").contains(scalars[0]))
+            #expect(scalars.allSatisfy { ("A"..."Z").contains($0) || ("a"..."z").contains($0) || ("0"..."9").contains($0) })
+        }
+        #expect(Set(AgentRunReason.known).count == AgentRunReason.known.count)
+        let status = try ManifestTests.decode(AgentRunStatus.self, ["phase": "Failed", "reason": "SomethingNew"])
+        #expect(status.reason == AgentRunReason("SomethingNew"))
+        #expect(try ManifestTests.encode(AgentRunStatus(reason: .jobFailed)) == ["reason": "JobFailed"])
+    }
+}

@@ -12,27 +12,51 @@ public enum AgentRunPhase: String, Codable, Sendable, Hashable, CaseIterable {
     public var isTerminal: Bool { self == .succeeded || self == .failed || self == .cancelled }
 }
 
-/// Why an AgentRun is in its phase (`status.reason`, SPEC §4, §5). Raw values are the
-/// CamelCase reasons shown by `kubectl get agentruns -o wide` and used in Events.
-public enum AgentRunReason: String, Codable, Sendable, Hashable, CaseIterable {
+/// Why an AgentRun is in its phase (`status.reason`, SPEC §4, §5): a CamelCase word shown by
+/// `kubectl get agentruns -o wide` and used in Events.
+///
+/// An open set, as Kubernetes reasons are: the constants below are the ones this release writes,
+/// and any other value read from the API (written by a newer operator) still decodes.
+public struct AgentRunReason: RawRepresentable, Codable, Sendable, Hashable, CustomStringConvertible {
+    public var rawValue: String
+    public init(rawValue: String) { self.rawValue = rawValue }
+    public init(_ rawValue: String) { self.rawValue = rawValue }
+    public var description: String { rawValue }
+
+    public init(from decoder: any Decoder) throws {
+        rawValue = try decoder.singleValueContainer().decode(String.self)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.singleValueContainer()
+        try c.encode(rawValue)
+    }
+
     // Pending
-    case queuedBehindActiveRun = "QueuedBehindActiveRun"
-    case waitingForSlot = "WaitingForSlot"
+    public static let queuedBehindActiveRun = AgentRunReason("QueuedBehindActiveRun")
+    public static let waitingForSlot = AgentRunReason("WaitingForSlot")
     // Waiting
-    case waitingMCP = "WaitingMCP"
-    case waitingOwnerReview = "WaitingOwnerReview"
+    public static let waitingMCP = AgentRunReason("WaitingMCP")
+    public static let waitingOwnerReview = AgentRunReason("WaitingOwnerReview")
     // Failed
-    case failedPrecondition = "FailedPrecondition"
-    case jobFailed = "JobFailed"
-    case imagePullBackOff = "ImagePullBackOff"
-    case crashLoopBackOff = "CrashLoopBackOff"
-    case createContainerConfigError = "CreateContainerConfigError"
-    case deadlineExceeded = "DeadlineExceeded"
-    case jobNotFound = "JobNotFound"
+    public static let failedPrecondition = AgentRunReason("FailedPrecondition")
+    public static let jobFailed = AgentRunReason("JobFailed")
+    public static let imagePullBackOff = AgentRunReason("ImagePullBackOff")
+    public static let crashLoopBackOff = AgentRunReason("CrashLoopBackOff")
+    public static let createContainerConfigError = AgentRunReason("CreateContainerConfigError")
+    public static let deadlineExceeded = AgentRunReason("DeadlineExceeded")
+    public static let jobNotFound = AgentRunReason("JobNotFound")
     // Succeeded / Cancelled
-    case completed = "Completed"
-    case cancelRequested = "CancelRequested"
-    case deleted = "Deleted"
+    public static let completed = AgentRunReason("Completed")
+    public static let cancelRequested = AgentRunReason("CancelRequested")
+    public static let deleted = AgentRunReason("Deleted")
+
+    /// The reasons of this release, in the order above (docs/api.md lists them by phase).
+    public static let known: [AgentRunReason] = [
+        .queuedBehindActiveRun, .waitingForSlot, .waitingMCP, .waitingOwnerReview, .failedPrecondition, .jobFailed,
+        .imagePullBackOff, .crashLoopBackOff, .createContainerConfigError, .deadlineExceeded, .jobNotFound, .completed,
+        .cancelRequested, .deleted,
+    ]
 }
 
 /// The phase of a RunNamespace (SPEC §2, §6).
