@@ -45,12 +45,12 @@ enum ProtobufAccessKinds {
         obj[key] = .array((obj[key]?.arrayValue ?? []) + [value])
     }
 
-    /// A message whose listed fields are all strings.
+    /// A message whose listed fields are all strings (empty ones left out, as `omitempty` does).
     static func fields(_ b: ArraySlice<UInt8>, _ names: [Int: String]) throws(APIError) -> JSONValue {
         var r = Reader(bytes: b)
         var o: [String: JSONValue] = [:]
         while let (f, v, _) = try r.next() {
-            if let name = names[f] { o[name] = ProtobufBody.string(v) }
+            if let name = names[f], !v.isEmpty { o[name] = ProtobufBody.string(v) }
         }
         return .object(o)
     }
