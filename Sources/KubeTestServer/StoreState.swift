@@ -124,6 +124,9 @@ public struct ServerOptions: Sendable {
     public var bookmarkInterval: Double = 60
     /// Watch duration when the request gives no `timeoutSeconds`.
     public var defaultWatchTimeout: Double = 1800
+    /// How long a list at a resourceVersion newer than the store's waits before `504 Too large
+    /// resource version` (kube-apiserver: 3 s).
+    public var resourceVersionWait: Double = 3
 
     public init() {}
 }
