@@ -125,6 +125,7 @@ extension StoreState {
         }
         if meta["finalizers"]?.arrayValue?.isEmpty == true { meta.removeValue(forKey: "finalizers") }
         new["metadata"] = .object(meta)
+        if type.storageKey == "namespaces" { Self.setMetadataNameLabel(&new) }
         try validate(type, &new, old: old, options: options)
         if GenerationPolicy.maintains(type), specChanged(type, old, new) {
             new.set(path: ["metadata", "generation"], to: .int((oldMeta["generation"]?.intValue ?? 0) + 1))
@@ -135,7 +136,10 @@ extension StoreState {
         let finalizersGone = (new[path: ["metadata", "finalizers"]]?.arrayValue ?? []).isEmpty
         let event: StoredEvent
         if oldMeta["deletionTimestamp"] != nil && finalizersGone && !blockedBySpecFinalizers(type, new) {
-            event = commit(.deleted, storageKey: type.storageKey, object: new, previous: old)
+            // The store deletes the stored object instead of writing this update
+            // (`deleteWithoutFinalizers`): the DELETED event and the answer carry the last stored
+            // state, finalizers included.
+            event = commit(.deleted, storageKey: type.storageKey, object: old, previous: old)
         } else {
             event = commit(.modified, storageKey: type.storageKey, object: new, previous: old)
         }

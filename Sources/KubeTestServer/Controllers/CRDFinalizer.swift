@@ -44,10 +44,9 @@ extension StoreState {
         }
         Self.setCondition(&updated, type: "Terminating", status: "False", reason: "InstanceDeletionCompleted",
                           message: "removed all instances", now: now())
-        let finalizers = (updated[path: ["metadata", "finalizers"]]?.arrayValue ?? [])
-            .filter { $0.stringValue != CRDTypes.cleanupFinalizer }
-        updated.set(path: ["metadata", "finalizers"], to: finalizers.isEmpty ? nil : .array(finalizers))
-        commit(finalizers.isEmpty ? .deleted : .modified, storageKey: Self.crdStorageKey, object: updated, previous: previous)
+        if updated != previous { commit(.modified, storageKey: Self.crdStorageKey, object: updated, previous: previous) }
+        // Dropping the finalizer deletes the CRD (DELETED carries the last stored state).
+        removeFinalizer(CRDTypes.cleanupFinalizer, from: ObjectRef(storageKey: Self.crdStorageKey, namespace: nil, name: name))
     }
 
     /// Sets `status.conditions[type]`, keeping `lastTransitionTime` when the status does not change.
