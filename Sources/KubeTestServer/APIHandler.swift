@@ -7,15 +7,20 @@ public struct APIHandler: Sendable {
     let options: ServerOptions
     /// `host:port` advertised in `/api`.
     let serverAddress: String
+    /// Authentication, impersonation, authorization (Authentication/, Authorization/).
+    let access: AccessControl
 
     public init(store: Store, options: ServerOptions = ServerOptions(), serverAddress: String = "127.0.0.1") {
         self.store = store
         self.options = options
         self.serverAddress = serverAddress
+        self.access = AccessControl(store: store, options: options)
     }
 
     public func handle(_ request: APIRequest, info: RequestInfo) -> APIResponse {
         do {
+            let user = try access.admit(request, info)
+            if let answer = try access.intercept(request, info, user: user, handler: self) { return answer }
             if !info.isResourceRequest {
                 return try Discovery(store: store, serverAddress: serverAddress).handle(request)
             }
@@ -83,7 +88,6 @@ public struct APIHandler: Sendable {
                                     bookmarks: q["allowWatchBookmarks"] == "true", timeout: timeout))
         case "create":
             let body = try parseBody(request)
-            if BuiltinResources.reviewKinds.contains(type.storageKey) { return try review(type, body) }
             try Self.checkNoResourceVersion(body, dryRun: q["dryRun"] == "All")
             let r = try store.create(type, namespace: ns, body: body, options: try writeOptions(q, verb: "create"))
             return .json(r.code, bytes: r.bytes)
@@ -190,26 +194,5 @@ public struct APIHandler: Sendable {
         }
         out += Array("]}".utf8)
         return out
-    }
-
-    /// SubjectAccessReview / SelfSubjectAccessReview: echo the spec with the policy's answer.
-    func review(_ type: ResourceType, _ body: JSONValue) throws(APIError) -> APIResponse {
-        guard body["spec"] != nil else {
-            throw .invalid(type, name: "", causes: [.required("spec")])
-        }
-        let allowed = store.allows(body)
-        var out = body
-        out["apiVersion"] = .string(type.apiVersion)
-        out["kind"] = .string(type.kind)
-        out["metadata"] = ["creationTimestamp": .null]
-        out["status"] = allowed ? ["allowed": true] : ["allowed": false, "reason": "denied by the test server policy"]
-        return .json(201, out)
-    }
-}
-
-extension Store {
-    func allows(_ review: JSONValue) -> Bool {
-        guard let policy = state.withLock({ $0.accessPolicy }) else { return true }
-        return policy(review)
     }
 }

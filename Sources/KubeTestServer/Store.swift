@@ -18,6 +18,7 @@ public final class Store: Sendable {
                 _ = try? s.create(s.registry.lookup(group: "", version: "v1", plural: "namespaces")!, namespace: nil,
                                   body: ["metadata": ["name": .string(ns)]], options: WriteOptions())
             }
+            s.bootstrapRBAC()
             s.compactedRV = 1
         }
     }

@@ -62,6 +62,8 @@ extension StoreState {
             if event.type == .added { jobCreated(obj) }
         case "pods":
             if event.type != .added { podChanged(obj) }
+        case RBACAuthorizer.clusterRoles:
+            aggregateClusterRoles()
         default:
             break
         }

@@ -1,5 +1,6 @@
 import Foundation
 import KubeAPI
+import KubeTestServer
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -7,6 +8,8 @@ import Glibc
 /// A deliberately small blocking HTTP/1.1 client over a POSIX socket, to test the server's wire
 /// behaviour exactly (status codes, headers, chunked watch frames). Reads time out after
 /// `timeout` seconds (SO_RCVTIMEO), so a missing event fails a test instead of hanging it.
+/// Requests carry `Authorization: Bearer <token>` (by default the server's admin token, so tests
+/// run as `system:masters`) unless `token` is nil or the request sets its own `Authorization`.
 final class RawHTTP {
     struct Response {
         var status: Int
@@ -21,12 +24,15 @@ final class RawHTTP {
     }
 
     private let fd: Int32
+    /// The bearer token sent with every request (nil: none, the request is anonymous).
+    var token: String?
     private var buffer: [UInt8] = []
     private var chunkRemaining = 0
     private var chunkedDone = false
     private var lineBuffer: [UInt8] = []
 
-    init(port: Int, timeout: Int = 10) throws {
+    init(port: Int, timeout: Int = 10, token: String? = KubeTestServer.adminToken) throws {
+        self.token = token
         fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw Failure(description: "socket failed") }
         var tv = timeval(tv_sec: timeout, tv_usec: 0)
@@ -49,6 +55,7 @@ final class RawHTTP {
               headers: [String: String] = [:]) throws -> (Int, [String: String]) {
         var text = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\n"
         var h = headers
+        if let token, !h.keys.contains(where: { $0.lowercased() == "authorization" }) { h["Authorization"] = "Bearer \(token)" }
         let bytes = raw ?? body?.serialized() ?? []
         if body != nil, h["Content-Type"] == nil { h["Content-Type"] = "application/json" }
         if raw != nil || body != nil || method == "POST" || method == "PUT" || method == "PATCH" {
