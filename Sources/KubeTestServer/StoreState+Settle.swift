@@ -54,6 +54,7 @@ extension StoreState {
         case "customresourcedefinitions.apiextensions.k8s.io":
             if event.type == .deleted {
                 registry.setCRDTypes(crdName: name, [])
+                closeWatches(ofCRD: name)
             } else {
                 registry.setCRDTypes(crdName: name, CRDTypes.types(of: obj))
                 if deleting { crds.insert(name) }

@@ -114,6 +114,12 @@ extension StoreState {
             if !keepManagedFields { meta["managedFields"] = oldMeta["managedFields"] }
         } else {
             meta = oldMeta
+            if type.storageKey == "pods" && subresource == "status" {
+                // The pod status strategy does not reset metadata (only ownerReferences and
+                // deletionTimestamp): labels, annotations and finalizers sent to /status apply.
+                let sent = body["metadata"]?.objectValue ?? [:]
+                for k in ["labels", "annotations", "finalizers"] { meta[k] = sent[k] }
+            }
         }
         if oldMeta["deletionTimestamp"] != nil {
             let before = Set((oldMeta["finalizers"]?.arrayValue ?? []).compactMap(\.stringValue))

@@ -66,3 +66,14 @@ extension StoreState {
         object.set(path: ["status", "conditions"], to: .array(conditions))
     }
 }
+
+extension StoreState {
+    /// A deleted CRD's API is gone: its custom resources' watches end (a clean end of stream, as the
+    /// apiextensions-apiserver closes them when it tears the storage down).
+    mutating func closeWatches(ofCRD name: String) {
+        for (id, watcher) in watchers where watcher.filter.type.crdName == name {
+            watchers.removeValue(forKey: id)
+            watcher.sink.finish()
+        }
+    }
+}
