@@ -43,13 +43,29 @@ extension StoreState {
             meta["namespace"] = .string(ns)
             guard let nsObj = objects["namespaces"]?[ns] else { throw .namespaceNotFound(ns) }
             if nsObj[path: ["metadata", "deletionTimestamp"]] != nil {
-                throw .forbidden(type, name: name,
-                                 why: "unable to create new content in namespace \(ns) because it is being terminated")
+                var error = APIError.forbidden(type, name: name,
+                                               why: "unable to create new content in namespace \(ns) because it is being terminated")
+                error.details?["causes"] = [["reason": "NamespaceTerminating", "message": .string("namespace \(ns) is being terminated"),
+                                             "field": "metadata.namespace"]]
+                throw error
             }
         } else {
             meta.removeValue(forKey: "namespace")
         }
-        if let e = ObjectNames.nameError(name, for: type) { throw .invalid(type, name: name, causes: [e]) }
+        var nameErrors: [FieldError] = []
+        if let prefix = meta["generateName"]?.stringValue, !prefix.isEmpty {
+            // The prefix is validated as a name whose trailing dash is allowed (`maskTrailingDash`
+            // replaces the last two characters by "a").
+            let masked = prefix.hasSuffix("-") && prefix.count > 1 ? String(prefix.dropLast(2)) + "a" : prefix
+            if var e = ObjectNames.nameError(masked, for: type) {
+                e.field = "metadata.generateName"
+                e.message = e.message.replacingOccurrences(of: JSONValue.string(masked).jsonString(),
+                                                           with: JSONValue.string(prefix).jsonString())
+                nameErrors.append(e)
+            }
+        }
+        if let e = ObjectNames.nameError(name, for: type) { nameErrors.append(e) }
+        if !nameErrors.isEmpty { throw .invalid(type, name: name, causes: nameErrors) }
         if let crd = type.crdName, objects["customresourcedefinitions.apiextensions.k8s.io"]?[crd]?[path: ["metadata", "deletionTimestamp"]] != nil {
             throw .forbidden(type, name: name, why: "create not allowed while custom resource definition is terminating")
         }
