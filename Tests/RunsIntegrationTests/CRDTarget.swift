@@ -31,7 +31,7 @@ struct CRDTarget {
         if let real = ProcessInfo.processInfo.environment["CODEX_K8S_TEST_KUBECONFIG"], !real.isEmpty {
             path = real
         } else {
-            let s = try await KubeTestServer.start()
+            let s = try await KubeTestServer.start(tls: try .selfSigned())  // kubectl sends tokens only over TLS
             path = try s.writeKubeconfig(to: dir.appendingPathComponent("kubeconfig").path)
             server = s
         }
