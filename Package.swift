@@ -129,7 +129,7 @@ let package = Package(
                     ],
                     swiftSettings: strict),
         .testTarget(name: "KubeTestServerTests",
-                    dependencies: ["KubeAPI", "KubeClient", "KubeTestServer"],
+                    dependencies: ["KubeAPI", "KubeClient", "KubeTestServer", "TestSupport"],
                     swiftSettings: strict),
         .testTarget(name: "KubeRuntimeTests",
                     dependencies: ["KubeAPI", "KubeClient", "KubeRuntime", "KubeTestServer"],
