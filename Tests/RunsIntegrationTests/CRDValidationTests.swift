@@ -1,6 +1,7 @@
 import Foundation
 import KubeAPI
 import KubeClient
+import KubeTestServer
 import Runs
 import Testing
 
@@ -149,7 +150,9 @@ import Testing
             print("kubectl not installed: skipping CRDPrinterColumnTests")
             return
         }
-        try await CRDTarget.with { t in
+        var open = ServerOptions()
+        open.authorization = .alwaysAllow
+        try await CRDTarget.with(options: open) { t in
             let kubeconfig: String
             if let real = ProcessInfo.processInfo.environment["CODEX_K8S_TEST_KUBECONFIG"], !real.isEmpty {
                 kubeconfig = real
