@@ -62,8 +62,13 @@ public enum RunValidation {
             errors.append(FieldError("\(path).timeout", .invalid, "must be greater than zero"))
         }
         if let agent = spec.agent { errors += validate(agent, path: "\(path).agent") }
-        if let deliveryID = spec.trigger?.deliveryID, deliveryID.count > 128 {
-            errors.append(FieldError("\(path).trigger.deliveryID", .tooLong, "must be no more than 128 characters"))
+        if let trigger = spec.trigger {
+            for (name, value, limit) in [("deliveryID", trigger.deliveryID, 128), ("event", trigger.event, 64),
+                                         ("action", trigger.action, 64), ("label", trigger.label, 100), ("sender", trigger.sender, 64)] {
+                if let value, value.count > limit {
+                    errors.append(FieldError("\(path).trigger.\(name)", .tooLong, "must be no more than \(limit) characters"))
+                }
+            }
         }
         return errors
     }
@@ -73,6 +78,14 @@ public enum RunValidation {
         if let image = agent.image, image.isEmpty || image.count > 512 {
             errors.append(FieldError("\(path).image", .invalid, "must be 1 to 512 characters"))
         }
+        for (field, list, maxItems) in [("command", agent.command, 64), ("args", agent.args, 256)] {
+            guard let list else { continue }
+            if list.count > maxItems { errors.append(FieldError("\(path).\(field)", .tooMany, "must have at most \(maxItems) items")) }
+            for (i, item) in list.enumerated() where item.count > 4096 {
+                errors.append(FieldError("\(path).\(field)[\(i)]", .tooLong, "must be no more than 4096 characters"))
+            }
+        }
+        if (agent.env ?? []).count > 64 { errors.append(FieldError("\(path).env", .tooMany, "must have at most 64 items")) }
         var seen: Set<String> = []
         for (i, v) in (agent.env ?? []).enumerated() {
             if !isEnvName(v.name) {
@@ -80,11 +93,17 @@ public enum RunValidation {
             } else if v.name.hasPrefix("CODEX_") {
                 errors.append(FieldError("\(path).env[\(i)].name", .invalid, "CODEX_ variables are set by the operator"))
             }
+            if v.value.count > 32768 {
+                errors.append(FieldError("\(path).env[\(i)].value", .tooLong, "must be no more than 32768 characters"))
+            }
             if !seen.insert(v.name).inserted {
                 errors.append(FieldError("\(path).env[\(i)]", .duplicate, "duplicate name \"\(v.name)\""))
             }
         }
         for (kind, values) in [("requests", agent.resources?.requests), ("limits", agent.resources?.limits)] {
+            if (values ?? [:]).count > 16 {
+                errors.append(FieldError("\(path).resources.\(kind)", .tooMany, "must have at most 16 entries"))
+            }
             for (key, value) in (values ?? [:]).sorted(by: { $0.key < $1.key }) where !Quantity.isValid(value) {
                 errors.append(FieldError("\(path).resources.\(kind).\(key)", .invalid, "not a quantity: \"\(value)\""))
             }
