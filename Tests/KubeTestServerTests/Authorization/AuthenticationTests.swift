@@ -1,5 +1,6 @@
 import Foundation
 import KubeAPI
+import KubeClient
 import KubeTestServer
 import Testing
 
@@ -94,6 +95,10 @@ import Testing
                              "message": "forbidden: User \"system:anonymous\" cannot get path \"/api\"", "details": [:]])
         let namespace = try anonymous.request("GET", "/api/v1/namespaces/default")
         #expect(namespace.json["message"] == "namespaces \"default\" is forbidden: User \"system:anonymous\" cannot get resource \"namespaces\" in API group \"\" in the namespace \"default\"")
+
+        // Over HTTPS with KubeClient (Fixture.client): the admin, then alice.
+        #expect(try await f.client().get(ConformanceTarget.namespaces, name: "default")[path: ["metadata", "name"]] == "default")
+        await #expect(throws: KubeError.self) { _ = try await f.client(token: Self.alice).get(ConformanceTarget.namespaces, name: "default") }
 
         let bad = try f.http(token: "no-such-token")
         let unauthorized = try bad.request("GET", "/api/v1/namespaces")
