@@ -68,8 +68,11 @@ public final class Store: Sendable {
         try state.withLock { s throws(APIError) in try s.get(type, namespace: namespace, name: name) }
     }
 
-    public func list(_ filter: WatchFilter, limit: Int? = nil, continueToken: String? = nil) throws(APIError) -> ListResult {
-        try state.withLock { s throws(APIError) in try s.list(filter, limit: limit, continueToken: continueToken) }
+    public func list(_ filter: WatchFilter, limit: Int? = nil, continueToken: String? = nil,
+                     resourceVersion: String? = nil, match: String? = nil) throws(APIError) -> ListResult {
+        try state.withLock { s throws(APIError) in
+            try s.list(filter, limit: limit, continueToken: continueToken, resourceVersion: resourceVersion, match: match)
+        }
     }
 
     /// Starts a watch; returns its id (nil when it ended at once with a 410 ERROR event).

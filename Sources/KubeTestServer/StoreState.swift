@@ -130,6 +130,9 @@ public struct ServerOptions: Sendable {
     /// Bearer tokens the server accepts, and the user each stands for (`--token-auth-file`).
     /// Holds `KubeTestServer.adminToken` → `UserInfo.admin` (`system:masters`) by default.
     public var staticTokens: [String: UserInfo] = [KubeTestServer.adminToken: .admin]
+    /// How long a list at a resourceVersion newer than the store's waits before `504 Too large
+    /// resource version` (kube-apiserver: 3 s).
+    public var resourceVersionWait: Double = 3
 
     public init() {}
 }
