@@ -199,6 +199,51 @@ import Testing
         try await t.close()
     }
 
+    /// The product's operator (SPEC §7): it holds `bind` on exactly two agent ClusterRoles, not
+    /// their rules, so it may bind those two in a run namespace and nothing else.
+    @Test func operatorBindsOnlyTheClusterRolesItMayBind() async throws {
+        let t = try await T.start()
+        let c = t.client
+        let ns = t.namespace
+        let (agent, viewer, op) = ("conf-agent-\(t.suffix)", "conf-viewer-\(t.suffix)", "conf-operator-\(t.suffix)")
+        _ = try await c.create(T.clusterRoles, T.role("ClusterRole", agent, rules: [
+            ["verbs": ["create", "get", "list", "watch", "delete"], "apiGroups": [""], "resources": ["pods", "configmaps"]]]))
+        _ = try await c.create(T.clusterRoles, T.role("ClusterRole", viewer, rules: [["verbs": ["get", "list"], "apiGroups": ["batch"], "resources": ["jobs"]]]))
+        _ = try await c.create(T.clusterRoles, T.role("ClusterRole", op, rules: [
+            ["verbs": ["create", "get"], "apiGroups": ["rbac.authorization.k8s.io"], "resources": ["rolebindings"]],
+            ["verbs": ["bind"], "apiGroups": ["rbac.authorization.k8s.io"], "resources": ["clusterroles"],
+             "resourceNames": [.string(agent), .string(viewer)]]]))
+        _ = try await c.create(T.serviceAccounts, namespace: ns, ["apiVersion": "v1", "kind": "ServiceAccount", "metadata": ["name": "operator"]])
+        _ = try await c.create(T.clusterRoleBindings, T.binding("ClusterRoleBinding", op, roleKind: "ClusterRole", role: op,
+                                                                subjects: [T.serviceAccount("operator", ns)]))
+        defer {
+            Task {
+                _ = try? await c.delete(T.clusterRoleBindings, name: op)
+                for name in [agent, viewer, op] { _ = try? await c.delete(T.clusterRoles, name: name) }
+            }
+        }
+        let (_, asOperator) = try await t.clientAs(serviceAccount: "operator")
+        try await T.eventually("bind on \(agent)") {
+            (try? await asOperator.create(T.roleBindings, namespace: ns, T.binding("RoleBinding", "agent", namespace: ns, roleKind: "ClusterRole",
+                                                                                role: agent, subjects: [T.serviceAccount("default", ns)]))) != nil
+        }
+        _ = try await asOperator.create(T.roleBindings, namespace: ns, T.binding("RoleBinding", "viewer", namespace: ns, roleKind: "ClusterRole",
+                                                                              role: viewer, subjects: [T.serviceAccount("default", ns)]))
+        let edit = await T.error {
+            _ = try await asOperator.create(T.roleBindings, namespace: ns, T.binding("RoleBinding", "edit", namespace: ns, roleKind: "ClusterRole",
+                                                                                  role: "edit", subjects: [T.serviceAccount("default", ns)]))
+        }
+        #expect(edit?.code == 403)
+        if case .forbidden(_, _, let message)? = edit {
+            #expect(message.hasPrefix("rolebindings.rbac.authorization.k8s.io \"edit\" is forbidden: user \"system:serviceaccount:\(ns):operator\""))
+            #expect(message.contains("is attempting to grant RBAC permissions not currently held:\n"))
+            #expect(message.contains("\n{APIGroups:[\"\"], Resources:[\"configmaps\"], Verbs:[\"create\" \"delete\" \"deletecollection\" \"patch\" \"update\""))
+        }
+        let delete = await T.error { _ = try await asOperator.delete(T.roleBindings, namespace: ns, name: "agent") }
+        #expect(delete?.code == 403)
+        try await t.close()
+    }
+
     /// A ClusterRole with an `aggregationRule` gets the rules of the ClusterRoles its selector
     /// matches; the default `view` aggregates `system:aggregate-to-view`.
     @Test func clusterRoleAggregation() async throws {
