@@ -132,6 +132,34 @@ import Testing
         try await f.close()
     }
 
+    /// A token bound to a Pod carries the pod in its user's extra and dies with the pod.
+    @Test func tokensBoundToAPod() async throws {
+        let f = try await Self.start()
+        let admin = try f.http()
+        try Self.robotReadsSecrets(admin)
+        let pod: JSONValue = ["metadata": ["name": "p"], "spec": ["serviceAccountName": "robot", "containers": [["name": "c", "image": "busybox"]]]]
+        let created = try admin.request("POST", "/api/v1/namespaces/default/pods", body: pod)
+        #expect(created.status == 201)
+        let path = "/api/v1/namespaces/default/serviceaccounts/robot/token"
+        let issued = try admin.request("POST", path, body: ["spec": ["boundObjectRef": ["kind": "Pod", "apiVersion": "v1", "name": "p"]]])
+        #expect(issued.status == 201)
+        let token = try #require(issued.json[path: ["status", "token"]]?.stringValue)
+        let me = try f.http(token: token).request("POST", "/apis/authentication.k8s.io/v1/selfsubjectreviews", body: ["kind": "SelfSubjectReview"])
+        #expect(me.json[path: ["status", "userInfo", "extra", "authentication.kubernetes.io/pod-name"]] == ["p"])
+        #expect(me.json[path: ["status", "userInfo", "extra", "authentication.kubernetes.io/pod-uid"]] == .array([created.json[path: ["metadata", "uid"]] ?? .null]))
+        let other = try admin.request("POST", "/api/v1/namespaces/default/serviceaccounts/default/token",
+                                      body: ["spec": ["boundObjectRef": ["kind": "Pod", "apiVersion": "v1", "name": "p"]]])
+        #expect(other.status == 400)
+        #expect(other.json["message"] == "cannot bind token for serviceaccount \"default\" to pod running with different serviceaccount name.")
+        let missing = try admin.request("POST", path, body: ["spec": ["boundObjectRef": ["kind": "Pod", "apiVersion": "v1", "name": "nope"]]])
+        #expect(missing.status == 404)
+        let kind = try admin.request("POST", path, body: ["spec": ["boundObjectRef": ["kind": "Deployment", "apiVersion": "apps/v1", "name": "d"]]])
+        #expect(kind.json["message"] == "cannot bind token to object of type apps/v1, Kind=Deployment")
+        #expect(try admin.request("DELETE", "/api/v1/namespaces/default/pods/p?gracePeriodSeconds=0").status == 200)
+        #expect(try f.http(token: token).request("GET", "/api/v1/namespaces/default/secrets").status == 401)
+        try await f.close()
+    }
+
     @Test func openModeAllowsEverything() async throws {
         let f = try await Self.start(.alwaysAllow)
         let anonymous = try f.http(token: nil)
