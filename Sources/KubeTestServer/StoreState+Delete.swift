@@ -16,6 +16,7 @@ extension StoreState {
                          options: DeleteOptions) throws(APIError) -> WriteResult {
         let ref = ObjectRef(storageKey: type.storageKey, namespace: type.namespaced ? namespace : nil, name: name)
         guard let old = object(ref) else { throw .notFound(type, name: name) }
+        try NamespaceLifecycle.checkDelete(type, name: name)
         if let uid = options.preconditionUID, uid != old[path: ["metadata", "uid"]]?.stringValue {
             throw .conflict(type, name: name, why: "Precondition failed: UID in precondition: \(uid), UID in object meta: \(old[path: ["metadata", "uid"]]?.stringValue ?? "")")
         }
