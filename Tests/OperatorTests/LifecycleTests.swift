@@ -41,6 +41,7 @@ import Testing
             let done = try await h.waitForPhase("ok-1", .succeeded, reason: .completed)
             #expect(done.status?.finishedAt != nil)
             #expect(done.status?.conditions?.first { $0.type == "Ready" }?.status == "False")
+            await op.settle() // the audit event follows the status write in the same reconcile
             #expect(h.audit.names(run: "ok-1") == ["run.namespace.prepared", "run.started", "run.succeeded"])
             await op.stop()
         }
@@ -57,6 +58,7 @@ import Testing
             #expect(failed.status?.namespace == nil)
             let namespaces = try await h.client.list(Namespace.self, options: ListOptions(labelSelector: "\(RunLabels.run)=conflict-1"))
             #expect(namespaces.items.isEmpty)
+            await op.settle() // the audit event follows the status write in the same reconcile
             #expect(h.audit.names(run: "conflict-1") == ["run.failed.precondition"])
             // A catalog miss too.
             try await h.createRun("catalog-1", issue: 43, labels: [RunLabel(name: "ai-model-gpt-4", scope: .pullRequest)])
@@ -151,6 +153,7 @@ import Testing
             try await h.waitUntil("the Job is deleted", watching: Job.self, namespace: run.status?.namespace) {
                 try await h.client.list(Job.self, namespace: run.status?.namespace ?? "").items.isEmpty
             }
+            await op.settle() // the audit event follows the status write in the same reconcile
             #expect(h.audit.names(run: "wait-1") == ["run.namespace.prepared", "run.started", "run.wait.paused",
                                                      "run.wait.resumed", "run.failed"])
             await op.stop()
@@ -184,6 +187,7 @@ import Testing
                     return jobs.isEmpty && pods.isEmpty
                 }
             }
+            await op.settle() // the audit event follows the status write in the same reconcile
             #expect(h.audit.names(run: "delete-1").last == "run.canceled")
             await op.stop()
         }

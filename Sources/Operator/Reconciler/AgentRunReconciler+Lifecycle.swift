@@ -50,7 +50,14 @@ extension AgentRunReconciler {
         case .succeeded:
             try await end(run, .succeeded, .completed, "the agent finished successfully", deleteJob: false)
             return .awaitChange
-        case .failed(let reason, let message):
+        case .failed(let reason, var message):
+            // The pod cache can lag behind the Job's: read the pods once to report the container's message.
+            if !pods.contains(where: { JobObserver.terminationMessage($0) != nil }),
+               let live = try? await client.list(Pod.self, namespace: plan.namespace,
+                                                 options: ListOptions(labelSelector: "\(RunLabels.run)=\(name)")).items,
+               let text = live.lazy.compactMap(JobObserver.terminationMessage).first {
+                message = text
+            }
             try await end(run, .failed, reason, message, deleteJob: false)
             return .awaitChange
         case .stuck(let reason, let message, let reported, let key):
