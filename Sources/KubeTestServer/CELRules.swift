@@ -12,7 +12,8 @@ enum CELRules {
             guard let text = rule["rule"]?.stringValue else { continue }
             let transition = text.contains("oldSelf")
             if transition && old == nil { continue }
-            let field = rule["fieldPath"]?.stringValue.map { path + $0 } ?? path
+            // A root rule's fieldPath `.metadata.name` is reported as `metadata.name` (as the real apiserver does).
+            let field = rule["fieldPath"]?.stringValue.map { path.isEmpty ? String($0.drop { $0 == "." }) : path + $0 } ?? path
             let shown = SchemaValidation.typeName(value)
             do {
                 let ast = try CELParser.parse(text)

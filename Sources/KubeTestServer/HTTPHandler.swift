@@ -51,15 +51,15 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
             if delay > 0 {
                 let loop = context.eventLoop.assumeIsolated()
                 loop.scheduleTask(in: .nanoseconds(Int64(delay * 1e9))) {
-                    self.respond(context: context, head: h, request: request, info: info)
+                    self.respondWhenFresh(context: context, head: h, request: request, info: info)
                 }
             } else {
-                respond(context: context, head: h, request: request, info: info)
+                respondWhenFresh(context: context, head: h, request: request, info: info)
             }
         }
     }
 
-    private func respond(context: ChannelHandlerContext, head: HTTPRequestHead, request: APIRequest, info: RequestInfo) {
+    func respond(context: ChannelHandlerContext, head: HTTPRequestHead, request: APIRequest, info: RequestInfo) {
         let response: APIResponse
         if let fault = server.faults.failure(for: info) {
             response = .error(fault)

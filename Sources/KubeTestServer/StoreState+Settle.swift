@@ -54,6 +54,7 @@ extension StoreState {
         }
         if let ns = event.namespace,
            objects["namespaces"]?[ns]?[path: ["metadata", "deletionTimestamp"]] != nil { namespaces.insert(ns) }
+        if let crd = terminatingCRD(definingStorageKey: event.storageKey) { crds.insert(crd) }
         switch event.storageKey {
         case "namespaces":
             if event.type == .added { createDefaultServiceAccount(in: name) }
@@ -69,6 +70,8 @@ extension StoreState {
             if event.type == .added { jobCreated(obj) }
         case "pods":
             if event.type != .added { podChanged(obj) }
+        case RBACAuthorizer.clusterRoles:
+            aggregateClusterRoles()
         default:
             break
         }
@@ -102,7 +105,12 @@ extension StoreState {
             updated.set(path: ["spec", "finalizers"], to: nil)
             updated.set(path: ["status", "conditions"], to: nil)
             let metaFinalizers = nsObj[path: ["metadata", "finalizers"]]?.arrayValue ?? []
-            commit(metaFinalizers.isEmpty ? .deleted : .modified, storageKey: "namespaces", object: updated, previous: nsObj)
+            if metaFinalizers.isEmpty {
+                commit(.deleted, storageKey: "namespaces", object: updated, previous: nsObj)
+            } else if updated != nsObj {
+                // Held by `metadata.finalizers`: stays Terminating (spec finalizers done) until they go.
+                commit(.modified, storageKey: "namespaces", object: updated, previous: nsObj)
+            }
             return
         }
         let finalizers = Set(left.flatMap { ($0[path: ["metadata", "finalizers"]]?.arrayValue ?? []).compactMap(\.stringValue) })
@@ -128,14 +136,6 @@ extension StoreState {
 
     /// A deleted CRD takes its custom resources with it; the CRD goes once they are all gone.
     private mutating func processDeletingCRD(_ name: String) {
-        let key = "customresourcedefinitions.apiextensions.k8s.io"
-        guard let crd = objects[key]?[name], crd[path: ["metadata", "deletionTimestamp"]] != nil else { return }
-        let storageKey = CRDTypes.storageKey(of: crd)
-        for (_, obj) in objects[storageKey] ?? [:] where obj[path: ["metadata", "deletionTimestamp"]] == nil {
-            deleteObject(Self.ref(of: obj, storageKey: storageKey), policy: "Background")
-        }
-        if (objects[storageKey] ?? [:]).isEmpty {
-            removeFinalizer(CRDTypes.cleanupFinalizer, from: ObjectRef(storageKey: key, namespace: nil, name: name))
-        }
+        finalizeCRD(name)
     }
 }

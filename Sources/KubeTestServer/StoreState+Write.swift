@@ -50,13 +50,13 @@ extension StoreState {
         }
         if let e = ObjectNames.nameError(name, for: type) { throw .invalid(type, name: name, causes: [e]) }
         if let crd = type.crdName, objects["customresourcedefinitions.apiextensions.k8s.io"]?[crd]?[path: ["metadata", "deletionTimestamp"]] != nil {
-            throw .methodNotAllowed("create not allowed while custom resource definition is terminating")
+            throw .forbidden(type, name: name, why: "create not allowed while custom resource definition is terminating")
         }
         for k in ["uid", "resourceVersion", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds",
                   "managedFields", "selfLink"] { meta.removeValue(forKey: k) }
         meta["uid"] = .string(ObjectNames.uid())
         meta["creationTimestamp"] = .string(now())
-        meta["generation"] = 1
+        if GenerationPolicy.maintains(type) { meta["generation"] = 1 }
         if let manager = options.fieldManager { meta["managedFields"] = managedFields(manager, operation: "Update", type) }
         obj["metadata"] = .object(meta)
         if type.hasStatus && type.crdName != nil { obj.set(path: ["status"], to: nil) }
@@ -132,7 +132,7 @@ extension StoreState {
         let admission = try defaultAndAdmit(type, &new, old: old, subresource: subresource, options: options, name: nil)
         try validate(type, &new, old: old, options: options)
         try validatingAdmission(admission, new)
-        if specChanged(type, old, new) {
+        if GenerationPolicy.maintains(type), specChanged(type, old, new) {
             new.set(path: ["metadata", "generation"], to: .int((oldMeta["generation"]?.intValue ?? 0) + 1))
         }
         if new == old || options.dryRun {
