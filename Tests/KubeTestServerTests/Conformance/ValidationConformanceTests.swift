@@ -152,6 +152,12 @@ import Testing
                 "involvedObject": ["kind": "ConfigMap", "name": "x", "namespace": "elsewhere"], "reason": "R", "message": "m"])
         }
         #expect(fields(event) == ["involvedObject.namespace"])
+        let series = await T.error {
+            _ = try await c.create(T.events, namespace: t.namespace, [
+                "apiVersion": "v1", "kind": "Event", "metadata": ["name": "e2"], "eventTime": "2026-01-02T03:04:05.000000Z",
+                "involvedObject": ["kind": "ConfigMap", "name": "x", "namespace": .string(t.namespace)], "reason": "R", "message": "m"])
+        }
+        #expect(Set(fields(series)) == ["reportingComponent", "reportingInstance", "action"], "events with eventTime need the reporting fields")
         let parallel = await T.error {
             _ = try await c.create(T.jobs, namespace: t.namespace, [
                 "apiVersion": "batch/v1", "kind": "Job", "metadata": ["name": "j"],
