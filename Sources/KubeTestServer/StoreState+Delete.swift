@@ -89,7 +89,7 @@ extension StoreState {
         let type = anyType(ref.storageKey)
         if finalizers.isEmpty, obj[path: ["metadata", "deletionTimestamp"]] != nil,
            !(type.map { blockedBySpecFinalizers($0, obj) } ?? false) {
-            commit(.deleted, storageKey: ref.storageKey, object: obj, previous: previous)
+            commit(.deleted, storageKey: ref.storageKey, object: previous, previous: previous)  // last stored state
         } else {
             commit(.modified, storageKey: ref.storageKey, object: obj, previous: previous)
         }

@@ -43,8 +43,10 @@ extension StoreState {
             do {
                 new = try old.applyingJSONPatch(patch.body)
             } catch {
-                throw APIError(code: 422, reason: "Invalid", message: "the server rejected our request due to an error in our request: \(error.message)",
-                               details: APIError.details(type, name: name))
+                // NewGenericServerResponse(422, …): the generic text only, empty details.
+                _ = error
+                throw APIError(code: 422, reason: "Invalid",
+                               message: "the server rejected our request due to an error in our request", details: [:])
             }
         case .strategic:
             guard type.crdName == nil else {

@@ -55,6 +55,8 @@ extension StoreState {
         if let ns = event.namespace,
            objects["namespaces"]?[ns]?[path: ["metadata", "deletionTimestamp"]] != nil { namespaces.insert(ns) }
         if let crd = terminatingCRD(definingStorageKey: event.storageKey) { crds.insert(crd) }
+        publishRootCA(after: event)
+        collectIfOwnersAreGone(event)
         switch event.storageKey {
         case "namespaces":
             if event.type == .added { createDefaultServiceAccount(in: name) }
@@ -62,6 +64,7 @@ extension StoreState {
         case "customresourcedefinitions.apiextensions.k8s.io":
             if event.type == .deleted {
                 registry.setCRDTypes(crdName: name, [])
+                closeWatches(ofCRD: name)
             } else {
                 registry.setCRDTypes(crdName: name, CRDTypes.types(of: obj))
                 if deleting { crds.insert(name) }
@@ -106,7 +109,8 @@ extension StoreState {
             updated.set(path: ["status", "conditions"], to: nil)
             let metaFinalizers = nsObj[path: ["metadata", "finalizers"]]?.arrayValue ?? []
             if metaFinalizers.isEmpty {
-                commit(.deleted, storageKey: "namespaces", object: updated, previous: nsObj)
+                // Finalized then deleted: the DELETED event carries the last stored state, as etcd's.
+                commit(.deleted, storageKey: "namespaces", object: nsObj, previous: nsObj)
             } else if updated != nsObj {
                 // Held by `metadata.finalizers`: stays Terminating (spec finalizers done) until they go.
                 commit(.modified, storageKey: "namespaces", object: updated, previous: nsObj)

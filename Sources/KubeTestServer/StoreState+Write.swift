@@ -48,7 +48,20 @@ extension StoreState {
         } else {
             meta.removeValue(forKey: "namespace")
         }
-        if let e = ObjectNames.nameError(name, for: type) { throw .invalid(type, name: name, causes: [e]) }
+        var nameErrors: [FieldError] = []
+        if let prefix = meta["generateName"]?.stringValue, !prefix.isEmpty {
+            // The prefix is validated as a name whose trailing dash is allowed (`maskTrailingDash`
+            // replaces the last two characters by "a").
+            let masked = prefix.hasSuffix("-") && prefix.count > 1 ? String(prefix.dropLast(2)) + "a" : prefix
+            if var e = ObjectNames.nameError(masked, for: type) {
+                e.field = "metadata.generateName"
+                e.message = e.message.replacingOccurrences(of: JSONValue.string(masked).jsonString(),
+                                                           with: JSONValue.string(prefix).jsonString())
+                nameErrors.append(e)
+            }
+        }
+        if let e = ObjectNames.nameError(name, for: type) { nameErrors.append(e) }
+        if !nameErrors.isEmpty { throw .invalid(type, name: name, causes: nameErrors) }
         if let crd = type.crdName, objects["customresourcedefinitions.apiextensions.k8s.io"]?[crd]?[path: ["metadata", "deletionTimestamp"]] != nil {
             throw .forbidden(type, name: name, why: "create not allowed while custom resource definition is terminating")
         }
@@ -118,6 +131,12 @@ extension StoreState {
             if !keepManagedFields { meta["managedFields"] = oldMeta["managedFields"] }
         } else {
             meta = oldMeta
+            if type.storageKey == "pods" && subresource == "status" {
+                // The pod status strategy does not reset metadata (only ownerReferences and
+                // deletionTimestamp): labels, annotations and finalizers sent to /status apply.
+                let sent = body["metadata"]?.objectValue ?? [:]
+                for k in ["labels", "annotations", "finalizers"] { meta[k] = sent[k] }
+            }
         }
         if oldMeta["deletionTimestamp"] != nil {
             let before = Set((oldMeta["finalizers"]?.arrayValue ?? []).compactMap(\.stringValue))
@@ -129,6 +148,7 @@ extension StoreState {
         }
         if meta["finalizers"]?.arrayValue?.isEmpty == true { meta.removeValue(forKey: "finalizers") }
         new["metadata"] = .object(meta)
+        if type.storageKey == "namespaces" { Self.setMetadataNameLabel(&new) }
         let admission = try defaultAndAdmit(type, &new, old: old, subresource: subresource, options: options, name: nil)
         try validate(type, &new, old: old, options: options)
         try validatingAdmission(admission, new)
@@ -141,7 +161,10 @@ extension StoreState {
         let finalizersGone = (new[path: ["metadata", "finalizers"]]?.arrayValue ?? []).isEmpty
         let event: StoredEvent
         if oldMeta["deletionTimestamp"] != nil && finalizersGone && !blockedBySpecFinalizers(type, new) {
-            event = commit(.deleted, storageKey: type.storageKey, object: new, previous: old)
+            // The store deletes the stored object instead of writing this update
+            // (`deleteWithoutFinalizers`): the DELETED event and the answer carry the last stored
+            // state, finalizers included.
+            event = commit(.deleted, storageKey: type.storageKey, object: old, previous: old)
         } else {
             event = commit(.modified, storageKey: type.storageKey, object: new, previous: old)
         }
