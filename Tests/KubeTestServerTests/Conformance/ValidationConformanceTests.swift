@@ -54,6 +54,12 @@ import Testing
             _ = try await c.create(T.configMaps, namespace: t.namespace, t.configMap("cm", data: ["bad key": "v"]))
         }
         #expect(fields(badKey) == ["data[bad key]"])
+        let notBase64 = await T.error {
+            _ = try await c.create(T.secrets, namespace: t.namespace, ["apiVersion": "v1", "kind": "Secret", "metadata": ["name": "b64"],
+                                                                       "data": ["k": "not base64!"]])
+        }
+        #expect(notBase64?.code == 400)
+        #expect(T.message(notBase64).hasPrefix("Secret in version \"v1\" cannot be handled as a Secret: illegal base64 data at input byte"))
         try await t.close()
     }
 
