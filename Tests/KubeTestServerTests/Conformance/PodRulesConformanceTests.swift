@@ -16,6 +16,13 @@ import Testing
             _ = try await c.create(T.pods, namespace: t.namespace, t.pod("bad", containers: [["name": "Bad_Name"]]))
         }
         #expect(Set(T.causes(bad).compactMap(\.field)) == ["spec.containers[0].name", "spec.containers[0].image"])
+        let policies = await T.error {
+            _ = try await c.create(T.pods, namespace: t.namespace, t.pod("pol", containers: [["name": "c", "image": "busybox:1.36",
+                                                                                                "imagePullPolicy": "Sometimes"]],
+                                                                        spec: ["restartPolicy": "Sometimes"]))
+        }
+        #expect(T.causes(policies).map(\.message).contains("Unsupported value: \"Sometimes\": supported values: \"Always\", \"OnFailure\", \"Never\""))
+        #expect(Set(T.causes(policies).compactMap(\.field)) == ["spec.restartPolicy", "spec.containers[0].imagePullPolicy"])
         let pod = try await c.create(T.pods, namespace: t.namespace, t.pod("p"))
         var ports = pod
         ports.set(path: ["spec", "containers"], to: [["name": "c", "image": "busybox:1.36", "ports": [["containerPort": 80]]]])
