@@ -53,6 +53,30 @@ import Testing
         try await t.close()
     }
 
+    @Test func limitRangePodTotalsAndMinimums() async throws {
+        let t = try await T.start()
+        let c = t.client
+        try await t.waitForDefaultServiceAccount()
+        _ = try await c.create(T.limitRanges, namespace: t.namespace, [
+            "apiVersion": "v1", "kind": "LimitRange", "metadata": ["name": "lr"],
+            "spec": ["limits": [["type": "Pod", "max": ["cpu": "1"]], ["type": "Container", "min": ["memory": "64Mi"]]]]])
+        func container(_ name: String, cpu: String, memory: String) -> JSONValue {
+            ["name": .string(name), "image": "busybox:1.36",
+             "resources": ["limits": ["cpu": .string(cpu), "memory": .string(memory)]]]
+        }
+        let pair = await T.error {
+            _ = try await c.create(T.pods, namespace: t.namespace, t.pod("pair", containers: [container("a", cpu: "600m", memory: "64Mi"),
+                                                                                                container("b", cpu: "600m", memory: "64Mi")]))
+        }
+        #expect(T.message(pair) == "pods \"pair\" is forbidden: maximum cpu usage per Pod is 1, but limit is 1200m")
+        let small = await T.error {
+            _ = try await c.create(T.pods, namespace: t.namespace, t.pod("small", containers: [container("a", cpu: "100m", memory: "32Mi")]))
+        }
+        #expect(T.message(small) == "pods \"small\" is forbidden: minimum memory usage per Container is 64Mi, but request is 32Mi")
+        _ = try await c.create(T.pods, namespace: t.namespace, t.pod("fine", containers: [container("a", cpu: "500m", memory: "64Mi")]))
+        try await t.close()
+    }
+
     @Test func quotaScopesSelectPods() async throws {
         let t = try await T.start()
         let c = t.client
