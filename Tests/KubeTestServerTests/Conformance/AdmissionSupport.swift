@@ -1,8 +1,8 @@
 import KubeAPI
 import KubeClient
 
-/// Resources and waits the admission/validation conformance tests share (secrets, service
-/// accounts and RBAC descriptors come from RBACSupport).
+/// Resources and waits the admission/validation conformance tests share (secrets, service accounts,
+/// roles and role bindings are declared once, in RBACSupport.swift).
 extension ConformanceTarget {
     static let quotas = ResourceDescriptor(group: "", version: "v1", plural: "resourcequotas", kind: "ResourceQuota", namespaced: true)
     static let limitRanges = ResourceDescriptor(group: "", version: "v1", plural: "limitranges", kind: "LimitRange", namespaced: true)
