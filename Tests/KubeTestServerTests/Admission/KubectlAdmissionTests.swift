@@ -53,6 +53,9 @@ struct KubectlAdmissionTests {
                 "\(second.err)")
         let described = try await kubectl.run(["get", "quota", "q", "-o", "jsonpath={.status.used.secrets}"])
         #expect(described.out == "1")
+        let namespace = try await kubectl.run(["describe", "namespace", "default"])
+        let quotaLine = namespace.out.split(separator: "\n").first { $0.trimmingCharacters(in: .whitespaces).hasPrefix("secrets") }
+        #expect(quotaLine?.split(separator: " ") == ["secrets", "1", "1"], "describe shows used and hard: \(namespace.out)")
         try await f.close()
     }
 }
