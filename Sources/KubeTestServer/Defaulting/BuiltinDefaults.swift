@@ -7,7 +7,6 @@ import KubeAPI
 ///   template's labels and `manualSelector: false`;
 /// - Secret: `type: Opaque`; `stringData` merged into `data` (base64) and dropped — on create, PUT
 ///   and every patch, since a patched object is decoded like a PUT body;
-/// - RoleBinding/ClusterRoleBinding: `roleRef.apiGroup`, User/Group subjects' `apiGroup`;
 /// - NetworkPolicy: `policyTypes` (`[Ingress]`, plus `Egress` when egress rules exist), port
 ///   `protocol: TCP`;
 /// - LimitRange `Container` items: `default` from `max`, `defaultRequest` from `default` then `min`;
@@ -35,8 +34,6 @@ enum BuiltinDefaults {
                 obj["data"] = .object(data)
             }
             obj["stringData"] = nil
-        case "rolebindings.rbac.authorization.k8s.io", "clusterrolebindings.rbac.authorization.k8s.io":
-            rbacBinding(&obj)
         case "networkpolicies.networking.k8s.io":
             networkPolicy(&obj)
         case "limitranges":
@@ -48,21 +45,6 @@ enum BuiltinDefaults {
         default:
             break
         }
-    }
-
-    /// `roleRef.apiGroup` and User/Group subjects' `apiGroup` default to rbac.authorization.k8s.io.
-    static func rbacBinding(_ obj: inout JSONValue) {
-        let group: JSONValue = "rbac.authorization.k8s.io"
-        if obj["roleRef"] != nil, (obj[path: ["roleRef", "apiGroup"]]?.stringValue ?? "").isEmpty {
-            obj.set(path: ["roleRef", "apiGroup"], to: group)
-        }
-        guard let subjects = obj["subjects"]?.arrayValue else { return }
-        obj["subjects"] = .array(subjects.map { s in
-            var s = s
-            let kind = s["kind"]?.stringValue
-            if (s["apiGroup"]?.stringValue ?? "").isEmpty, kind == "User" || kind == "Group" { s["apiGroup"] = group }
-            return s
-        })
     }
 
     static func networkPolicy(_ obj: inout JSONValue) {
