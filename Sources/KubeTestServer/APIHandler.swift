@@ -103,10 +103,11 @@ public struct APIHandler: Sendable {
             let contentType = request.contentType.split(separator: ";").first.map { String($0).trimmingSpaces() } ?? ""
             guard let patchType = PatchType(rawValue: contentType) else { throw .unsupportedMediaType(contentType) }
             let body = try parseBody(request)
+            let options = try writeOptions(q, verb: "patch", apply: patchType == .apply)
+            if patchType == .apply { try Self.checkApplyVersion(body, type) }
             let r = try store.patch(type, namespace: ns, name: name,
                                     patch: PatchRequest(type: patchType, body: body, force: q["force"] == "true"),
-                                    subresource: info.subresource,
-                                    options: try writeOptions(q, verb: "patch", apply: patchType == .apply))
+                                    subresource: info.subresource, options: options)
             return .json(r.code, bytes: r.bytes)
         case "delete":
             let r = try store.delete(type, namespace: ns, name: name, options: try deleteOptions(request))
