@@ -90,12 +90,12 @@ public struct APIHandler: Sendable {
                                     sendInitialEvents: q["sendInitialEvents"] == "true",
                                     bookmarks: q["allowWatchBookmarks"] == "true", timeout: timeout))
         case "create":
-            let body = try parseBody(request)
+            let body = try parseObjectBody(request, type)
             try Self.checkNoResourceVersion(body, dryRun: q["dryRun"] == "All")
             let r = try store.create(type, namespace: ns, body: body, options: try writeOptions(q, verb: "create"))
             return .json(r.code, bytes: r.bytes)
         case "update":
-            let body = try parseBody(request)
+            let body = try parseObjectBody(request, type)
             let r = try store.update(type, namespace: ns, name: name, body: body, subresource: info.subresource,
                                      options: try writeOptions(q, verb: "update"))
             return .json(r.code, bytes: r.bytes)
