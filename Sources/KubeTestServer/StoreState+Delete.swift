@@ -19,6 +19,7 @@ extension StoreState {
         try OptionsValidation.checkDelete(options, dryRun: [])
         let ref = ObjectRef(storageKey: type.storageKey, namespace: type.namespaced ? namespace : nil, name: name)
         guard let old = object(ref) else { throw .notFound(type, name: name) }
+        try NamespaceLifecycle.checkDelete(type, name: name)
         try DeletePreconditions.check(type, old, options)
         let marks = !(old[path: ["metadata", "finalizers"]]?.arrayValue ?? []).isEmpty
             || old[path: ["metadata", "deletionTimestamp"]] != nil

@@ -58,6 +58,7 @@ extension StoreState {
         case .apply:
             new = try ServerSideApply.apply(patch, to: old, type: type, manager: options.fieldManager, now: now())
         }
+        try WriteIdentity.checkPatchedUID(type, patched: new, old: old, name: name)
         let patchedRV = new[path: ["metadata", "resourceVersion"]]?.stringValue
         let bodyRV = patch.type == .json ? patchedRV : patch.body[path: ["metadata", "resourceVersion"]]?.stringValue
         if bodyRV == nil { new.set(path: ["metadata", "resourceVersion"], to: stored[path: ["metadata", "resourceVersion"]]) }

@@ -10,10 +10,16 @@ extension StoreState {
         var dirtyNamespaces: Set<String> = []
         var dirtyCRDs: Set<String> = []
         var dirtyOwners: Set<String> = []
+        var dirtyQuotas: Set<String> = []
+        var blockedJobs: Set<String> = []
         while true {
             while !pending.isEmpty {
                 let event = pending.removeFirst()
                 react(to: event, namespaces: &dirtyNamespaces, crds: &dirtyCRDs, owners: &dirtyOwners)
+                if let ns = event.namespace {
+                    if affectsQuotas(event) { dirtyQuotas.insert(ns) }
+                    if mayUnblockJobPods(event) { blockedJobs.insert(ns) }
+                }
             }
             if let uid = dirtyOwners.popFirst() {
                 processDeletingOwner(uid)
@@ -21,6 +27,10 @@ extension StoreState {
                 processTerminatingNamespace(ns)
             } else if let crd = dirtyCRDs.popFirst() {
                 processDeletingCRD(crd)
+            } else if let ns = dirtyQuotas.popFirst() {
+                syncQuotas(in: ns)
+            } else if let ns = blockedJobs.popFirst() {
+                retryJobPods(in: ns)
             } else {
                 return
             }

@@ -99,6 +99,7 @@ extension StoreState {
         default:
             break
         }
+        errors += BuiltinValidation.errors(type, obj, old: old)
         if !errors.isEmpty { throw .invalid(type, name: name, causes: errors) }
     }
 }

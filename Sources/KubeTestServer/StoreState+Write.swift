@@ -43,11 +43,7 @@ extension StoreState {
             meta["namespace"] = .string(ns)
             guard let nsObj = objects["namespaces"]?[ns] else { throw .namespaceNotFound(ns) }
             if nsObj[path: ["metadata", "deletionTimestamp"]] != nil {
-                var error = APIError.forbidden(type, name: name,
-                                               why: "unable to create new content in namespace \(ns) because it is being terminated")
-                error.details?["causes"] = [["reason": "NamespaceTerminating", "message": .string("namespace \(ns) is being terminated"),
-                                             "field": "metadata.namespace"]]
-                throw error
+                throw NamespaceLifecycle.terminating(type, name: name, namespace: ns)
             }
         } else {
             meta.removeValue(forKey: "namespace")
@@ -78,7 +74,10 @@ extension StoreState {
         obj["metadata"] = .object(meta)
         if type.hasStatus && type.crdName != nil { obj.set(path: ["status"], to: nil) }
         try prepareForCreate(type, &obj)
+        let admission = try defaultAndAdmit(type, &obj, old: nil, subresource: nil, options: options,
+                                            name: (body[path: ["metadata", "name"]]?.stringValue ?? "").isEmpty ? meta["generateName"]?.stringValue : nil)
         try validate(type, &obj, old: nil, options: options)
+        try validatingAdmission(admission, obj)
         let ref = Self.ref(of: obj, storageKey: type.storageKey)
         if objects[type.storageKey]?[ref.key] != nil { throw .alreadyExists(type, name: name) }
         if options.dryRun {
@@ -97,6 +96,8 @@ extension StoreState {
         try checkKind(type, body)
         let ref = ObjectRef(storageKey: type.storageKey, namespace: type.namespaced ? namespace : nil, name: name)
         guard let old = objects[type.storageKey]?[ref.key] else { throw .notFound(type, name: name) }
+        try WriteIdentity.checkNamespace(type, body: body, namespace: namespace)
+        if subresource == nil { try WriteIdentity.checkPutUID(type, body: body, old: old, name: name) }
         if let bodyName = body[path: ["metadata", "name"]]?.stringValue, bodyName != name {
             throw .badRequest("the name of the object (\(bodyName)) does not match the name on the URL (\(name))")
         }
@@ -148,7 +149,9 @@ extension StoreState {
         if meta["finalizers"]?.arrayValue?.isEmpty == true { meta.removeValue(forKey: "finalizers") }
         new["metadata"] = .object(meta)
         if type.storageKey == "namespaces" { Self.setMetadataNameLabel(&new) }
+        let admission = try defaultAndAdmit(type, &new, old: old, subresource: subresource, options: options, name: nil)
         try validate(type, &new, old: old, options: options)
+        try validatingAdmission(admission, new)
         if GenerationPolicy.maintains(type), specChanged(type, old, new) {
             new.set(path: ["metadata", "generation"], to: .int((oldMeta["generation"]?.intValue ?? 0) + 1))
         }

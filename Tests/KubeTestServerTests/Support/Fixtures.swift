@@ -1,5 +1,6 @@
 import Foundation
 import KubeAPI
+import KubeClient
 import KubeTestServer
 
 /// A started server plus a scratch directory, stopped and removed by `close()`.
@@ -26,6 +27,12 @@ struct Fixture {
     func http(token: String? = KubeTestServer.adminToken) throws -> RawHTTP { try RawHTTP(port: server.port, token: token) }
 
     func kubectl() throws -> Kubectl { try Kubectl(server: server, directory: directory) }
+
+    /// A KubeClient of the server (HTTPS, trusting its CA) authenticated as `token`, by default the admin.
+    func client(token: String = KubeTestServer.adminToken) throws -> KubeClient {
+        let path = directory.appendingPathComponent("kubeconfig-\(UUID().uuidString)").path
+        return try KubeClient.load(kubeconfigPath: try server.writeKubeconfig(to: path, token: token))
+    }
 }
 
 /// One self-signed certificate for 127.0.0.1 per test process (nil without the openssl CLI:
