@@ -22,8 +22,11 @@ public struct APIHandler: Sendable {
             let user = try access.admit(request, info)
             if let answer = try access.intercept(request, info, user: user, handler: self) { return answer }
             if !info.isResourceRequest {
+                guard Negotiation.hasHandler(request.path, store: store) else { return Negotiation.pageNotFound }
                 return try Discovery(store: store, serverAddress: serverAddress).handle(request)
             }
+            guard Negotiation.servesGroupVersion(info, store: store) else { return Negotiation.pageNotFound }
+            try Negotiation.checkAcceptable(request.accept)
             return try handleResource(request, info)
         } catch {
             return .error(error)

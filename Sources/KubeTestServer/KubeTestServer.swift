@@ -86,9 +86,7 @@ public final class KubeTestServer: Sendable {
     public static func start(options: ServerOptions = ServerOptions(), tls: TLS? = nil,
                              clock: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }) async throws -> KubeTestServer {
         let store = Store(options: options, clock: clock)
-        let served = tls ?? SelfSignedCertificate.make().map {
-            TLS(certificateChainPEM: $0.certificate, privateKeyPEM: $0.key, caPEM: $0.certificate)
-        }
+        let served = tls ?? (try? TLS.selfSigned(days: 1))
         let sslContext: NIOSSLContext? = try served.map { t in
             let chain = try NIOSSLCertificate.fromPEMBytes(Array(t.certificateChainPEM.utf8)).map { NIOSSLCertificateSource.certificate($0) }
             let key = try NIOSSLPrivateKey(bytes: Array(t.privateKeyPEM.utf8), format: .pem)

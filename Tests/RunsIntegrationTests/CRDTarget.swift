@@ -22,7 +22,8 @@ struct CRDTarget {
     static let crds = ResourceDescriptor(group: "apiextensions.k8s.io", version: "v1", plural: "customresourcedefinitions",
                                          kind: "CustomResourceDefinition", namespaced: false)
 
-    static func start() async throws -> CRDTarget {
+    /// `options` apply in memory only.
+    static func start(options: ServerOptions = ServerOptions()) async throws -> CRDTarget {
         let suffix = String(UUID().uuidString.lowercased().prefix(8))
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("runs-crd-\(suffix)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
@@ -31,7 +32,8 @@ struct CRDTarget {
         if let real = ProcessInfo.processInfo.environment["CODEX_K8S_TEST_KUBECONFIG"], !real.isEmpty {
             path = real
         } else {
-            let s = try await KubeTestServer.start()
+            // kubectl sends a kubeconfig token only over TLS: serve HTTPS with an in-process certificate.
+            let s = try await KubeTestServer.start(options: options, tls: try .selfSigned())
             path = try s.writeKubeconfig(to: dir.appendingPathComponent("kubeconfig").path)
             server = s
         }
@@ -58,8 +60,8 @@ struct CRDTarget {
     }
 
     /// Runs `body` against a fresh target and always cleans up, also when `body` throws.
-    static func with(_ body: (CRDTarget) async throws -> Void) async throws {
-        let t = try await start()
+    static func with(options: ServerOptions = ServerOptions(), _ body: (CRDTarget) async throws -> Void) async throws {
+        let t = try await start(options: options)
         do {
             try await body(t)
         } catch {

@@ -115,6 +115,11 @@ import Testing
         ("networkPolicy:\n  extraDeniedCIDRs: [10.0.0.0/33]\n", "c.yaml:2:22: networkPolicy.extraDeniedCIDRs[0]: invalid CIDR \"10.0.0.0/33\" (e.g. 10.0.0.0/8)"),
         ("webhook:\n  secrets: [{env: A, file: /b}]\n", "c.yaml:2:28: webhook.secrets[0].file: give exactly one of env or file"),
         ("webhook:\n  allowedRepositories: [shop]\n", "c.yaml:2:25: webhook.allowedRepositories[0]: must be owner/name or owner/*, got \"shop\""),
+        ("agent:\n  credentials:\n    env: [{name: TOKEN}]\n", "c.yaml:3:11: agent.credentials.env[0]: needs a key"),
+        ("agent:\n  env:\n    - value: x\n", "c.yaml:3:7: agent.env[0]: needs a name"),
+        ("agent:\n  imagePullPolicy: Sometimes\n", "c.yaml:2:20: agent.imagePullPolicy: must be one of Always, IfNotPresent, Never, got \"Sometimes\""),
+        ("webhook:\n  secrets: [{file: relative}]\n", "c.yaml:2:20: webhook.secrets[0].file: must be an absolute path, got \"relative\""),
+        ("profiles:\n  models: []\n", "c.yaml:2:11: profiles.models: must list at least one model"),
         ("slots: {}\nslots: {}\n", "c.yaml:2:1: duplicate key \"slots\""),
         ("- a\n", "c.yaml:1:1: expected a mapping, got a sequence"),
     ]

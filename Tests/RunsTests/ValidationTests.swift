@@ -27,6 +27,9 @@ import Testing
         ("env duplicate", spec { $0.agent = AgentOverrides(env: [AgentEnvVar(name: "A", value: ""), AgentEnvVar(name: "A", value: "")]) },
          ["spec.agent.env[1]"]),
         ("quantity", spec { $0.agent = AgentOverrides(resources: AgentResources(limits: ["cpu": "two"])) }, ["spec.agent.resources.limits.cpu"]),
+        ("sender", spec { $0.trigger = RunTrigger(source: .manual, sender: String(repeating: "s", count: 65)) }, ["spec.trigger.sender"]),
+        ("args", spec { $0.agent = AgentOverrides(args: Array(repeating: "a", count: 257)) }, ["spec.agent.args"]),
+        ("command item", spec { $0.agent = AgentOverrides(command: [String(repeating: "c", count: 4097)]) }, ["spec.agent.command[0]"]),
         ("delivery", spec { $0.trigger = RunTrigger(source: .github, deliveryID: String(repeating: "d", count: 129)) }, ["spec.trigger.deliveryID"]),
     ]
 

@@ -9,7 +9,8 @@ public enum Stage: String, Codable, Sendable, Hashable, CaseIterable, Comparable
     case rethink
     case aiRepair = "ai-repair"
 
-    /// The role whose ClusterRole-free identity, TTL and namespace key the stage runs under (SPEC §3).
+    /// The role the stage runs as (SPEC §3): it picks the namespace lease (`namespaceTTL.byRole`)
+    /// and is recorded in the RunNamespace's `spec.role`.
     public var role: Role {
         switch self {
         case .intake, .vision, .prd: .pm

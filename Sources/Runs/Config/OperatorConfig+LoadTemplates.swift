@@ -54,8 +54,9 @@ extension AgentTemplate.Credentials {
                         r.fail(v, path, "must be a Secret key (letters, digits, '-', '_', '.'), got \"\(s)\"")
                     }
                 }
-                if n.pairs != nil, name == nil || key == nil, n["name"] == nil || n["key"] == nil {
-                    r.fail(n, p, "needs both name and key")
+                if n.pairs != nil {
+                    if n["name"] == nil { r.fail(n, p, "needs a name") }
+                    if n["key"] == nil { r.fail(n, p, "needs a key") }
                 }
                 guard let name, let key else { return nil }
                 return AgentTemplate.CredentialKey(name: name, key: key)

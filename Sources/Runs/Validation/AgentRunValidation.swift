@@ -3,6 +3,7 @@
 /// they are sent, plus rules only the operator can check (durations > 0).
 ///
 /// Contract: returns every problem found, in field order; an empty result means the CRD accepts it.
+/// Lengths count Unicode code points, as OpenAPI `maxLength` does.
 public enum RunValidation {
     public static let maxLabels = 100
     public static let maxLabelLength = 100
@@ -11,7 +12,7 @@ public enum RunValidation {
     /// `owner/name` as GitHub spells repositories (the CRD pattern `^[A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9._-]+$`).
     public static func isRepository(_ s: String) -> Bool {
         let parts = s.split(separator: "/", omittingEmptySubsequences: false)
-        guard parts.count == 2, s.count >= 3, s.count <= maxRepositoryLength,
+        guard parts.count == 2, s.unicodeScalars.count >= 3, s.unicodeScalars.count <= maxRepositoryLength,
               let first = parts[0].unicodeScalars.first, isASCIIAlnum(first),
               parts[0].unicodeScalars.allSatisfy({ isASCIIAlnum($0) || $0 == "-" }),
               !parts[1].isEmpty,
@@ -25,7 +26,7 @@ public enum RunValidation {
 
     /// A C-style environment variable name.
     public static func isEnvName(_ s: String) -> Bool {
-        guard let first = s.unicodeScalars.first, s.count <= 128, first == "_" || (isASCIIAlnum(first) && !("0"..."9").contains(first)) else {
+        guard let first = s.unicodeScalars.first, s.unicodeScalars.count <= 128, first == "_" || (isASCIIAlnum(first) && !("0"..."9").contains(first)) else {
             return false
         }
         return s.unicodeScalars.allSatisfy { isASCIIAlnum($0) || $0 == "_" }
@@ -33,7 +34,7 @@ public enum RunValidation {
 
     public static func validate(_ run: AgentRun) -> [FieldError] {
         var errors: [FieldError] = []
-        if let name = run.metadata.name, name.count > RunNames.maxLength {
+        if let name = run.metadata.name, name.unicodeScalars.count > RunNames.maxLength {
             errors.append(FieldError("metadata.name", .invalid, "must be no more than 63 characters (the name labels the run's Job and namespace)"))
         }
         errors += validate(run.spec)
@@ -55,24 +56,37 @@ public enum RunValidation {
         }
         let labels = spec.labels ?? []
         if labels.count > maxLabels { errors.append(FieldError("\(path).labels", .tooMany, "must have at most \(maxLabels) items")) }
-        for (i, label) in labels.enumerated() where label.name.isEmpty || label.name.count > maxLabelLength {
+        for (i, label) in labels.enumerated() where label.name.isEmpty || label.name.unicodeScalars.count > maxLabelLength {
             errors.append(FieldError("\(path).labels[\(i)].name", .invalid, "must be 1 to \(maxLabelLength) characters"))
         }
         if let timeout = spec.timeout, timeout.seconds <= 0 {
             errors.append(FieldError("\(path).timeout", .invalid, "must be greater than zero"))
         }
         if let agent = spec.agent { errors += validate(agent, path: "\(path).agent") }
-        if let deliveryID = spec.trigger?.deliveryID, deliveryID.count > 128 {
-            errors.append(FieldError("\(path).trigger.deliveryID", .tooLong, "must be no more than 128 characters"))
+        if let trigger = spec.trigger {
+            for (name, value, limit) in [("deliveryID", trigger.deliveryID, 128), ("event", trigger.event, 64),
+                                         ("action", trigger.action, 64), ("label", trigger.label, 100), ("sender", trigger.sender, 64)] {
+                if let value, value.unicodeScalars.count > limit {
+                    errors.append(FieldError("\(path).trigger.\(name)", .tooLong, "must be no more than \(limit) characters"))
+                }
+            }
         }
         return errors
     }
 
     static func validate(_ agent: AgentOverrides, path: String) -> [FieldError] {
         var errors: [FieldError] = []
-        if let image = agent.image, image.isEmpty || image.count > 512 {
+        if let image = agent.image, image.isEmpty || image.unicodeScalars.count > 512 {
             errors.append(FieldError("\(path).image", .invalid, "must be 1 to 512 characters"))
         }
+        for (field, list, maxItems) in [("command", agent.command, 64), ("args", agent.args, 256)] {
+            guard let list else { continue }
+            if list.count > maxItems { errors.append(FieldError("\(path).\(field)", .tooMany, "must have at most \(maxItems) items")) }
+            for (i, item) in list.enumerated() where item.unicodeScalars.count > 4096 {
+                errors.append(FieldError("\(path).\(field)[\(i)]", .tooLong, "must be no more than 4096 characters"))
+            }
+        }
+        if (agent.env ?? []).count > 64 { errors.append(FieldError("\(path).env", .tooMany, "must have at most 64 items")) }
         var seen: Set<String> = []
         for (i, v) in (agent.env ?? []).enumerated() {
             if !isEnvName(v.name) {
@@ -80,11 +94,17 @@ public enum RunValidation {
             } else if v.name.hasPrefix("CODEX_") {
                 errors.append(FieldError("\(path).env[\(i)].name", .invalid, "CODEX_ variables are set by the operator"))
             }
+            if v.value.unicodeScalars.count > 32768 {
+                errors.append(FieldError("\(path).env[\(i)].value", .tooLong, "must be no more than 32768 characters"))
+            }
             if !seen.insert(v.name).inserted {
                 errors.append(FieldError("\(path).env[\(i)]", .duplicate, "duplicate name \"\(v.name)\""))
             }
         }
         for (kind, values) in [("requests", agent.resources?.requests), ("limits", agent.resources?.limits)] {
+            if (values ?? [:]).count > 16 {
+                errors.append(FieldError("\(path).resources.\(kind)", .tooMany, "must have at most 16 entries"))
+            }
             for (key, value) in (values ?? [:]).sorted(by: { $0.key < $1.key }) where !Quantity.isValid(value) {
                 errors.append(FieldError("\(path).resources.\(kind).\(key)", .invalid, "not a quantity: \"\(value)\""))
             }

@@ -2,7 +2,7 @@
 public struct TriggerLabel: Sendable, Hashable {
     public var stage: Stage
     public var revise: Bool
-    /// The label as GitHub spelled it.
+    /// The canonical spelling (`run:dev:revise`); spellings that differ only in case count once.
     public var label: String
     public var scope: LabelScope
 

@@ -11,11 +11,14 @@ import Testing
 
     @Test func exactResourceVersionListsThePastAndFutureVersionsTimeOut() async throws {
         let t = try await T.start()
-        let a = try await t.client.create(T.configMaps, namespace: t.namespace, t.configMap("a", data: ["v": "1"]))
+        // Labelled: a real namespace also holds the root-CA publisher's ConfigMap, created at its own pace.
+        var first = t.configMap("a", labels: ["set": "exact"])
+        first["data"] = ["v": "1"]
+        let a = try await t.client.create(T.configMaps, namespace: t.namespace, first)
         let rvA = a[path: ["metadata", "resourceVersion"]]?.stringValue ?? ""
-        _ = try await t.client.create(T.configMaps, namespace: t.namespace, t.configMap("b"))
+        _ = try await t.client.create(T.configMaps, namespace: t.namespace, t.configMap("b", labels: ["set": "exact"]))
         _ = try await t.client.patch(T.configMaps, namespace: t.namespace, name: "a", .merge(["data": ["v": "2"]]))
-        let exact = try await t.raw("GET", t.configMapsPath + "?resourceVersion=\(rvA)&resourceVersionMatch=Exact")
+        let exact = try await t.raw("GET", t.configMapsPath + "?resourceVersion=\(rvA)&resourceVersionMatch=Exact&labelSelector=set%3Dexact")
         #expect(exact.status == 200)
         let items = exact.json["items"]?.arrayValue ?? []
         #expect(items.compactMap { $0[path: ["metadata", "name"]]?.stringValue } == ["a"])
