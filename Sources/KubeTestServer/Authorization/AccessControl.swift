@@ -75,7 +75,7 @@ final class AccessControl: Sendable {
             return try tokenRequest(request, namespace: ns, name: name, body: try handler.parseBody(request))
         case ("authentication.k8s.io", "selfsubjectreviews", nil, "create"):
             return .json(201, ["kind": "SelfSubjectReview", "apiVersion": .string("authentication.k8s.io/\(info.version)"),
-                               "metadata": ["creationTimestamp": .null], "status": ["userInfo": user.json]])
+                               "metadata": [:], "status": ["userInfo": user.json]])
         case ("authorization.k8s.io", "subjectaccessreviews", nil, "create"),
              ("authorization.k8s.io", "selfsubjectaccessreviews", nil, "create"),
              ("authorization.k8s.io", "localsubjectaccessreviews", nil, "create"),
