@@ -60,7 +60,7 @@ final class AccessControl: Sendable {
         guard parts.count >= 2, parts[0].lowercased() == "bearer", !parts[1].isEmpty else { return .anonymous }
         let token = String(parts[1])
         if let user = options.staticTokens[token] { return user.withAuthenticatedGroup() }
-        if let user = serviceAccountUser(token) { return user }
+        if let user = serviceAccountUser(token) ?? legacyServiceAccountUser(token) { return user }
         guard enforcing else { return .anonymous }
         throw APIError(code: 401, reason: "Unauthorized", message: "Unauthorized")
     }
