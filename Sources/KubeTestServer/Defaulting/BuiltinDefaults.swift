@@ -11,7 +11,7 @@ import KubeAPI
 ///   `protocol: TCP`;
 /// - LimitRange `Container` items: `default` from `max`, `defaultRequest` from `default` then `min`;
 /// - quantities (container resources, quota `hard`, limit-range values) in canonical form;
-/// - RoleBinding/ClusterRoleBinding subjects: `apiGroup` (`RBACDefaults`).
+/// - RoleBinding/ClusterRoleBinding `roleRef`/subject API groups (`RBACDefaults`).
 enum BuiltinDefaults {
     static func apply(_ type: ResourceType, _ obj: inout JSONValue, isCreate: Bool) {
         switch type.storageKey {
@@ -41,7 +41,7 @@ enum BuiltinDefaults {
         case "resourcequotas":
             obj.set(path: ["spec", "hard"], to: canonical(obj[path: ["spec", "hard"]]))
         case "rolebindings.rbac.authorization.k8s.io", "clusterrolebindings.rbac.authorization.k8s.io":
-            RBACDefaults.subjects(&obj)
+            RBACDefaults.binding(&obj)
         default:
             break
         }

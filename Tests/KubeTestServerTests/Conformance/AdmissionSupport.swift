@@ -1,16 +1,12 @@
 import KubeAPI
 import KubeClient
 
-/// Resources and waits the admission/validation conformance tests share.
+/// Resources and waits the admission/validation conformance tests share (secrets, service accounts,
+/// roles and role bindings are declared once, in RBACSupport.swift).
 extension ConformanceTarget {
-    static let secrets = ResourceDescriptor(group: "", version: "v1", plural: "secrets", kind: "Secret", namespaced: true)
     static let quotas = ResourceDescriptor(group: "", version: "v1", plural: "resourcequotas", kind: "ResourceQuota", namespaced: true)
     static let limitRanges = ResourceDescriptor(group: "", version: "v1", plural: "limitranges", kind: "LimitRange", namespaced: true)
-    static let serviceAccounts = ResourceDescriptor(group: "", version: "v1", plural: "serviceaccounts", kind: "ServiceAccount", namespaced: true)
     static let events = ResourceDescriptor(group: "", version: "v1", plural: "events", kind: "Event", namespaced: true)
-    static let roles = ResourceDescriptor(group: "rbac.authorization.k8s.io", version: "v1", plural: "roles", kind: "Role", namespaced: true)
-    static let roleBindings = ResourceDescriptor(group: "rbac.authorization.k8s.io", version: "v1", plural: "rolebindings",
-                                                 kind: "RoleBinding", namespaced: true)
     static let networkPolicies = ResourceDescriptor(group: "networking.k8s.io", version: "v1", plural: "networkpolicies",
                                                     kind: "NetworkPolicy", namespaced: true)
     static let leases = ResourceDescriptor(group: "coordination.k8s.io", version: "v1", plural: "leases", kind: "Lease", namespaced: true)

@@ -2,10 +2,13 @@ import Foundation
 import KubeAPI
 import KubeClient
 
-/// RBAC and authentication helpers of the conformance suite (in memory and on a real cluster);
-/// `roles`, `roleBindings`, `secrets` and `serviceAccounts` are in AdmissionSupport.swift.
+/// RBAC and authentication helpers of the conformance suite (in memory and on a real cluster).
 extension ConformanceTarget {
     static let rbac = "rbac.authorization.k8s.io"
+    static let roles = ResourceDescriptor(group: rbac, version: "v1", plural: "roles", kind: "Role", namespaced: true)
+    static let roleBindings = ResourceDescriptor(group: rbac, version: "v1", plural: "rolebindings", kind: "RoleBinding", namespaced: true)
+    static let serviceAccounts = ResourceDescriptor(group: "", version: "v1", plural: "serviceaccounts", kind: "ServiceAccount", namespaced: true)
+    static let secrets = ResourceDescriptor(group: "", version: "v1", plural: "secrets", kind: "Secret", namespaced: true)
     static let clusterRoles = ResourceDescriptor(group: rbac, version: "v1", plural: "clusterroles", kind: "ClusterRole", namespaced: false)
     static let clusterRoleBindings = ResourceDescriptor(group: rbac, version: "v1", plural: "clusterrolebindings",
                                                         kind: "ClusterRoleBinding", namespaced: false)
