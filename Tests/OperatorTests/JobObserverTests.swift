@@ -10,8 +10,9 @@ import Testing
     }
 
     static func pod(phase: String, _ status: ContainerStatus, ready: Condition? = nil) -> Pod {
-        Pod(metadata: ObjectMeta(name: "r-abc", uid: "u1"),
-            status: PodStatus(phase: phase, conditions: ready.map { [$0] }, containerStatuses: [status]))
+        var meta = ObjectMeta(name: "r-abc")
+        meta.uid = "u1"
+        return Pod(metadata: meta, status: PodStatus(phase: phase, conditions: ready.map { [$0] }, containerStatuses: [status]))
     }
 
     static func waiting(_ reason: String) -> ContainerStatus {
