@@ -51,7 +51,7 @@ let package = Package(
                 swiftSettings: strict),
         .target(name: "KubeTestServer",
                 dependencies: [
-                    "KubeAPI",
+                    "KubeAPI", "KubeClient",
                     .product(name: "NIOCore", package: "swift-nio"),
                     .product(name: "NIOPosix", package: "swift-nio"),
                     .product(name: "NIOHTTP1", package: "swift-nio"),

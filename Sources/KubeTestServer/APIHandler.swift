@@ -38,6 +38,7 @@ public struct APIHandler: Sendable {
         if info.isResourceRequest, info.namespace != nil, !type.namespaced, info.resource != "namespaces" {
             throw .notFoundPath()
         }
+        if let response = try PodSubresources(store: store).handle(request, info, type, parseBody) { return response }
         switch info.verb {
         case "get":
             let obj = try store.get(type, namespace: ns, name: info.name!)
@@ -77,23 +78,29 @@ public struct APIHandler: Sendable {
                                     sendInitialEvents: q["sendInitialEvents"] == "true",
                                     bookmarks: q["allowWatchBookmarks"] == "true", timeout: timeout))
         case "create":
-            let body = try parseBody(request)
+            let options = try writeOptions(q, request, "CreateOptions")
+            var body = try parseBody(request)
             if BuiltinResources.reviewKinds.contains(type.storageKey) { return try review(type, body) }
-            let r = try store.create(type, namespace: ns, body: body, options: try writeOptions(q))
-            return .json(r.code, bytes: r.bytes)
+            let warnings = try checkFields(request, &body, type, "CreateOptions")
+            let r = try store.create(type, namespace: ns, body: body, options: options)
+            return .json(r.code, bytes: r.bytes).adding(warnings)
         case "update":
-            let body = try parseBody(request)
+            let options = try writeOptions(q, request, "UpdateOptions")
+            var body = try parseBody(request)
+            let warnings = try checkFields(request, &body, type, "UpdateOptions")
             let r = try store.update(type, namespace: ns, name: info.name!, body: body, subresource: info.subresource,
-                                     options: try writeOptions(q))
-            return .json(r.code, bytes: r.bytes)
+                                     options: options)
+            return .json(r.code, bytes: r.bytes).adding(warnings)
         case "patch":
             let contentType = request.contentType.split(separator: ";").first.map { String($0).trimmingSpaces() } ?? ""
             guard let patchType = PatchType(rawValue: contentType) else { throw .unsupportedMediaType(contentType) }
-            let body = try parseBody(request)
+            let options = try writeOptions(q, request, "PatchOptions")
+            var body = try parseBody(request)
+            let warnings = patchType == .merge || patchType == .strategic ? try checkFields(request, &body, type, "PatchOptions") : []
             let r = try store.patch(type, namespace: ns, name: info.name!,
                                     patch: PatchRequest(type: patchType, body: body, force: q["force"] == "true"),
-                                    subresource: info.subresource, options: try writeOptions(q))
-            return .json(r.code, bytes: r.bytes)
+                                    subresource: info.subresource, options: options)
+            return .json(r.code, bytes: r.bytes).adding(warnings)
         case "delete":
             let r = try store.delete(type, namespace: ns, name: info.name!, options: try deleteOptions(request))
             return .json(r.code, bytes: r.bytes)
@@ -120,6 +127,7 @@ public struct APIHandler: Sendable {
         let type = request.contentType.lowercased()
         if type.hasPrefix("application/vnd.kubernetes.protobuf") { return try ProtobufBody.decode(request.body) }
         if type.hasPrefix("application/cbor") { throw .unsupportedMediaType(request.contentType) }
+        if type.contains("yaml"), let yaml = try YAMLBody.decode(request.body) { return yaml }
         do {
             return try JSONValue(parsing: request.body)
         } catch {
@@ -127,12 +135,16 @@ public struct APIHandler: Sendable {
         }
     }
 
-    func writeOptions(_ q: [String: String]) throws(APIError) -> WriteOptions {
+    func writeOptions(_ q: [String: String], _ request: APIRequest, _ kind: String) throws(APIError) -> WriteOptions {
         var o = WriteOptions()
+        o.userAgentManager = request.headers["user-agent"].map { String($0.split(separator: "/", maxSplits: 1).first ?? "").prefix(128) }.map(String.init)
         if let d = q["dryRun"] {
-            guard d == "All" else { throw .badRequest("dryRun: Unsupported value: \"\(d)\": supported values: \"All\"") }
+            guard d == "All" else {
+                throw FieldValidation.invalidOptions(kind, field: "dryRun", "Unsupported value: []string{\"\(d)\"}: supported values: \"All\"")
+            }
             o.dryRun = true
         }
+        _ = try FieldValidation.mode(q, options: kind)
         o.fieldManager = q["fieldManager"]
         o.strictFields = q["fieldValidation"] == "Strict"
         return o

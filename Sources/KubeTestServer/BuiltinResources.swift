@@ -17,7 +17,7 @@ enum BuiltinResources {
         ResourceType(group: "", version: "v1", plural: "limitranges", kind: "LimitRange", namespaced: true,
                      shortNames: ["limits"]),
         ResourceType(group: "", version: "v1", plural: "pods", kind: "Pod", namespaced: true,
-                     shortNames: ["po"], categories: ["all"], subresources: ["status"]),
+                     shortNames: ["po"], categories: ["all"], subresources: ["status", "log", "eviction"]),
         ResourceType(group: "", version: "v1", plural: "events", kind: "Event", namespaced: true,
                      shortNames: ["ev"], hasSpec: false),
         // batch/v1
@@ -49,7 +49,7 @@ enum BuiltinResources {
                      kind: "SubjectAccessReview", namespaced: false, verbs: ["create"]),
         ResourceType(group: "authorization.k8s.io", version: "v1", plural: "selfsubjectaccessreviews",
                      kind: "SelfSubjectAccessReview", namespaced: false, verbs: ["create"]),
-    ]
+    ] + WorkloadResources.all
 
     /// Resources whose objects are never stored: a create computes and returns an answer.
     static let reviewKinds: Set<String> = ["subjectaccessreviews.authorization.k8s.io",

@@ -51,7 +51,7 @@ extension StoreState {
             if !finalizers.contains(.string(CRDTypes.cleanupFinalizer)) { finalizers.append(.string(CRDTypes.cleanupFinalizer)) }
             obj.set(path: ["metadata", "finalizers"], to: .array(finalizers))
         default:
-            break
+            prepareWorkloadForCreate(type, &obj)
         }
     }
 
@@ -96,7 +96,7 @@ extension StoreState {
                 }
             }
         default:
-            break
+            errors += validateWorkload(type, &obj, old: old)
         }
         if !errors.isEmpty { throw .invalid(type, name: name, causes: errors) }
     }

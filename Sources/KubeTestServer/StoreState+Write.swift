@@ -6,6 +6,10 @@ public struct WriteOptions: Sendable {
     public var fieldManager: String?
     /// `Strict` rejects unknown (would-be-pruned) fields with 422 instead of dropping them.
     public var strictFields = false
+    /// The manager of a write without `fieldManager`: the User-Agent's product token.
+    public var userAgentManager: String?
+    /// For a create by server-side apply: the applied configuration (the manager's Apply entry).
+    var applyConfiguration: JSONValue?
     public init() {}
 }
 
@@ -58,11 +62,11 @@ extension StoreState {
         meta["uid"] = .string(ObjectNames.uid())
         meta["creationTimestamp"] = .string(now())
         meta["generation"] = 1
-        if let manager = options.fieldManager { meta["managedFields"] = managedFields(manager, operation: "Update", type) }
         obj["metadata"] = .object(meta)
         if type.hasStatus && type.crdName != nil { obj.set(path: ["status"], to: nil) }
         try prepareForCreate(type, &obj)
         try validate(type, &obj, old: nil, options: options)
+        recordManagedFields(type, &obj, old: nil, options: options, subresource: nil)
         let ref = Self.ref(of: obj, storageKey: type.storageKey)
         if objects[type.storageKey]?[ref.key] != nil { throw .alreadyExists(type, name: name) }
         if options.dryRun {
@@ -129,6 +133,7 @@ extension StoreState {
         if specChanged(type, old, new) {
             new.set(path: ["metadata", "generation"], to: .int((oldMeta["generation"]?.intValue ?? 0) + 1))
         }
+        if !keepManagedFields { recordManagedFields(type, &new, old: old, options: options, subresource: subresource) }
         if new == old || options.dryRun {
             return WriteResult(object: new, bytes: present(new, as: type).serialized(), code: 200)
         }

@@ -24,12 +24,12 @@ enum TableRenderer {
             return [name, PrinterColumn(name: "Status", jsonPath: "@jobStatus"),
                     PrinterColumn(name: "Completions", jsonPath: "@completions"), age]
         case "configmaps":
-            return [name, PrinterColumn(name: "Data", type: "integer", jsonPath: "@dataCount"), age]
+            return [name, PrinterColumn(name: "Data", jsonPath: "@dataCount"), age]
         case "secrets":
             return [name, PrinterColumn(name: "Type", jsonPath: ".type"),
-                    PrinterColumn(name: "Data", type: "integer", jsonPath: "@dataCount"), age]
+                    PrinterColumn(name: "Data", jsonPath: "@dataCount"), age]
         case "customresourcedefinitions.apiextensions.k8s.io":
-            return [name, PrinterColumn(name: "Created At", jsonPath: ".metadata.creationTimestamp")]
+            return [name, PrinterColumn(name: "Created At", type: "date", jsonPath: "@createdAt")]
         case "leases.coordination.k8s.io":
             return [name, PrinterColumn(name: "Holder", jsonPath: ".spec.holderIdentity"), age]
         case "events":
@@ -37,7 +37,7 @@ enum TableRenderer {
                     PrinterColumn(name: "Type", jsonPath: ".type"), PrinterColumn(name: "Reason", jsonPath: ".reason"),
                     PrinterColumn(name: "Object", jsonPath: "@involvedObject"), PrinterColumn(name: "Message", jsonPath: ".message")]
         default:
-            return [name, age]
+            return WorkloadColumns.columns(for: type, name: name, age: age) ?? [name, age]
         }
     }
 
@@ -103,13 +103,15 @@ enum TableRenderer {
         case "@completions":
             let done = obj[path: ["status", "succeeded"]]?.intValue ?? 0
             return .string("\(done)/\(obj[path: ["spec", "completions"]]?.intValue ?? 1)")
+        case "@createdAt":
+            return obj[path: ["metadata", "creationTimestamp"]] ?? .null
         case "@dataCount":
             return .int(Int64((obj["data"]?.objectValue?.count ?? 0) + (obj["binaryData"]?.objectValue?.count ?? 0)))
         case "@involvedObject":
             let kind = obj[path: ["involvedObject", "kind"]]?.stringValue?.lowercased() ?? ""
             return .string("\(kind)/\(obj[path: ["involvedObject", "name"]]?.stringValue ?? "")")
         default:
-            return .null
+            return WorkloadColumns.computed(name, obj) ?? .null
         }
     }
 

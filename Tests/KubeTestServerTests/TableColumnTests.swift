@@ -1,0 +1,35 @@
+import Foundation
+import KubeAPI
+import KubeTestServer
+import Testing
+
+/// Table column definitions as the real printers declare them (FINDINGS C).
+struct TableColumnTests {
+    static let table = ["Accept": "application/json;as=Table;v=v1;g=meta.k8s.io"]
+
+    static func columns(_ http: RawHTTP, _ path: String) throws -> [JSONValue] {
+        try http.request("GET", path, headers: table).json["columnDefinitions"]?.arrayValue ?? []
+    }
+
+    @Test func columnTypesAndWideColumnsMatchTheRealPrinters() async throws {
+        let f = try await Fixture.start()
+        let http = try f.http()
+        let cm = try Self.columns(http, "/api/v1/namespaces/default/configmaps")
+        #expect(cm.first { $0["name"] == "Data" }?["type"] == "string")
+        let crds = try Self.columns(http, "/apis/apiextensions.k8s.io/v1/customresourcedefinitions")
+        #expect(crds.first { $0["name"] == "Created At" }?["type"] == "date")
+        let deployments = try Self.columns(http, "/apis/apps/v1/namespaces/default/deployments")
+        #expect(deployments.map { $0["name"]?.stringValue ?? "" } == ["Name", "Ready", "Up-to-date", "Available", "Age",
+                                                                      "Containers", "Images", "Selector"])
+        #expect(deployments.filter { $0["priority"] == 1 }.count == 3)
+        let services = try Self.columns(http, "/api/v1/namespaces/default/services")
+        #expect(services.map { $0["name"]?.stringValue ?? "" } == ["Name", "Type", "Cluster-IP", "External-IP", "Port(s)", "Age", "Selector"])
+        _ = try http.request("POST", "/api/v1/namespaces/default/services",
+                             body: ["metadata": ["name": "s"], "spec": ["type": "NodePort", "selector": ["app": "a"], "ports": [["port": 80]]]])
+        let row = try http.request("GET", "/api/v1/namespaces/default/services/s", headers: Self.table).json["rows"]?[item: 0]?["cells"]
+        let port = row?[item: 4]?.stringValue ?? ""
+        #expect(port.hasPrefix("80:") && port.hasSuffix("/TCP"), "\(port)")
+        #expect(row?[item: 6] == "app=a")
+        try await f.close()
+    }
+}
