@@ -23,7 +23,8 @@ public struct APIError: Error, Sendable, Hashable {
     /// The `Status` object.
     public var status: JSONValue {
         var s: JSONValue = ["kind": "Status", "apiVersion": "v1", "metadata": [:], "status": "Failure",
-                            "message": .string(message), "reason": .string(reason), "code": .int(Int64(code))]
+                            "message": .string(message), "code": .int(Int64(code))]
+        if !reason.isEmpty { s["reason"] = .string(reason) }  // StatusReasonUnknown is "" (omitted)
         var d = details ?? .null
         if let r = retryAfterSeconds {
             if d == .null { d = [:] }

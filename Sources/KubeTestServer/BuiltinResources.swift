@@ -49,9 +49,19 @@ enum BuiltinResources {
                      kind: "SubjectAccessReview", namespaced: false, verbs: ["create"]),
         ResourceType(group: "authorization.k8s.io", version: "v1", plural: "selfsubjectaccessreviews",
                      kind: "SelfSubjectAccessReview", namespaced: false, verbs: ["create"]),
+        ResourceType(group: "authorization.k8s.io", version: "v1", plural: "localsubjectaccessreviews",
+                     kind: "LocalSubjectAccessReview", namespaced: true, verbs: ["create"]),
+        ResourceType(group: "authorization.k8s.io", version: "v1", plural: "selfsubjectrulesreviews",
+                     kind: "SelfSubjectRulesReview", namespaced: false, verbs: ["create"]),
+        // authentication.k8s.io/v1 (answered by Authentication/)
+        ResourceType(group: "authentication.k8s.io", version: "v1", plural: "selfsubjectreviews",
+                     kind: "SelfSubjectReview", namespaced: false, verbs: ["create"]),
     ] + WorkloadResources.all
 
     /// Resources whose objects are never stored: a create computes and returns an answer.
     static let reviewKinds: Set<String> = ["subjectaccessreviews.authorization.k8s.io",
-                                           "selfsubjectaccessreviews.authorization.k8s.io"]
+                                           "selfsubjectaccessreviews.authorization.k8s.io",
+                                           "localsubjectaccessreviews.authorization.k8s.io",
+                                           "selfsubjectrulesreviews.authorization.k8s.io",
+                                           "selfsubjectreviews.authentication.k8s.io"]
 }

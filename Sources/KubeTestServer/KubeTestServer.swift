@@ -76,7 +76,8 @@ public final class KubeTestServer: Sendable {
         self.caPEM = caPEM
     }
 
-    /// Binds 127.0.0.1 on an ephemeral port and starts serving.
+    /// Binds 127.0.0.1 on an ephemeral port and starts serving (with `tls`: HTTPS, and plain HTTP
+    /// on the same port for clients that do not start a TLS handshake).
     public static func start(options: ServerOptions = ServerOptions(), tls: TLS? = nil,
                              clock: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }) async throws -> KubeTestServer {
         let store = Store(options: options, clock: clock)
@@ -96,7 +97,8 @@ public final class KubeTestServer: Sendable {
                 guard let core = coreBox.withLock({ $0 }) else { return channel.close() }
                 return channel.eventLoop.makeCompletedFuture {
                     let sync = channel.pipeline.syncOperations
-                    if let sslContext { try sync.addHandler(NIOSSLServerHandler(context: sslContext)) }
+                    // With TLS, plain HTTP is served on the same port too (see TLSOrPlainHTTP).
+                    if let sslContext { return try sync.addHandler(TLSOrPlainHTTP(sslContext: sslContext, core: core)) }
                     try sync.configureHTTPServerPipeline(withPipeliningAssistance: true, withErrorHandling: true)
                     try sync.addHandler(HTTPHandler(server: core))
                 }
@@ -124,8 +126,10 @@ public final class KubeTestServer: Sendable {
     }
 
     /// Writes a kubeconfig (context `kube-test-server`) pointing at this server; returns its path.
+    /// It authenticates with `token`: by default `adminToken` (`system:masters`).
     @discardableResult
-    public func writeKubeconfig(to path: String, namespace: String = "default") throws -> String {
+    public func writeKubeconfig(to path: String, namespace: String = "default",
+                                token: String = KubeTestServer.adminToken) throws -> String {
         var cluster = "    server: \(url)\n"
         if let ca = caPEM {
             cluster += "    certificate-authority-data: \(Data(ca.utf8).base64EncodedString())\n"
@@ -146,7 +150,7 @@ public final class KubeTestServer: Sendable {
         users:
         - name: test-user
           user:
-            token: test-token
+            token: \(token)
 
         """
         try text.write(toFile: path, atomically: true, encoding: .utf8)

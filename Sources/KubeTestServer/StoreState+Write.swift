@@ -47,25 +47,40 @@ extension StoreState {
             meta["namespace"] = .string(ns)
             guard let nsObj = objects["namespaces"]?[ns] else { throw .namespaceNotFound(ns) }
             if nsObj[path: ["metadata", "deletionTimestamp"]] != nil {
-                throw .forbidden(type, name: name,
-                                 why: "unable to create new content in namespace \(ns) because it is being terminated")
+                throw NamespaceLifecycle.terminating(type, name: name, namespace: ns)
             }
         } else {
             meta.removeValue(forKey: "namespace")
         }
-        if let e = ObjectNames.nameError(name, for: type) { throw .invalid(type, name: name, causes: [e]) }
+        var nameErrors: [FieldError] = []
+        if let prefix = meta["generateName"]?.stringValue, !prefix.isEmpty {
+            // The prefix is validated as a name whose trailing dash is allowed (`maskTrailingDash`
+            // replaces the last two characters by "a").
+            let masked = prefix.hasSuffix("-") && prefix.count > 1 ? String(prefix.dropLast(2)) + "a" : prefix
+            if var e = ObjectNames.nameError(masked, for: type) {
+                e.field = "metadata.generateName"
+                e.message = e.message.replacingOccurrences(of: JSONValue.string(masked).jsonString(),
+                                                           with: JSONValue.string(prefix).jsonString())
+                nameErrors.append(e)
+            }
+        }
+        if let e = ObjectNames.nameError(name, for: type) { nameErrors.append(e) }
+        if !nameErrors.isEmpty { throw .invalid(type, name: name, causes: nameErrors) }
         if let crd = type.crdName, objects["customresourcedefinitions.apiextensions.k8s.io"]?[crd]?[path: ["metadata", "deletionTimestamp"]] != nil {
-            throw .methodNotAllowed("create not allowed while custom resource definition is terminating")
+            throw .forbidden(type, name: name, why: "create not allowed while custom resource definition is terminating")
         }
         for k in ["uid", "resourceVersion", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds",
                   "managedFields", "selfLink"] { meta.removeValue(forKey: k) }
         meta["uid"] = .string(ObjectNames.uid())
         meta["creationTimestamp"] = .string(now())
-        meta["generation"] = 1
+        if GenerationPolicy.maintains(type) { meta["generation"] = 1 }
         obj["metadata"] = .object(meta)
         if type.hasStatus && type.crdName != nil { obj.set(path: ["status"], to: nil) }
         try prepareForCreate(type, &obj)
+        let admission = try defaultAndAdmit(type, &obj, old: nil, subresource: nil, options: options,
+                                            name: (body[path: ["metadata", "name"]]?.stringValue ?? "").isEmpty ? meta["generateName"]?.stringValue : nil)
         try validate(type, &obj, old: nil, options: options)
+        try validatingAdmission(admission, obj)
         recordManagedFields(type, &obj, old: nil, options: options, subresource: nil)
         let ref = Self.ref(of: obj, storageKey: type.storageKey)
         if objects[type.storageKey]?[ref.key] != nil { throw .alreadyExists(type, name: name) }
@@ -85,6 +100,8 @@ extension StoreState {
         try checkKind(type, body)
         let ref = ObjectRef(storageKey: type.storageKey, namespace: type.namespaced ? namespace : nil, name: name)
         guard let old = objects[type.storageKey]?[ref.key] else { throw .notFound(type, name: name) }
+        try WriteIdentity.checkNamespace(type, body: body, namespace: namespace)
+        if subresource == nil { try WriteIdentity.checkPutUID(type, body: body, old: old, name: name) }
         if let bodyName = body[path: ["metadata", "name"]]?.stringValue, bodyName != name {
             throw .badRequest("the name of the object (\(bodyName)) does not match the name on the URL (\(name))")
         }
@@ -118,6 +135,12 @@ extension StoreState {
             if !keepManagedFields { meta["managedFields"] = oldMeta["managedFields"] }
         } else {
             meta = oldMeta
+            if type.storageKey == "pods" && subresource == "status" {
+                // The pod status strategy does not reset metadata (only ownerReferences and
+                // deletionTimestamp): labels, annotations and finalizers sent to /status apply.
+                let sent = body["metadata"]?.objectValue ?? [:]
+                for k in ["labels", "annotations", "finalizers"] { meta[k] = sent[k] }
+            }
         }
         if oldMeta["deletionTimestamp"] != nil {
             let before = Set((oldMeta["finalizers"]?.arrayValue ?? []).compactMap(\.stringValue))
@@ -129,8 +152,11 @@ extension StoreState {
         }
         if meta["finalizers"]?.arrayValue?.isEmpty == true { meta.removeValue(forKey: "finalizers") }
         new["metadata"] = .object(meta)
+        if type.storageKey == "namespaces" { Self.setMetadataNameLabel(&new) }
+        let admission = try defaultAndAdmit(type, &new, old: old, subresource: subresource, options: options, name: nil)
         try validate(type, &new, old: old, options: options)
-        if specChanged(type, old, new) {
+        try validatingAdmission(admission, new)
+        if GenerationPolicy.maintains(type), specChanged(type, old, new) {
             new.set(path: ["metadata", "generation"], to: .int((oldMeta["generation"]?.intValue ?? 0) + 1))
         }
         if !keepManagedFields { recordManagedFields(type, &new, old: old, options: options, subresource: subresource) }
@@ -140,7 +166,10 @@ extension StoreState {
         let finalizersGone = (new[path: ["metadata", "finalizers"]]?.arrayValue ?? []).isEmpty
         let event: StoredEvent
         if oldMeta["deletionTimestamp"] != nil && finalizersGone && !blockedBySpecFinalizers(type, new) {
-            event = commit(.deleted, storageKey: type.storageKey, object: new, previous: old)
+            // The store deletes the stored object instead of writing this update
+            // (`deleteWithoutFinalizers`): the DELETED event and the answer carry the last stored
+            // state, finalizers included.
+            event = commit(.deleted, storageKey: type.storageKey, object: old, previous: old)
         } else {
             event = commit(.modified, storageKey: type.storageKey, object: new, previous: old)
         }
@@ -188,10 +217,5 @@ extension StoreState {
         }
         let o = present(event.object, as: type)
         return WriteResult(object: o, bytes: o.serialized(), code: code)
-    }
-
-    func managedFields(_ manager: String, operation: String, _ type: ResourceType) -> JSONValue {
-        [["manager": .string(manager), "operation": .string(operation), "apiVersion": .string(type.apiVersion),
-          "time": .string(now()), "fieldsType": "FieldsV1", "fieldsV1": [:]]]
     }
 }

@@ -83,7 +83,8 @@ final class Watcher: Sendable {
     }
 
     func sendBookmark(resourceVersion: Int64, initialEventsEnd: Bool = false) {
-        var meta: JSONValue = ["resourceVersion": .string(String(resourceVersion)), "creationTimestamp": .null]
+        // No `creationTimestamp: null`: 1.35 omits the zero timestamp (omitzero).
+        var meta: JSONValue = ["resourceVersion": .string(String(resourceVersion))]
         if initialEventsEnd { meta["annotations"] = ["k8s.io/initial-events-end": "true"] }
         let object: JSONValue = ["kind": .string(filter.type.kind), "apiVersion": .string(filter.type.apiVersion),
                                  "metadata": meta]

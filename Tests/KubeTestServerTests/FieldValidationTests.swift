@@ -50,7 +50,7 @@ struct FieldValidationTests {
         let f = try await Fixture.start()
         let body = Array(#"{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"d"},"data":{"a":"1","a":"2"}}"#.utf8)
         let request = APIRequest(method: "POST", uri: "\(Self.cm)?fieldValidation=Strict",
-                                 headers: ["content-type": "application/json"], body: body)
+                                 headers: ["content-type": "application/json", "authorization": "Bearer \(KubeTestServer.adminToken)"], body: body)
         let response = APIHandler(store: f.server.store).handle(request, info: RequestInfo(method: "POST", path: Self.cm,
                                                                                          query: request.query))
         guard case .full(let code, _, let bytes) = response else { Issue.record("no response"); return }
@@ -68,7 +68,7 @@ struct FieldValidationTests {
         #expect(r.json[path: ["details", "kind"]] == "CreateOptions")
         let dry = try http.request("POST", "\(Self.cm)?dryRun=Bogus", body: Self.configMap("b"))
         #expect(dry.status == 422)
-        #expect(dry.json["message"] == "CreateOptions.meta.k8s.io \"\" is invalid: dryRun: Unsupported value: []string{\"Bogus\"}: supported values: \"All\"")
+        #expect(dry.json["message"] == "CreateOptions.meta.k8s.io \"\" is invalid: dryRun: Unsupported value: [\"Bogus\"]: supported values: \"All\"")
         let update = try http.request("PUT", "\(Self.cm)/b?fieldValidation=Bogus", body: Self.configMap("b"))
         #expect(update.json[path: ["details", "kind"]] == "UpdateOptions")
         try await f.close()
@@ -99,7 +99,9 @@ struct FieldValidationTests {
         let f = try await Fixture.start()
         let handler = APIHandler(store: f.server.store)
         func send(_ method: String, _ uri: String, _ contentType: String, _ text: String) throws -> (Int, JSONValue) {
-            let request = APIRequest(method: method, uri: uri, headers: ["content-type": contentType], body: Array(text.utf8))
+            let request = APIRequest(method: method, uri: uri,
+                                     headers: ["content-type": contentType, "authorization": "Bearer \(KubeTestServer.adminToken)"],
+                                     body: Array(text.utf8))
             guard case .full(let code, _, let bytes) = handler.handle(request, info: RequestInfo(method: method, path: request.path,
                                                                                                query: request.query)) else { return (0, .null) }
             return (code, try JSONValue(parsing: bytes))
