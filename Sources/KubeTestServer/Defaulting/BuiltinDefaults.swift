@@ -10,7 +10,8 @@ import KubeAPI
 /// - NetworkPolicy: `policyTypes` (`[Ingress]`, plus `Egress` when egress rules exist), port
 ///   `protocol: TCP`;
 /// - LimitRange `Container` items: `default` from `max`, `defaultRequest` from `default` then `min`;
-/// - quantities (container resources, quota `hard`, limit-range values) in canonical form.
+/// - quantities (container resources, quota `hard`, limit-range values) in canonical form;
+/// - RoleBinding/ClusterRoleBinding `roleRef`/subject API groups (`RBACDefaults`).
 enum BuiltinDefaults {
     static func apply(_ type: ResourceType, _ obj: inout JSONValue, isCreate: Bool) {
         switch type.storageKey {
@@ -39,6 +40,8 @@ enum BuiltinDefaults {
             limitRange(&obj)
         case "resourcequotas":
             obj.set(path: ["spec", "hard"], to: canonical(obj[path: ["spec", "hard"]]))
+        case "rolebindings.rbac.authorization.k8s.io", "clusterrolebindings.rbac.authorization.k8s.io":
+            RBACDefaults.binding(&obj)
         default:
             break
         }
