@@ -10,10 +10,12 @@ enum TableRenderer {
     static func columns(for type: ResourceType) -> [PrinterColumn] {
         let name = PrinterColumn(name: "Name", format: "name", description: "Name must be unique within a namespace.",
                                  jsonPath: ".metadata.name")
-        let age = PrinterColumn(name: "Age", type: "date", jsonPath: ".metadata.creationTimestamp")
         if type.crdName != nil {
+            let age = PrinterColumn(name: "Age", type: "date", jsonPath: ".metadata.creationTimestamp")
             return [name] + (type.printerColumns.isEmpty ? [age] : type.printerColumns)
         }
+        let age = PrinterColumn(name: "Age", jsonPath: "@age")
+        if let builtin = BuiltinColumns.columns(for: type, name: name, age: age) { return builtin }
         switch type.storageKey {
         case "namespaces":
             return [name, PrinterColumn(name: "Status", jsonPath: ".status.phase"), age]
@@ -62,7 +64,7 @@ enum TableRenderer {
     }
 
     static func cell(_ column: PrinterColumn, _ obj: JSONValue, now: Double) -> JSONValue {
-        if column.jsonPath.hasPrefix("@") { return computed(column.jsonPath, obj) }
+        if column.jsonPath.hasPrefix("@") { return BuiltinColumns.cell(column.jsonPath, obj, now: now) ?? computed(column.jsonPath, obj) }
         guard let value = JSONPathSubset(column.jsonPath).evaluate(obj).first, value != .null else { return .null }
         switch column.type {
         case "date":
@@ -99,7 +101,8 @@ enum TableRenderer {
                 if c["type"]?.stringValue == "Complete" { return "Complete" }
                 if c["type"]?.stringValue == "Failed" { return "Failed" }
             }
-            return (obj[path: ["status", "active"]]?.intValue ?? 0) > 0 ? "Running" : "Pending"
+            if obj[path: ["spec", "suspend"]]?.boolValue == true { return "Suspended" }
+            return obj[path: ["metadata", "deletionTimestamp"]] != nil ? "Terminating" : "Running"
         case "@completions":
             let done = obj[path: ["status", "succeeded"]]?.intValue ?? 0
             return .string("\(done)/\(obj[path: ["spec", "completions"]]?.intValue ?? 1)")

@@ -32,4 +32,31 @@ struct TableColumnTests {
         #expect(row?[item: 6] == "app=a")
         try await f.close()
     }
+
+    @Test func operatorKindsHaveTheRealColumnsAndWideColumns() async throws {
+        let f = try await Fixture.start()
+        let http = try f.http()
+        func names(_ path: String) throws -> [String] { try Self.columns(http, path).map { $0["name"]?.stringValue ?? "" } }
+        func wide(_ path: String) throws -> [String] {
+            try Self.columns(http, path).filter { $0["priority"] == 1 }.map { $0["name"]?.stringValue ?? "" }
+        }
+        #expect(try names("/apis/batch/v1/namespaces/default/jobs") == ["Name", "Status", "Completions", "Duration", "Age",
+                                                                         "Containers", "Images", "Selector"])
+        #expect(try wide("/api/v1/namespaces/default/pods") == ["IP", "Node", "Nominated Node", "Readiness Gates"])
+        #expect(try wide("/api/v1/namespaces/default/events") == ["Subobject", "Source", "First Seen", "Count", "Name"])
+        #expect(try names("/apis/networking.k8s.io/v1/namespaces/default/networkpolicies") == ["Name", "Pod-Selector", "Age"])
+        #expect(try names("/api/v1/namespaces/default/resourcequotas") == ["Name", "Age", "Request", "Limit"])
+        #expect(try names("/apis/rbac.authorization.k8s.io/v1/namespaces/default/rolebindings")
+            == ["Name", "Role", "Age", "Users", "Groups", "ServiceAccounts"])
+        #expect(try Self.columns(http, "/apis/rbac.authorization.k8s.io/v1/namespaces/default/roles").last?["name"] == "Created At")
+        #expect(try Self.columns(http, "/api/v1/namespaces/default/configmaps").last?["type"] == "string", "Age is a string column")
+        let job: JSONValue = ["apiVersion": "batch/v1", "kind": "Job", "metadata": ["name": "held"],
+                              "spec": ["suspend": true, "template": ["spec": ["restartPolicy": "Never",
+                                                                               "containers": [["name": "c", "image": "busybox"]]]]]]
+        #expect(try http.request("POST", "/apis/batch/v1/namespaces/default/jobs", body: job).status == 201)
+        let row = try http.request("GET", "/apis/batch/v1/namespaces/default/jobs/held", headers: Self.table).json["rows"]?[item: 0]?["cells"]
+        #expect(row?[item: 1] == "Suspended")
+        #expect(row?[item: 5] == "c")
+        try await f.close()
+    }
 }
