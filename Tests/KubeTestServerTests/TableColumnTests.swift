@@ -59,4 +59,21 @@ struct TableColumnTests {
         #expect(row?[item: 5] == "c")
         try await f.close()
     }
+
+    @Test func tableWatchesSendTheColumnDefinitionsOnlyOnce() async throws {
+        let f = try await Fixture.start()
+        let http = try f.http()
+        for name in ["a", "b"] {
+            _ = try http.request("POST", "/api/v1/namespaces/default/configmaps", body: ["metadata": ["name": .string(name)]])
+        }
+        let watch = try f.http()
+        let (status, _) = try watch.send("GET", "/api/v1/namespaces/default/configmaps?watch=true&timeoutSeconds=30", headers: Self.table)
+        #expect(status == 200)
+        let first = try #require(try watch.nextEvent())
+        let second = try #require(try watch.nextEvent())
+        #expect(first[path: ["object", "columnDefinitions"]]?.arrayValue?.isEmpty == false)
+        #expect(second[path: ["object", "columnDefinitions"]] == .null)
+        #expect(second[path: ["object", "rows"]]?.arrayValue?.count == 1)
+        try await f.close()
+    }
 }
