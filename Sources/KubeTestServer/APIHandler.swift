@@ -91,15 +91,15 @@ public struct APIHandler: Sendable {
                                     sendInitialEvents: q["sendInitialEvents"] == "true",
                                     bookmarks: q["allowWatchBookmarks"] == "true", timeout: timeout))
         case "create":
+            var body = try parseObjectBody(request, type)
             let options = try writeOptions(q, request, verb: "create")
-            var body = try parseBody(request)
             try Self.checkNoResourceVersion(body, dryRun: q["dryRun"] == "All")
             let warnings = try checkFields(request, &body, type, "CreateOptions")
             let r = try store.create(type, namespace: ns, body: body, options: options)
             return .json(r.code, bytes: r.bytes).adding(warnings)
         case "update":
+            var body = try parseObjectBody(request, type)
             let options = try writeOptions(q, request, verb: "update")
-            var body = try parseBody(request)
             let warnings = try checkFields(request, &body, type, "UpdateOptions")
             let r = try store.update(type, namespace: ns, name: name, body: body, subresource: info.subresource,
                                      options: options)
@@ -107,8 +107,9 @@ public struct APIHandler: Sendable {
         case "patch":
             let contentType = request.contentType.split(separator: ";").first.map { String($0).trimmingSpaces() } ?? ""
             guard let patchType = PatchType(rawValue: contentType) else { throw .unsupportedMediaType(contentType) }
-            let options = try writeOptions(q, request, verb: "patch", apply: patchType == .apply)
             var body = try parseBody(request)
+            let options = try writeOptions(q, request, verb: "patch", apply: patchType == .apply)
+            if patchType == .apply { try Self.checkApplyVersion(body, type) }
             let warnings = patchType == .merge || patchType == .strategic ? try checkFields(request, &body, type, "PatchOptions") : []
             let r = try store.patch(type, namespace: ns, name: name,
                                     patch: PatchRequest(type: patchType, body: body, force: q["force"] == "true"),

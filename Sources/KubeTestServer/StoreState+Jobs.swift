@@ -35,6 +35,7 @@ extension StoreState {
         pod.set(path: ["spec", "terminationGracePeriodSeconds"], to: pod[path: ["spec", "terminationGracePeriodSeconds"]] ?? 30)
         guard admitControllerPod(&pod, job: job) else { return }
         commit(.added, storageKey: "pods", object: pod, previous: nil)
+        recordJobEvent(job, type: "Normal", reason: "SuccessfulCreate", message: "Created pod: \(podName)")
     }
 
     /// A pod changed: recompute its controlling Job's status (and retry or finish the Job).

@@ -75,6 +75,8 @@ extension StoreState {
             if event.type != .added { podChanged(obj) }
         case RBACAuthorizer.clusterRoles:
             aggregateClusterRoles()
+        case "secrets":
+            if event.type == .added { fillServiceAccountToken(obj) }
         default:
             break
         }

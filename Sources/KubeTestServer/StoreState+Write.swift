@@ -27,8 +27,8 @@ extension StoreState {
                          options: WriteOptions) throws(APIError) -> WriteResult {
         guard case .object = body else { throw .badRequest("the body of the request must be a JSON object") }
         try checkKind(type, body)
-        var obj = body
-        obj["apiVersion"] = .string(type.apiVersion)
+        var obj = Presentation.toStorage(body, for: type)
+        obj["apiVersion"] = .string(storedAPIVersion(type))
         obj["kind"] = .string(type.kind)
         var meta = obj["metadata"]?.objectValue ?? [:]
         if meta["name"]?.stringValue?.isEmpty ?? true {
@@ -109,8 +109,8 @@ extension StoreState {
            rv != old[path: ["metadata", "resourceVersion"]]?.stringValue {
             throw .staleResourceVersion(type, name: name)
         }
-        var new = body
-        new["apiVersion"] = .string(type.apiVersion)
+        var new = Presentation.toStorage(body, for: type)
+        new["apiVersion"] = .string(storedAPIVersion(type))
         new["kind"] = .string(type.kind)
         switch subresource {
         case "status":
@@ -203,16 +203,19 @@ extension StoreState {
         }
     }
 
+    /// The apiVersion objects written through `type` are stored with (a shared storage keeps its owner's).
+    func storedAPIVersion(_ type: ResourceType) -> String {
+        type.sharesStorage.flatMap { anyType($0)?.apiVersion } ?? type.apiVersion
+    }
+
     /// The object as served at `type`'s version.
     func present(_ object: JSONValue, as type: ResourceType) -> JSONValue {
-        if object["apiVersion"]?.stringValue == type.apiVersion { return object }
-        var o = object
-        o["apiVersion"] = .string(type.apiVersion)
-        return o
+        if Presentation.isIdentity(type, storedAPIVersion: object["apiVersion"]?.stringValue) { return object }
+        return Presentation.present(object, as: type)
     }
 
     func result(_ event: StoredEvent, _ type: ResourceType, code: Int) -> WriteResult {
-        if event.object["apiVersion"]?.stringValue == type.apiVersion {
+        if Presentation.isIdentity(type, storedAPIVersion: event.object["apiVersion"]?.stringValue) {
             return WriteResult(object: event.object, bytes: event.objectBytes, code: code)
         }
         let o = present(event.object, as: type)

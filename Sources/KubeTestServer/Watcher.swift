@@ -77,10 +77,8 @@ final class Watcher: Sendable {
             sink.sendFrame(type: type, objectBytes: table.serialized())
             return
         }
-        if object["apiVersion"]?.stringValue != filter.type.apiVersion {
-            var o = object
-            o["apiVersion"] = .string(filter.type.apiVersion)
-            sink.sendFrame(type: type, objectBytes: o.serialized())
+        if !Presentation.isIdentity(filter.type, storedAPIVersion: object["apiVersion"]?.stringValue) {
+            sink.sendFrame(type: type, objectBytes: Presentation.present(object, as: filter.type).serialized())
         } else {
             sink.sendFrame(type: type, objectBytes: bytes ?? object.serialized())
         }

@@ -4,7 +4,8 @@ import KubeAPI
 /// `count/<resource>[.<group>]` for every kind; the legacy names `pods`, `secrets`, `configmaps`,
 /// `resourcequotas`, `services`, `persistentvolumeclaims`, `replicationcontrollers`; and for
 /// non-terminal Pods the compute resources `requests.*` (also bare `cpu`, `memory`,
-/// `ephemeral-storage`) and `limits.*` — containers summed, each init container a floor.
+/// `ephemeral-storage`) and `limits.*` — containers summed, each init container a floor; for
+/// PersistentVolumeClaims (when served) `requests.storage`, also per storage class.
 enum QuotaUsage {
     static let legacyCounts: Set<String> = ["pods", "secrets", "configmaps", "resourcequotas", "services",
                                             "persistentvolumeclaims", "replicationcontrollers"]
@@ -18,6 +19,10 @@ enum QuotaUsage {
     static func storageKey(of resource: String) -> String? {
         if resource.hasPrefix("count/") { return String(resource.dropFirst(6)) }
         if legacyCounts.contains(resource) { return resource }
+        if resource == "requests.storage" || resource.hasSuffix(".storageclass.storage.k8s.io/requests.storage")
+            || resource.hasSuffix(".storageclass.storage.k8s.io/persistentvolumeclaims") {
+            return "persistentvolumeclaims"
+        }
         if computeNames.contains(resource) || resource.hasPrefix("requests.") || resource.hasPrefix("limits.") { return "pods" }
         return nil
     }
@@ -35,6 +40,13 @@ enum QuotaUsage {
             for (k, v) in compute(object["spec"]) { out[k] = v }
         } else if legacyCounts.contains(storageKey) {
             out[storageKey] = Quantity(integer: 1)
+        }
+        if storageKey == "persistentvolumeclaims", let storage = ResourceLists.read(object[path: ["spec", "resources", "requests"]])["storage"] {
+            out["requests.storage"] = storage
+            if let cls = object[path: ["spec", "storageClassName"]]?.stringValue {
+                out["\(cls).storageclass.storage.k8s.io/requests.storage"] = storage
+                out["\(cls).storageclass.storage.k8s.io/persistentvolumeclaims"] = Quantity(integer: 1)
+            }
         }
         return out
     }

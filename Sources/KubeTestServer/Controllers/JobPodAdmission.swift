@@ -1,7 +1,8 @@
 import KubeAPI
 
 /// The fake job controller's pods go through the same defaulting and admission as a client's
-/// (ServiceAccount, LimitRanger, DefaultTolerationSeconds, ResourceQuota). A rejected pod is not
+/// (ServiceAccount, LimitRanger, DefaultTolerationSeconds, ResourceQuota); a created pod gets a
+/// Normal Event `SuccessfulCreate` (`Created pod: j-abcde`) on the Job. A rejected pod is not
 /// created: like the real job controller, the Job gets a Warning Event `FailedCreate`
 /// (`Error creating: pods "j-abcde" is forbidden: exceeded quota: …`, count bumped on
 /// repeats) and the creation is retried when something that could change the answer happens in
@@ -24,13 +25,14 @@ extension StoreState {
             try validatingAdmission(request, pod)
             return true
         } catch {
-            recordJobEvent(job, reason: "FailedCreate", message: "Error creating: \(error.message)")
+            recordJobEvent(job, type: "Warning", reason: "FailedCreate", message: "Error creating: \(error.message)")
             return false
         }
     }
 
-    /// A core/v1 Warning Event on the Job from `job-controller`; a repeat bumps `count`.
-    mutating func recordJobEvent(_ job: JSONValue, reason: String, message: String) {
+    /// A core/v1 Event on the Job from `job-controller` (`SuccessfulCreate` / `FailedCreate`); a
+    /// repeat of the same reason and message bumps `count`.
+    mutating func recordJobEvent(_ job: JSONValue, type: String, reason: String, message: String) {
         let meta = job["metadata"] ?? [:]
         guard let ns = meta["namespace"]?.stringValue, let name = meta["name"]?.stringValue else { return }
         let uid = meta["uid"]?.stringValue ?? ""
@@ -53,7 +55,7 @@ extension StoreState {
                          "uid": .string(ObjectNames.uid()), "creationTimestamp": .string(now)],
             "involvedObject": ["kind": "Job", "namespace": .string(ns), "name": .string(name), "uid": .string(uid),
                                "apiVersion": "batch/v1", "resourceVersion": meta["resourceVersion"] ?? ""],
-            "reason": .string(reason), "message": .string(message), "type": "Warning",
+            "reason": .string(reason), "message": .string(message), "type": .string(type),
             "source": ["component": "job-controller"], "firstTimestamp": .string(now), "lastTimestamp": .string(now),
             "count": 1, "eventTime": .null, "reportingComponent": "job-controller", "reportingInstance": "",
         ]

@@ -23,8 +23,7 @@ enum OptionsValidation {
                           message: "Unsupported value: \"\(value)\": supported values: \(list)")
     }
 
-    /// `dryRun` (query or body): only `All`. The bad value is the whole `[]string`, which
-    /// `field.Error.ErrorBody` renders as JSON (`["Bogus"]`).
+    /// `dryRun` (query or body): only `All`; the whole list is the reported value (JSON, as 1.35 prints values).
     static func dryRunErrors(_ values: [String]) -> [FieldError] {
         guard values.contains(where: { $0 != "All" }) else { return [] }
         let shown = JSONValue.array(values.map(JSONValue.string)).jsonString()
@@ -98,5 +97,15 @@ extension APIHandler {
         guard !dryRun, let rv = body[path: ["metadata", "resourceVersion"]]?.stringValue,
               let n = UInt64(rv), n != 0 else { return }
         throw APIError(code: 500, reason: "", message: "resourceVersion should not be set on objects to be created")
+    }
+}
+
+extension APIHandler {
+    /// An apply patch must name the version of the endpoint it is sent to (the field manager's
+    /// check); a missing `apiVersion` is an empty version: 400.
+    static func checkApplyVersion(_ body: JSONValue, _ type: ResourceType) throws(APIError) {
+        let sent = body["apiVersion"]?.stringValue ?? ""
+        guard sent != type.apiVersion else { return }
+        throw .badRequest("Incorrect version specified in apply patch. Specified patch version: \(sent), expected: \(type.apiVersion)")
     }
 }

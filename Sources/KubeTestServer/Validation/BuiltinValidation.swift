@@ -12,6 +12,7 @@ enum BuiltinValidation {
         case "configmaps": errors += SecretConfigMapValidation.configMap(obj, old: old)
         case "secrets": errors += SecretConfigMapValidation.secret(obj, old: old)
         case "pods":
+            errors += PodValidation.podSpec(obj["spec"])
             errors += PodValidation.containers(obj["spec"], path: "spec")
             if let old { errors += PodValidation.podUpdate(obj, old: old) }
         case "jobs.batch": errors += PodValidation.job(obj)

@@ -2,7 +2,8 @@ import KubeAPI
 
 /// Values a real apiserver cannot even decode into its Go types (400 BadRequest
 /// `<Kind> in version "v1" cannot be handled as a <Kind>: …`): Lease MicroTimes that are not RFC 3339
-/// with exactly six fractional digits, and resource quantities that do not parse.
+/// with exactly six fractional digits, resource quantities that do not parse, and Secret `data` /
+/// ConfigMap `binaryData` values that are not base64.
 enum DecodeChecks {
     static let quantityError = "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'"
 
@@ -16,6 +17,14 @@ enum DecodeChecks {
                 guard let v = obj[path: ["spec", field]], v != .null else { continue }
                 guard let s = v.stringValue else { throw fail("json: cannot unmarshal \(v.jsonString()) into Go struct field LeaseSpec.spec.\(field) of type string") }
                 if let why = microTimeError(s) { throw fail(why) }
+            }
+        case "secrets":
+            for (_, v) in obj["data"]?.objectValue ?? [:] {
+                if let s = v.stringValue, let at = base64ErrorOffset(s) { throw fail("illegal base64 data at input byte \(at)") }
+            }
+        case "configmaps":
+            for (_, v) in obj["binaryData"]?.objectValue ?? [:] {
+                if let s = v.stringValue, let at = base64ErrorOffset(s) { throw fail("illegal base64 data at input byte \(at)") }
             }
         case "pods":
             if let why = containerQuantityError(obj["spec"]) { throw fail(why) }
@@ -32,6 +41,25 @@ enum DecodeChecks {
         default:
             break
         }
+    }
+
+    /// Where Go's `base64.StdEncoding` would fail on `s` (nil when it decodes).
+    static func base64ErrorOffset(_ s: String) -> Int? {
+        let b = Array(s.utf8)
+        func isAlphabet(_ c: UInt8) -> Bool {
+            (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c == 43 || c == 47
+        }
+        var padding = 0
+        for (i, c) in b.enumerated() {
+            if c == 61 {
+                padding += 1
+                if padding > 2 || i % 4 < 2 { return i }
+            } else if padding > 0 || !isAlphabet(c) {
+                return i
+            }
+        }
+        if b.count % 4 != 0 { return b.count - b.count % 4 }
+        return nil
     }
 
     static func containerQuantityError(_ spec: JSONValue?) -> String? {

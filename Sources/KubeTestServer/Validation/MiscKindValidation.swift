@@ -14,13 +14,25 @@ enum MiscKindValidation {
         return errors
     }
 
-    /// core/v1 Event (legacy validation: no `reportingController`).
+    /// core/v1 Event (`legacyValidateEvent`): without `eventTime` the involved object's namespace
+    /// must match the event's (or be empty in `default`); with it, the reporting fields are required.
     static func event(_ obj: JSONValue) -> [FieldError] {
-        guard (obj["reportingComponent"]?.stringValue ?? "").isEmpty else { return [] }
         let ns = obj[path: ["metadata", "namespace"]]?.stringValue ?? ""
         let involved = obj[path: ["involvedObject", "namespace"]]?.stringValue ?? ""
-        let ok = involved.isEmpty ? (ns.isEmpty || ns == "default") : involved == ns
-        return ok ? [] : [.invalid("involvedObject.namespace", involved, "does not match event.namespace")]
+        let mismatch = FieldError.invalid("involvedObject.namespace", involved, "does not match event.namespace")
+        guard let eventTime = obj["eventTime"], eventTime != .null else {
+            let ok = involved.isEmpty ? (ns.isEmpty || ns == "default") : involved == ns
+            return ok ? [] : [mismatch]
+        }
+        var errors: [FieldError] = []
+        if involved.isEmpty, ns != "default", ns != "kube-system" { errors.append(mismatch) }
+        let controller = obj["reportingComponent"]?.stringValue ?? ""
+        if controller.isEmpty { errors.append(.required("reportingComponent", "")) }
+        errors += NameRules.qualifiedName(controller).map { .invalid("reportingComponent", controller, $0) }
+        for field in ["reportingInstance", "action", "reason"] where (obj[field]?.stringValue ?? "").isEmpty {
+            errors.append(.required(field, ""))
+        }
+        return errors
     }
 
     static func resourceQuota(_ obj: JSONValue) -> [FieldError] {

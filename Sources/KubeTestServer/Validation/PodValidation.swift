@@ -1,7 +1,7 @@
 import KubeAPI
 
 /// Pod and Job validation beyond the basics the strategies check: container names (DNS labels,
-/// unique) and images; Pod spec immutability on update (only images, activeDeadlineSeconds,
+/// unique), images and pull policies, `restartPolicy` and `dnsPolicy`; Pod spec immutability on update (only images, activeDeadlineSeconds,
 /// added tolerations and terminationGracePeriodSeconds may change); Job counts non-negative.
 enum PodValidation {
     static let immutableSpecMessage = "pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)"
@@ -22,7 +22,23 @@ enum PodValidation {
                 if (c["image"]?.stringValue ?? "").isEmpty {
                     errors.append(.required("\(p).image", ""))
                 }
+                if let policy = c["imagePullPolicy"], !["Always", "IfNotPresent", "Never"].contains(policy.stringValue ?? "") {
+                    errors.append(.notSupported("\(p).imagePullPolicy", policy, ["Always", "IfNotPresent", "Never"]))
+                }
             }
+        }
+        return errors
+    }
+
+    /// Pod-level enums: `restartPolicy` and `dnsPolicy`.
+    static func podSpec(_ spec: JSONValue?) -> [FieldError] {
+        var errors: [FieldError] = []
+        if let policy = spec?["restartPolicy"], !["Always", "OnFailure", "Never"].contains(policy.stringValue ?? "") {
+            errors.append(.notSupported("spec.restartPolicy", policy, ["Always", "OnFailure", "Never"]))
+        }
+        let dns = ["ClusterFirstWithHostNet", "ClusterFirst", "Default", "None"]
+        if let policy = spec?["dnsPolicy"], !dns.contains(policy.stringValue ?? "") {
+            errors.append(.notSupported("spec.dnsPolicy", policy, dns))
         }
         return errors
     }

@@ -81,7 +81,7 @@ import Testing
         let alice = try f.http(token: Self.alice)
         let me = try alice.request("POST", "/apis/authentication.k8s.io/v1/selfsubjectreviews", body: ["kind": "SelfSubjectReview"])
         #expect(me.status == 201)
-        #expect(me.json == ["kind": "SelfSubjectReview", "apiVersion": "authentication.k8s.io/v1", "metadata": ["creationTimestamp": .null],
+        #expect(me.json == ["kind": "SelfSubjectReview", "apiVersion": "authentication.k8s.io/v1", "metadata": [:],
                             "status": ["userInfo": ["username": "alice", "groups": ["devs", "system:authenticated"]]]])
         let forbidden = try alice.request("GET", "/api/v1/namespaces/default/configmaps")
         #expect(forbidden.json["message"] == "configmaps is forbidden: User \"alice\" cannot list resource \"configmaps\" in API group \"\" in the namespace \"default\"")
@@ -157,6 +157,30 @@ import Testing
         #expect(kind.json["message"] == "cannot bind token to object of type apps/v1, Kind=Deployment")
         #expect(try admin.request("DELETE", "/api/v1/namespaces/default/pods/p?gracePeriodSeconds=0").status == 200)
         #expect(try f.http(token: token).request("GET", "/api/v1/namespaces/default/secrets").status == 401)
+        try await f.close()
+    }
+
+    /// A legacy `kubernetes.io/service-account-token` Secret gets its token from the token
+    /// controller (after the create), and the token lives as long as the Secret.
+    @Test func legacyServiceAccountTokenSecrets() async throws {
+        let f = try await Self.start()
+        let admin = try f.http()
+        try Self.robotReadsSecrets(admin)
+        let created = try admin.request("POST", "/api/v1/namespaces/default/secrets", body: [
+            "metadata": ["name": "robot-token", "annotations": ["kubernetes.io/service-account.name": "robot"]],
+            "type": "kubernetes.io/service-account-token"])
+        #expect(created.status == 201, "\(created.text)")
+        #expect(created.json[path: ["data", "token"]] == nil, "filled by the controller, after the create")
+        let secret = try admin.request("GET", "/api/v1/namespaces/default/secrets/robot-token").json
+        #expect(secret[path: ["data", "namespace"]] == .string(Data("default".utf8).base64EncodedString()))
+        let encoded = try #require(secret[path: ["data", "token"]]?.stringValue)
+        let token = String(decoding: try #require(Data(base64Encoded: encoded)), as: UTF8.self)
+        let robot = try f.http(token: token)
+        let me = try robot.request("POST", "/apis/authentication.k8s.io/v1/selfsubjectreviews", body: ["kind": "SelfSubjectReview"])
+        #expect(me.json[path: ["status", "userInfo", "username"]] == .string(Self.robot))
+        #expect(try robot.request("GET", "/api/v1/namespaces/default/secrets").status == 200)
+        #expect(try admin.request("DELETE", "/api/v1/namespaces/default/secrets/robot-token").status == 200)
+        #expect(try robot.request("GET", "/api/v1/namespaces/default/secrets").status == 401)
         try await f.close()
     }
 

@@ -135,6 +135,11 @@ import Testing
         _ = try await c.patch(T.quotas, namespace: t.namespace, name: "q", .merge(["spec": ["hard": ["pods": "1"]]]))
         let pod = try await t.waitForAny(T.pods) { $0[path: ["metadata", "labels", "job-name"]] == "j" }
         #expect(pod != nil, "the job controller retries once the quota allows the pod")
+        let created = try await t.waitForAny(T.events) {
+            $0["reason"] == "SuccessfulCreate" && $0[path: ["involvedObject", "name"]] == "j"
+        }
+        #expect(created?["type"] == "Normal")
+        #expect(created?["message"] == .string("Created pod: \(pod?[path: ["metadata", "name"]]?.stringValue ?? "")"))
         try await t.close()
     }
 }

@@ -40,6 +40,21 @@ import Testing
         try await t.close()
     }
 
+    @Test func malformedBodiesAreDecodeErrors() async throws {
+        let t = try await T.start()
+        let prefix = "the object provided is unrecognized (must be of type ConfigMap): couldn't get version/kind; json parse error: "
+        for (body, expected) in [("{", "unexpected end of JSON input ({)"),
+                                 ("{\"a\" 1}", "invalid character '1' after object key ({\"a\" 1})"),
+                                 ("xyz", "invalid character 'x' looking for beginning of value (78797a)"),
+                                 ("{\"a\":tru}", "invalid character '}' in literal true (expecting 'e') ({\"a\":tru})")] {
+            let r = try await t.raw("POST", t.configMapsPath, bytes: Array(body.utf8))
+            #expect(r.status == 400, "\(body)")
+            #expect(r.reason == "BadRequest")
+            #expect(r.message == prefix + expected)
+        }
+        try await t.close()
+    }
+
     @Test func failedJSONPatchAndTerminatingNamespace() async throws {
         let t = try await T.start()
         _ = try await t.client.create(T.configMaps, namespace: t.namespace, t.configMap("p", data: ["a": "1"]))

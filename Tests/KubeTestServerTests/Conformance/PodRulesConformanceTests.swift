@@ -16,6 +16,13 @@ import Testing
             _ = try await c.create(T.pods, namespace: t.namespace, t.pod("bad", containers: [["name": "Bad_Name"]]))
         }
         #expect(Set(T.causes(bad).compactMap(\.field)) == ["spec.containers[0].name", "spec.containers[0].image"])
+        let policies = await T.error {
+            _ = try await c.create(T.pods, namespace: t.namespace, t.pod("pol", containers: [["name": "c", "image": "busybox:1.36",
+                                                                                                "imagePullPolicy": "Sometimes"]],
+                                                                        spec: ["restartPolicy": "Sometimes"]))
+        }
+        #expect(T.causes(policies).map(\.message).contains("Unsupported value: \"Sometimes\": supported values: \"Always\", \"OnFailure\", \"Never\""))
+        #expect(Set(T.causes(policies).compactMap(\.field)) == ["spec.restartPolicy", "spec.containers[0].imagePullPolicy"])
         let pod = try await c.create(T.pods, namespace: t.namespace, t.pod("p"))
         var ports = pod
         ports.set(path: ["spec", "containers"], to: [["name": "c", "image": "busybox:1.36", "ports": [["containerPort": 80]]]])
@@ -43,6 +50,30 @@ import Testing
         #expect(T.message(greedy) == "pods \"g\" is forbidden: cpu max limit to request ratio per Container is 2, but provided ratio is 4.000000")
         let unrequested = await T.error { _ = try await c.create(T.pods, namespace: t.namespace, t.pod("u")) }
         #expect(T.message(unrequested) == "pods \"u\" is forbidden: cpu max limit to request ratio per Container is 2, but no request is specified or request is 0")
+        try await t.close()
+    }
+
+    @Test func limitRangePodTotalsAndMinimums() async throws {
+        let t = try await T.start()
+        let c = t.client
+        try await t.waitForDefaultServiceAccount()
+        _ = try await c.create(T.limitRanges, namespace: t.namespace, [
+            "apiVersion": "v1", "kind": "LimitRange", "metadata": ["name": "lr"],
+            "spec": ["limits": [["type": "Pod", "max": ["cpu": "1"]], ["type": "Container", "min": ["memory": "64Mi"]]]]])
+        func container(_ name: String, cpu: String, memory: String) -> JSONValue {
+            ["name": .string(name), "image": "busybox:1.36",
+             "resources": ["limits": ["cpu": .string(cpu), "memory": .string(memory)]]]
+        }
+        let pair = await T.error {
+            _ = try await c.create(T.pods, namespace: t.namespace, t.pod("pair", containers: [container("a", cpu: "600m", memory: "64Mi"),
+                                                                                                container("b", cpu: "600m", memory: "64Mi")]))
+        }
+        #expect(T.message(pair) == "pods \"pair\" is forbidden: maximum cpu usage per Pod is 1, but limit is 1200m")
+        let small = await T.error {
+            _ = try await c.create(T.pods, namespace: t.namespace, t.pod("small", containers: [container("a", cpu: "100m", memory: "32Mi")]))
+        }
+        #expect(T.message(small) == "pods \"small\" is forbidden: minimum memory usage per Container is 64Mi, but request is 32Mi")
+        _ = try await c.create(T.pods, namespace: t.namespace, t.pod("fine", containers: [container("a", cpu: "500m", memory: "64Mi")]))
         try await t.close()
     }
 

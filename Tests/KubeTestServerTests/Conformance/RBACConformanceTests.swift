@@ -189,6 +189,27 @@ import Testing
         try await t.close()
     }
 
+    /// A legacy ServiceAccount token Secret is filled by the token controller; its token authenticates.
+    @Test func legacyServiceAccountTokenSecret() async throws {
+        let t = try await T.start()
+        let c = t.client
+        let ns = t.namespace
+        _ = try await c.create(T.serviceAccounts, namespace: ns, ["apiVersion": "v1", "kind": "ServiceAccount", "metadata": ["name": "legacy"]])
+        _ = try await c.create(T.secrets, namespace: ns, [
+            "apiVersion": "v1", "kind": "Secret", "type": "kubernetes.io/service-account-token",
+            "metadata": ["name": "legacy-token", "annotations": ["kubernetes.io/service-account.name": "legacy"]]])
+        var encoded = ""
+        try await T.eventually("the token controller") {
+            encoded = try await c.get(T.secrets, namespace: ns, name: "legacy-token")[path: ["data", "token"]]?.stringValue ?? ""
+            return !encoded.isEmpty
+        }
+        let token = String(decoding: Data(base64Encoded: encoded) ?? Data(), as: UTF8.self)
+        let me = try await t.client(credentials: .token(token)).review(T.selfSubjectReviews, [
+            "apiVersion": "authentication.k8s.io/v1", "kind": "SelfSubjectReview"])
+        #expect(me[path: ["status", "userInfo", "username"]] == .string("system:serviceaccount:\(ns):legacy"))
+        try await t.close()
+    }
+
     @Test func reviewsWithoutAttributesAreInvalid() async throws {
         let t = try await T.start()
         let e = await T.error {

@@ -54,6 +54,12 @@ import Testing
             _ = try await c.create(T.configMaps, namespace: t.namespace, t.configMap("cm", data: ["bad key": "v"]))
         }
         #expect(fields(badKey) == ["data[bad key]"])
+        let notBase64 = await T.error {
+            _ = try await c.create(T.secrets, namespace: t.namespace, ["apiVersion": "v1", "kind": "Secret", "metadata": ["name": "b64"],
+                                                                       "data": ["k": "not base64!"]])
+        }
+        #expect(notBase64?.code == 400)
+        #expect(T.message(notBase64).hasPrefix("Secret in version \"v1\" cannot be handled as a Secret: illegal base64 data at input byte"))
         try await t.close()
     }
 
@@ -152,6 +158,12 @@ import Testing
                 "involvedObject": ["kind": "ConfigMap", "name": "x", "namespace": "elsewhere"], "reason": "R", "message": "m"])
         }
         #expect(fields(event) == ["involvedObject.namespace"])
+        let series = await T.error {
+            _ = try await c.create(T.events, namespace: t.namespace, [
+                "apiVersion": "v1", "kind": "Event", "metadata": ["name": "e2"], "eventTime": "2026-01-02T03:04:05.000000Z",
+                "involvedObject": ["kind": "ConfigMap", "name": "x", "namespace": .string(t.namespace)], "reason": "R", "message": "m"])
+        }
+        #expect(Set(fields(series)) == ["reportingComponent", "reportingInstance", "action"], "events with eventTime need the reporting fields")
         let parallel = await T.error {
             _ = try await c.create(T.jobs, namespace: t.namespace, [
                 "apiVersion": "batch/v1", "kind": "Job", "metadata": ["name": "j"],

@@ -105,6 +105,10 @@ import Testing
         let apply = try await t.raw("PATCH", t.configMapsPath + "/o", t.configMap("o"), contentType: "application/apply-patch+yaml")
         #expect(apply.status == 422)
         #expect(apply.message == "PatchOptions.meta.k8s.io \"\" is invalid: fieldManager: Required value: is required for apply patch")
+        let noVersion = try await t.raw("PATCH", t.configMapsPath + "/o?fieldManager=conformance",
+                                        ["kind": "ConfigMap", "metadata": ["name": "o"]], contentType: "application/apply-patch+yaml")
+        #expect(noVersion.status == 400)
+        #expect(noVersion.message == "Incorrect version specified in apply patch. Specified patch version: , expected: v1")
         try await t.close()
     }
 

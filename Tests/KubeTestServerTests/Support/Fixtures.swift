@@ -5,14 +5,14 @@ import KubeTestServer
 
 /// A started server plus a scratch directory, stopped and removed by `close()`.
 ///
-/// The server serves HTTPS (with `TestTLS.shared`) and plain HTTP on one port: `http()` speaks
-/// plain HTTP, `kubectl()` HTTPS, because kubectl sends the kubeconfig's token only over TLS.
+/// The server serves plain HTTP and HTTPS on one port: `http()` speaks plain HTTP, `kubectl()` and
+/// `client()` HTTPS (the kubeconfig of `writeKubeconfig`), as kubectl sends tokens only over TLS.
 struct Fixture {
     let server: KubeTestServer
     let directory: URL
 
     static func start(options: ServerOptions = ServerOptions()) async throws -> Fixture {
-        let server = try await KubeTestServer.start(options: options, tls: TestTLS.shared)
+        let server = try await KubeTestServer.start(options: options)
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("kts-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         return Fixture(server: server, directory: dir)
@@ -33,18 +33,6 @@ struct Fixture {
         let path = directory.appendingPathComponent("kubeconfig-\(UUID().uuidString)").path
         return try KubeClient.load(kubeconfigPath: try server.writeKubeconfig(to: path, token: token))
     }
-}
-
-/// One self-signed certificate for 127.0.0.1 per test process (nil without the openssl CLI:
-/// servers then speak plain HTTP only, and kubectl runs as `system:anonymous`).
-enum TestTLS {
-    static let shared: KubeTestServer.TLS? = {
-        guard OpenSSLTool.path != nil else { return nil }
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("kts-tls-\(UUID().uuidString)")
-        try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
-        return try? TLSTests.certificate(in: dir)
-    }()
 }
 
 /// A small CRD used across tests: namespaced `widgets.example.com` with status subresource,
