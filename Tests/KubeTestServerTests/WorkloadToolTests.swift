@@ -75,6 +75,13 @@ struct WorkloadToolTests {
         #expect(get.out.split(separator: "\n").first?.split(separator: " ", omittingEmptySubsequences: true)
             == ["NAME", "READY", "UP-TO-DATE", "AVAILABLE", "AGE"], "\(get.out)")
         #expect(get.out.contains("2/2"), "\(get.out)")
+        let pods = try f.server.kubelet.runPods(ofDeployment: "web", namespace: "default")
+        #expect(pods.isEmpty, "all pods already run")
+        let pod = try #require(try await kubectl.run(["get", "pods", "-o", "jsonpath={.items[0].metadata.name}"]).out.split(separator: " ").first)
+        f.server.kubelet.setLog(pod: String(pod), namespace: "default", text: "listening on :80\nready\n")
+        let logs = try await kubectl.run(["logs", String(pod), "--tail=1"])
+        #expect(logs.status == 0, "\(logs.err)")
+        #expect(logs.out == "ready\n", "\(logs.out)")
         try await f.close()
     }
 
