@@ -18,6 +18,8 @@ let package = Package(
         .library(name: "KubeRuntime", targets: ["KubeRuntime"]),
         .library(name: "KubeTestServer", targets: ["KubeTestServer"]),
         .library(name: "Audit", targets: ["Audit"]),
+        .library(name: "Runs", targets: ["Runs"]),
+        .library(name: "Operator", targets: ["Operator"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
@@ -43,15 +45,17 @@ let package = Package(
 
         // MARK: Libraries
         .target(name: "KubeAPI", swiftSettings: strict),
+        // YAMLNode over libyaml (line/column marks); re-exported by KubeClient.
+        .target(name: "YAML", dependencies: ["KubeAPI", "CYAML"], swiftSettings: strict),
         .target(name: "KubeClient",
                 dependencies: [
-                    "KubeAPI", "CCurl", "CYAML",
+                    "KubeAPI", "YAML", "CCurl",
                     .product(name: "Logging", package: "swift-log"),
                 ],
                 swiftSettings: strict),
         .target(name: "KubeTestServer",
                 dependencies: [
-                    "KubeAPI",
+                    "KubeAPI", "COpenSSL",
                     .product(name: "NIOCore", package: "swift-nio"),
                     .product(name: "NIOPosix", package: "swift-nio"),
                     .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -76,13 +80,25 @@ let package = Package(
                     .product(name: "Metrics", package: "swift-metrics"),
                 ],
                 swiftSettings: strict),
+        // The product's pure domain (SPEC §2–§7): AgentRun/RunNamespace, labels, profiles, naming, config.
+        .target(name: "Runs", dependencies: ["KubeAPI", "YAML", "COpenSSL"], swiftSettings: strict),
+        // The AgentRun operator (SPEC §5, §7, §9): reconciler, resource templates, slots, self-check.
+        .target(name: "Operator",
+                dependencies: [
+                    "KubeAPI", "KubeClient", "KubeRuntime", "Runs", "Audit",
+                    .product(name: "Logging", package: "swift-log"),
+                    .product(name: "Metrics", package: "swift-metrics"),
+                ],
+                swiftSettings: strict),
         // A throwaway local PostgreSQL server (initdb/pg_ctl) for the audit tests and benchmarks.
         .target(name: "PostgresTestServer", dependencies: ["CPostgres"], swiftSettings: strict),
         .executableTarget(name: "codex-k8s",
                           dependencies: [
-                              "KubeAPI", "KubeClient", "KubeRuntime", "Audit",
+                              "KubeAPI", "KubeClient", "KubeRuntime", "Audit", "Runs", "Operator",
                               .product(name: "ArgumentParser", package: "swift-argument-parser"),
                               .product(name: "Logging", package: "swift-log"),
+                              .product(name: "Prometheus", package: "swift-prometheus"),
+                              .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                           ],
                           swiftSettings: strict),
 
@@ -124,10 +140,22 @@ let package = Package(
                     ],
                     swiftSettings: strict),
         .testTarget(name: "KubeTestServerTests",
-                    dependencies: ["KubeAPI", "KubeClient", "KubeTestServer"],
+                    dependencies: ["KubeAPI", "KubeClient", "KubeTestServer", "TestSupport"],
                     swiftSettings: strict),
         .testTarget(name: "KubeRuntimeTests",
                     dependencies: ["KubeAPI", "KubeClient", "KubeRuntime", "KubeTestServer"],
+                    swiftSettings: strict),
+        .testTarget(name: "RunsTests", dependencies: ["Runs", "KubeAPI", "YAML", "TestSupport"],
+                    swiftSettings: strict),
+        // The CRDs of CRDs/ installed over HTTP: in KubeTestServer, or a real cluster (CODEX_K8S_TEST_KUBECONFIG).
+        .testTarget(name: "RunsIntegrationTests", dependencies: ["Runs", "KubeAPI", "KubeClient", "KubeTestServer"],
+                    swiftSettings: strict),
+        // Operator: templates and scheduler (pure), the reconciler over HTTP against KubeTestServer.
+        .testTarget(name: "OperatorTests",
+                    dependencies: [
+                        "Operator", "Runs", "Audit", "KubeAPI", "KubeClient", "KubeRuntime", "KubeTestServer", "TestSupport",
+                        .product(name: "Logging", package: "swift-log"),
+                    ],
                     swiftSettings: strict),
         .testTarget(name: "AuditTests",
                     dependencies: [

@@ -24,7 +24,7 @@ enum HTTPLatencyBenchmark {
 
     static func run() async throws {
         let server = try await KubeTestServer.start()
-        let config = KubeClientConfig(server: server.url)
+        let config = KubeClientConfig(server: server.url, credentials: .token(KubeTestServer.adminToken))
         let latencies = Mutex<[Double]>([])
         let storeBox = Mutex<KubeRuntime.Store<StampedConfigMap>?>(nil)
         let controller = Controller(name: "bench-http",

@@ -95,7 +95,7 @@ for _ in 0..<watcherCount {
     let port = server.port
     Thread.detachNewThread {
         let c = Connection(port: port)
-        c.write(Array("GET \(path)?watch=true&resourceVersion=\(startRV) HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".utf8))
+        c.write(Array("GET \(path)?watch=true&resourceVersion=\(startRV) HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \(KubeTestServer.adminToken)\r\n\r\n".utf8))
         while c.headerEnd() == nil { _ = c.fill() }
         watchersReady.signal()
         var frames = 0
@@ -115,7 +115,7 @@ let requests: [[UInt8]] = (0..<creates).map { i in
     let body: JSONValue = ["metadata": ["name": .string("cm-\(i)"), "labels": ["app": "bench", "shard": .string(String(i % 16))]],
                            "data": ["payload": .string(String(repeating: "x", count: 256)), "index": .string(String(i))]]
     let bytes = body.serialized()
-    return Array("POST \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: \(bytes.count)\r\n\r\n".utf8) + bytes
+    return Array("POST \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \(KubeTestServer.adminToken)\r\nContent-Type: application/json\r\nContent-Length: \(bytes.count)\r\n\r\n".utf8) + bytes
 }
 
 /// User + system CPU seconds of this process so far.

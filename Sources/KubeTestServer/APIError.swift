@@ -23,7 +23,8 @@ public struct APIError: Error, Sendable, Hashable {
     /// The `Status` object.
     public var status: JSONValue {
         var s: JSONValue = ["kind": "Status", "apiVersion": "v1", "metadata": [:], "status": "Failure",
-                            "message": .string(message), "reason": .string(reason), "code": .int(Int64(code))]
+                            "message": .string(message), "code": .int(Int64(code))]
+        if !reason.isEmpty { s["reason"] = .string(reason) }  // StatusReasonUnknown is "" (omitted)
         var d = details ?? .null
         if let r = retryAfterSeconds {
             if d == .null { d = [:] }
@@ -40,7 +41,7 @@ public struct APIError: Error, Sendable, Hashable {
     }
 
     static func notFound(_ type: ResourceType, name: String) -> APIError {
-        APIError(code: 404, reason: "NotFound", message: "\(type.storageKey) \"\(name)\" not found",
+        APIError(code: 404, reason: "NotFound", message: "\(type.qualifiedResource) \"\(name)\" not found",
                  details: details(type, name: name))
     }
 
@@ -50,13 +51,13 @@ public struct APIError: Error, Sendable, Hashable {
     }
 
     static func alreadyExists(_ type: ResourceType, name: String) -> APIError {
-        APIError(code: 409, reason: "AlreadyExists", message: "\(type.storageKey) \"\(name)\" already exists",
+        APIError(code: 409, reason: "AlreadyExists", message: "\(type.qualifiedResource) \"\(name)\" already exists",
                  details: details(type, name: name))
     }
 
     static func conflict(_ type: ResourceType, name: String, why: String) -> APIError {
         APIError(code: 409, reason: "Conflict",
-                 message: "Operation cannot be fulfilled on \(type.storageKey) \"\(name)\": \(why)",
+                 message: "Operation cannot be fulfilled on \(type.qualifiedResource) \"\(name)\": \(why)",
                  details: details(type, name: name))
     }
 
@@ -66,7 +67,7 @@ public struct APIError: Error, Sendable, Hashable {
     }
 
     static func forbidden(_ type: ResourceType, name: String, why: String) -> APIError {
-        APIError(code: 403, reason: "Forbidden", message: "\(type.storageKey) \"\(name)\" is forbidden: \(why)",
+        APIError(code: 403, reason: "Forbidden", message: "\(type.qualifiedResource) \"\(name)\" is forbidden: \(why)",
                  details: details(type, name: name))
     }
 

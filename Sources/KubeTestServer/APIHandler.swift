@@ -7,18 +7,26 @@ public struct APIHandler: Sendable {
     let options: ServerOptions
     /// `host:port` advertised in `/api`.
     let serverAddress: String
+    /// Authentication, impersonation, authorization (Authentication/, Authorization/).
+    let access: AccessControl
 
     public init(store: Store, options: ServerOptions = ServerOptions(), serverAddress: String = "127.0.0.1") {
         self.store = store
         self.options = options
         self.serverAddress = serverAddress
+        self.access = AccessControl(store: store, options: options)
     }
 
     public func handle(_ request: APIRequest, info: RequestInfo) -> APIResponse {
         do {
+            let user = try access.admit(request, info)
+            if let answer = try access.intercept(request, info, user: user, handler: self) { return answer }
             if !info.isResourceRequest {
+                guard Negotiation.hasHandler(request.path, store: store) else { return Negotiation.pageNotFound }
                 return try Discovery(store: store, serverAddress: serverAddress).handle(request)
             }
+            guard Negotiation.servesGroupVersion(info, store: store) else { return Negotiation.pageNotFound }
+            try Negotiation.checkAcceptable(request.accept)
             return try handleResource(request, info)
         } catch {
             return .error(error)
@@ -30,31 +38,36 @@ public struct APIHandler: Sendable {
             throw .notFoundPath()
         }
         if let sub = info.subresource, !type.subresources.contains(sub) { throw .notFoundPath() }
+        try Routes.check(info, type)
         if !type.verbs.contains(info.verb) && !(info.subresource != nil && ["get", "update", "patch"].contains(info.verb)) {
-            throw .methodNotAllowed()
+            throw Routes.notAllowed
         }
         let q = request.query
         let ns = type.namespaced ? info.namespace : nil
         if info.isResourceRequest, info.namespace != nil, !type.namespaced, info.resource != "namespaces" {
             throw .notFoundPath()
         }
+        let name = info.name ?? ""
         switch info.verb {
         case "get":
-            let obj = try store.get(type, namespace: ns, name: info.name!)
+            let obj = try store.get(type, namespace: ns, name: name)
             if request.wantsTable {
                 return .json(200, TableRenderer.table(for: type, objects: [obj], resourceVersion: nil))
             }
             return .json(200, obj)
         case "list":
+            try OptionsValidation.checkList(watch: false, q)
             let filter = try makeFilter(type, ns, q, table: request.wantsTable)
             let limit = q["limit"].flatMap { Int($0) }
-            let page = try store.list(filter, limit: limit, continueToken: q["continue"])
+            let page = try store.list(filter, limit: limit, continueToken: q["continue"],
+                                      resourceVersion: q["resourceVersion"], match: q["resourceVersionMatch"])
             if request.wantsTable {
                 return .json(200, TableRenderer.table(for: type, objects: page.items, resourceVersion: page.resourceVersion,
                                                       continueToken: page.continueToken))
             }
             return .json(200, bytes: listBytes(type, page))
         case "watch":
+            try OptionsValidation.checkList(watch: true, q)
             let filter = try makeFilter(type, ns, q, table: request.wantsTable)
             if let rv = q["resourceVersion"], !rv.isEmpty, Int64(rv) == nil {
                 throw .badRequest("resourceVersion: Invalid value: \"\(rv)\": must be a non-negative integer")
@@ -62,7 +75,7 @@ public struct APIHandler: Sendable {
             var timeout = options.defaultWatchTimeout
             if let t = q["timeoutSeconds"] {
                 guard let seconds = Double(t), seconds >= 0 else { throw .badRequest("timeoutSeconds: invalid value \"\(t)\"") }
-                timeout = seconds
+                timeout = min(seconds, 1e8)  // far beyond any test, and within the event loop's timer range
             }
             if let name = info.name {
                 var fields = filter.fields
@@ -77,25 +90,27 @@ public struct APIHandler: Sendable {
                                     sendInitialEvents: q["sendInitialEvents"] == "true",
                                     bookmarks: q["allowWatchBookmarks"] == "true", timeout: timeout))
         case "create":
-            let body = try parseBody(request)
-            if BuiltinResources.reviewKinds.contains(type.storageKey) { return try review(type, body) }
-            let r = try store.create(type, namespace: ns, body: body, options: try writeOptions(q))
+            let body = try parseObjectBody(request, type)
+            try Self.checkNoResourceVersion(body, dryRun: q["dryRun"] == "All")
+            let r = try store.create(type, namespace: ns, body: body, options: try writeOptions(q, verb: "create"))
             return .json(r.code, bytes: r.bytes)
         case "update":
-            let body = try parseBody(request)
-            let r = try store.update(type, namespace: ns, name: info.name!, body: body, subresource: info.subresource,
-                                     options: try writeOptions(q))
+            let body = try parseObjectBody(request, type)
+            let r = try store.update(type, namespace: ns, name: name, body: body, subresource: info.subresource,
+                                     options: try writeOptions(q, verb: "update"))
             return .json(r.code, bytes: r.bytes)
         case "patch":
             let contentType = request.contentType.split(separator: ";").first.map { String($0).trimmingSpaces() } ?? ""
             guard let patchType = PatchType(rawValue: contentType) else { throw .unsupportedMediaType(contentType) }
             let body = try parseBody(request)
-            let r = try store.patch(type, namespace: ns, name: info.name!,
+            let options = try writeOptions(q, verb: "patch", apply: patchType == .apply)
+            if patchType == .apply { try Self.checkApplyVersion(body, type) }
+            let r = try store.patch(type, namespace: ns, name: name,
                                     patch: PatchRequest(type: patchType, body: body, force: q["force"] == "true"),
-                                    subresource: info.subresource, options: try writeOptions(q))
+                                    subresource: info.subresource, options: options)
             return .json(r.code, bytes: r.bytes)
         case "delete":
-            let r = try store.delete(type, namespace: ns, name: info.name!, options: try deleteOptions(request))
+            let r = try store.delete(type, namespace: ns, name: name, options: try deleteOptions(request))
             return .json(r.code, bytes: r.bytes)
         case "deletecollection":
             let filter = try makeFilter(type, ns, q, table: false)
@@ -127,12 +142,11 @@ public struct APIHandler: Sendable {
         }
     }
 
-    func writeOptions(_ q: [String: String]) throws(APIError) -> WriteOptions {
+    func writeOptions(_ q: [String: String], verb: String, apply: Bool = false) throws(APIError) -> WriteOptions {
         var o = WriteOptions()
-        if let d = q["dryRun"] {
-            guard d == "All" else { throw .badRequest("dryRun: Unsupported value: \"\(d)\": supported values: \"All\"") }
-            o.dryRun = true
-        }
+        try OptionsValidation.checkWrite(verb: verb, dryRun: q["dryRun"].map { [$0] } ?? [], fieldManager: q["fieldManager"],
+                                         apply: apply)
+        o.dryRun = q["dryRun"] == "All"
         o.fieldManager = q["fieldManager"]
         o.strictFields = q["fieldValidation"] == "Strict"
         return o
@@ -143,15 +157,20 @@ public struct APIHandler: Sendable {
         let q = request.query
         o.propagationPolicy = q["propagationPolicy"]
         if q["orphanDependents"] == "true" { o.propagationPolicy = "Orphan" }
+        o.orphanDependentsFalse = q["orphanDependents"] == "false"
         o.dryRun = q["dryRun"] == "All"
+        var dryRun = q["dryRun"].map { [$0] } ?? []
         if !request.body.isEmpty {
             let body = try parseBody(request)
             if let p = body["propagationPolicy"]?.stringValue { o.propagationPolicy = p }
             if body["orphanDependents"]?.boolValue == true { o.propagationPolicy = "Orphan" }
+            if body["orphanDependents"]?.boolValue == false { o.orphanDependentsFalse = true }
             o.preconditionUID = body[path: ["preconditions", "uid"]]?.stringValue
             o.preconditionResourceVersion = body[path: ["preconditions", "resourceVersion"]]?.stringValue
             if body["dryRun"]?.arrayValue?.contains("All") == true { o.dryRun = true }
+            dryRun += (body["dryRun"]?.arrayValue ?? []).map { $0.stringValue ?? "" }
         }
+        try OptionsValidation.checkDelete(o, dryRun: dryRun)
         return o
     }
 
@@ -163,32 +182,21 @@ public struct APIHandler: Sendable {
         var out = Array("{\"kind\":\"\(type.kind)List\",\"apiVersion\":\"\(type.apiVersion)\",\"metadata\":".utf8)
         meta.write(into: &out)
         out += Array(",\"items\":[".utf8)
+        // Items of built-in lists carry no apiVersion/kind (the typed list's items are bare structs);
+        // custom resources are unstructured and keep them.
+        let bare = type.crdName == nil
         for (i, item) in page.items.enumerated() {
             if i > 0 { out.append(UInt8(ascii: ",")) }
-            item.write(into: &out)
+            if bare {
+                var o = item
+                o["apiVersion"] = nil
+                o["kind"] = nil
+                o.write(into: &out)
+            } else {
+                item.write(into: &out)
+            }
         }
         out += Array("]}".utf8)
         return out
-    }
-
-    /// SubjectAccessReview / SelfSubjectAccessReview: echo the spec with the policy's answer.
-    func review(_ type: ResourceType, _ body: JSONValue) throws(APIError) -> APIResponse {
-        guard body["spec"] != nil else {
-            throw .invalid(type, name: "", causes: [.required("spec")])
-        }
-        let allowed = store.allows(body)
-        var out = body
-        out["apiVersion"] = .string(type.apiVersion)
-        out["kind"] = .string(type.kind)
-        out["metadata"] = ["creationTimestamp": .null]
-        out["status"] = allowed ? ["allowed": true] : ["allowed": false, "reason": "denied by the test server policy"]
-        return .json(201, out)
-    }
-}
-
-extension Store {
-    func allows(_ review: JSONValue) -> Bool {
-        guard let policy = state.withLock({ $0.accessPolicy }) else { return true }
-        return policy(review)
     }
 }

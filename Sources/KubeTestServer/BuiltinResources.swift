@@ -37,9 +37,13 @@ enum BuiltinResources {
                      namespaced: true, hasSpec: false),
         // coordination.k8s.io/v1
         ResourceType(group: "coordination.k8s.io", version: "v1", plural: "leases", kind: "Lease", namespaced: true),
-        // events.k8s.io/v1 (a separate store from core events; see docs/testserver.md)
-        ResourceType(group: "events.k8s.io", version: "v1", plural: "events", kind: "Event", namespaced: true,
-                     shortNames: ["ev"], hasSpec: false),
+        // events.k8s.io/v1: another API for the core events (one storage, fields converted)
+        {
+            var t = ResourceType(group: "events.k8s.io", version: "v1", plural: "events", kind: "Event", namespaced: true,
+                                 shortNames: ["ev"], hasSpec: false)
+            t.sharesStorage = "events"
+            return t
+        }(),
         // apiextensions.k8s.io/v1
         ResourceType(group: "apiextensions.k8s.io", version: "v1", plural: "customresourcedefinitions",
                      kind: "CustomResourceDefinition", namespaced: false, shortNames: ["crd", "crds"],
@@ -49,9 +53,19 @@ enum BuiltinResources {
                      kind: "SubjectAccessReview", namespaced: false, verbs: ["create"]),
         ResourceType(group: "authorization.k8s.io", version: "v1", plural: "selfsubjectaccessreviews",
                      kind: "SelfSubjectAccessReview", namespaced: false, verbs: ["create"]),
+        ResourceType(group: "authorization.k8s.io", version: "v1", plural: "localsubjectaccessreviews",
+                     kind: "LocalSubjectAccessReview", namespaced: true, verbs: ["create"]),
+        ResourceType(group: "authorization.k8s.io", version: "v1", plural: "selfsubjectrulesreviews",
+                     kind: "SelfSubjectRulesReview", namespaced: false, verbs: ["create"]),
+        // authentication.k8s.io/v1 (answered by Authentication/)
+        ResourceType(group: "authentication.k8s.io", version: "v1", plural: "selfsubjectreviews",
+                     kind: "SelfSubjectReview", namespaced: false, verbs: ["create"]),
     ]
 
     /// Resources whose objects are never stored: a create computes and returns an answer.
     static let reviewKinds: Set<String> = ["subjectaccessreviews.authorization.k8s.io",
-                                           "selfsubjectaccessreviews.authorization.k8s.io"]
+                                           "selfsubjectaccessreviews.authorization.k8s.io",
+                                           "localsubjectaccessreviews.authorization.k8s.io",
+                                           "selfsubjectrulesreviews.authorization.k8s.io",
+                                           "selfsubjectreviews.authentication.k8s.io"]
 }

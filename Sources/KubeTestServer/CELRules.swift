@@ -20,7 +20,8 @@ enum CELRules {
             if transition && old == nil && !optionalOldSelf { continue }
             if !transition, let old, old == value { continue }
             var field = path
-            if let fp = rule["fieldPath"]?.stringValue, let normalized = CELFieldPath.resolve(fp, in: schema) {
+            if let fp = rule["fieldPath"]?.stringValue, !fp.isEmpty {
+                let normalized = CELFieldPath.resolve(fp, in: schema) ?? String(fp.drop { $0 == "." })
                 field = path.isEmpty ? normalized : "\(path).\(normalized)"
             }
             let schemaType = schema["type"]?.stringValue ?? ""

@@ -172,8 +172,8 @@ public struct FieldSelector: Sendable, Hashable {
         var fields: Set<String> = ["metadata.name"]
         if type.namespaced { fields.insert("metadata.namespace") }
         switch type.storageKey {
-        case "pods": fields.formUnion(["status.phase", "spec.nodeName", "spec.restartPolicy",
-                                       "spec.serviceAccountName", "status.podIP"])
+        case "pods": fields.formUnion(["status.phase", "spec.nodeName", "spec.restartPolicy", "spec.schedulerName",
+                                       "spec.serviceAccountName", "status.podIP", "status.nominatedNodeName"])
         case "namespaces": fields.insert("status.phase")
         case "secrets": fields.insert("type")
         case "events": fields.formUnion(["involvedObject.kind", "involvedObject.name", "involvedObject.namespace",

@@ -9,7 +9,7 @@ import KubeAPI
 /// kind = 2}, raw = 2, contentEncoding = 3, contentType = 4) whose `raw` is the object's
 /// generated.proto encoding.
 enum ProtobufBody {
-    static let supportedKinds = ["Secret", "ConfigMap", "Namespace", "DeleteOptions"]
+    static let supportedKinds = ["Secret", "ConfigMap", "Namespace", "DeleteOptions"] + ProtobufAccessKinds.kinds
 
     struct Reader {
         var bytes: ArraySlice<UInt8>
@@ -68,6 +68,7 @@ enum ProtobufBody {
         }
         var obj: [String: JSONValue] = ["apiVersion": .string(apiVersion), "kind": .string(kind)]
         var m = Reader(bytes: raw)
+        if try ProtobufAccessKinds.decode(kind, raw, into: &obj) { return .object(obj) }
         switch kind {
         case "Secret":
             var data: [String: JSONValue] = [:], stringData: [String: JSONValue] = [:]

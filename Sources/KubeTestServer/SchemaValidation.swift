@@ -38,10 +38,10 @@ enum SchemaValidation {
         body["kind"] = nil
         validate(body, schema, path: "", errors: &errors, skipRootRequired: ["metadata", "apiVersion", "kind"])
         ListTypeValidation.validate(body, schema, path: "", errors: &errors)
-        if errors.contains(where: { ListTypeValidation.blocking.contains($0.reason) }) {
-            errors.append(ListTypeValidation.notChecked)
-        } else {
+        if !CELRules.blocked(by: errors) {
             CELRules.evaluate(value, old: old, schema: schema, path: "", errors: &errors)
+        } else if CELRules.hasRules(schema) {
+            errors.append(CELRules.notCheckedCause)
         }
         return errors
     }

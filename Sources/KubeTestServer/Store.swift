@@ -18,6 +18,7 @@ public final class Store: Sendable {
                 _ = try? s.create(s.registry.lookup(group: "", version: "v1", plural: "namespaces")!, namespace: nil,
                                   body: ["metadata": ["name": .string(ns)]], options: WriteOptions())
             }
+            s.bootstrapRBAC()
             s.compactedRV = 1
         }
     }
@@ -67,8 +68,11 @@ public final class Store: Sendable {
         try state.withLock { s throws(APIError) in try s.get(type, namespace: namespace, name: name) }
     }
 
-    public func list(_ filter: WatchFilter, limit: Int? = nil, continueToken: String? = nil) throws(APIError) -> ListResult {
-        try state.withLock { s throws(APIError) in try s.list(filter, limit: limit, continueToken: continueToken) }
+    public func list(_ filter: WatchFilter, limit: Int? = nil, continueToken: String? = nil,
+                     resourceVersion: String? = nil, match: String? = nil) throws(APIError) -> ListResult {
+        try state.withLock { s throws(APIError) in
+            try s.list(filter, limit: limit, continueToken: continueToken, resourceVersion: resourceVersion, match: match)
+        }
     }
 
     /// Starts a watch; returns its id (nil when it ended at once with a 410 ERROR event).

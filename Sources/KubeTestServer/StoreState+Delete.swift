@@ -7,6 +7,8 @@ public struct DeleteOptions: Sendable {
     public var preconditionUID: String?
     public var preconditionResourceVersion: String?
     public var dryRun = false
+    /// The request set `orphanDependents: false` (the one case a DELETE answers 202).
+    public var orphanDependentsFalse = false
     public init() {}
 }
 
@@ -14,31 +16,34 @@ extension StoreState {
     /// DELETE of one object: checks preconditions, then removes it or marks it for deletion.
     mutating func delete(_ type: ResourceType, namespace: String?, name: String,
                          options: DeleteOptions) throws(APIError) -> WriteResult {
+        try OptionsValidation.checkDelete(options, dryRun: [])
         let ref = ObjectRef(storageKey: type.storageKey, namespace: type.namespaced ? namespace : nil, name: name)
         guard let old = object(ref) else { throw .notFound(type, name: name) }
-        if let uid = options.preconditionUID, uid != old[path: ["metadata", "uid"]]?.stringValue {
-            throw .conflict(type, name: name, why: "Precondition failed: UID in precondition: \(uid), UID in object meta: \(old[path: ["metadata", "uid"]]?.stringValue ?? "")")
-        }
-        if let rv = options.preconditionResourceVersion, rv != old[path: ["metadata", "resourceVersion"]]?.stringValue {
-            throw .conflict(type, name: name, why: "Precondition failed: ResourceVersion in precondition: \(rv), ResourceVersion in object meta: \(old[path: ["metadata", "resourceVersion"]]?.stringValue ?? "")")
-        }
-        if let policy = options.propagationPolicy, !["Background", "Foreground", "Orphan"].contains(policy) {
-            throw .invalid(type, name: name, causes: [FieldError(reason: "FieldValueNotSupported", field: "propagationPolicy",
-                                                                  message: "Unsupported value: \"\(policy)\": supported values: \"Foreground\", \"Background\", \"Orphan\", \"nil\"")])
-        }
+        try NamespaceLifecycle.checkDelete(type, name: name)
+        try DeletePreconditions.check(type, old, options)
+        let marks = !(old[path: ["metadata", "finalizers"]]?.arrayValue ?? []).isEmpty
+            || old[path: ["metadata", "deletionTimestamp"]] != nil
+            || ["namespaces", Self.crdStorageKey].contains(type.storageKey)
+            || ["Foreground", "Orphan"].contains(options.propagationPolicy ?? defaultPolicy(type.storageKey))
         if options.dryRun {
-            return WriteResult(object: old, bytes: present(old, as: type).serialized(), code: 200)
+            return deleted(type, old, atOnce: !marks, options)
         }
         guard let event = deleteObject(ref, policy: options.propagationPolicy) else {
-            return WriteResult(object: old, bytes: present(old, as: type).serialized(), code: 202)
+            return deleted(type, old, atOnce: false, options)  // already being deleted: unchanged
         }
         settle()
-        let current = object(ref)
-        let code = current == nil ? 200 : 202
-        if let current, current != event.object {
-            return WriteResult(object: current, bytes: present(current, as: type).serialized(), code: code)
+        if event.type == .deleted { return deleted(type, event.object, atOnce: true, options) }
+        return deleted(type, object(ref) ?? event.object, atOnce: false, options)
+    }
+
+    private func deleted(_ type: ResourceType, _ object: JSONValue, atOnce: Bool, _ options: DeleteOptions) -> WriteResult {
+        let code = DeleteResponse.code(deletedAtOnce: atOnce, options: options)
+        if atOnce && !DeleteResponse.returnsObject(type) {
+            let status = DeleteResponse.success(type, object)
+            return WriteResult(object: status, bytes: status.serialized(), code: code)
         }
-        return result(event, type, code: code)
+        let shown = present(object, as: type)
+        return WriteResult(object: shown, bytes: shown.serialized(), code: code)
     }
 
     /// The propagation policy used when a request names none (batch/v1 Jobs orphan, like the real server).
@@ -70,6 +75,7 @@ extension StoreState {
             obj.set(path: ["metadata", "generation"], to: .int(g + 1))
         }
         if isNamespace { obj.set(path: ["status", "phase"], to: "Terminating") }
+        if ref.storageKey == Self.crdStorageKey { markCRDTerminating(&obj) }
         return commit(.modified, storageKey: ref.storageKey, object: obj, previous: previous)
     }
 
@@ -83,7 +89,7 @@ extension StoreState {
         let type = anyType(ref.storageKey)
         if finalizers.isEmpty, obj[path: ["metadata", "deletionTimestamp"]] != nil,
            !(type.map { blockedBySpecFinalizers($0, obj) } ?? false) {
-            commit(.deleted, storageKey: ref.storageKey, object: obj, previous: previous)
+            commit(.deleted, storageKey: ref.storageKey, object: previous, previous: previous)  // last stored state
         } else {
             commit(.modified, storageKey: ref.storageKey, object: obj, previous: previous)
         }

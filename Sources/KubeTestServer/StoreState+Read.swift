@@ -18,24 +18,40 @@ extension StoreState {
 
     /// Lists in key order (namespace/name), filtered, paginated by `limit` and `continue`.
     ///
-    /// Unlike etcd, later pages are served from the current state, not a snapshot of the first
-    /// page's resourceVersion; a token older than the compacted history is 410 Expired, as upstream.
-    func list(_ filter: WatchFilter, limit: Int?, continueToken: String?) throws(APIError) -> ListResult {
-        var startAfter: String?
-        if let token = continueToken, !token.isEmpty {
-            guard let data = Data(base64Encoded: token), let text = String(data: data, encoding: .utf8),
-                  let colon = text.firstIndex(of: ":"), let rv = Int64(text[..<colon]) else {
-                throw .badRequest("continue key is not valid: illegal base64 data at input byte 0")
+    /// Like etcd, every page is cut from the snapshot at the first page's resourceVersion (kept in
+    /// the continue token); `resourceVersionMatch=Exact` lists the snapshot at `resourceVersion`.
+    /// A revision older than the retained history is 410 Expired; one newer than the store is 504
+    /// (the HTTP layer first waits for it, as the watch cache does).
+    func list(_ filter: WatchFilter, limit: Int?, continueToken: String?, resourceVersion: String? = nil,
+              match: String? = nil) throws(APIError) -> ListResult {
+        var startAt: String?
+        var at: Int64?
+        if let text = continueToken, !text.isEmpty {
+            if let rv = resourceVersion, !rv.isEmpty, rv != "0" {
+                throw .badRequest("specifying resource version is not allowed when using continue")
             }
-            if rv < compactedRV {
+            let token = try ContinueToken.decode(text)
+            if token.resourceVersion > 0 && token.resourceVersion < compactedRV {
                 throw .expired("The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.")
             }
-            startAfter = String(text[text.index(after: colon)...])
+            startAt = token.startStoreKey(namespace: filter.namespace)
+            if token.resourceVersion > 0 { at = min(token.resourceVersion, self.resourceVersion) }
+        } else if let text = resourceVersion, !text.isEmpty, text != "0" {
+            guard let rv = Int64(text), rv >= 0 else {
+                throw .badRequest("resourceVersion: Invalid value: \"\(text)\": must be a non-negative integer")
+            }
+            if rv > self.resourceVersion { throw tooLargeResourceVersion(rv) }
+            if match == "Exact" { at = rv }
         }
-        let all = objects[filter.type.storageKey] ?? [:]
+        var all = objects[filter.type.storageKey] ?? [:]
+        if let at {
+            guard let snap = snapshot(filter.type.storageKey, at: at) else { throw Self.listTooOld }
+            all = snap
+        }
+        let listRV = at ?? self.resourceVersion
         var keys = all.keys.filter { key in
             if let ns = filter.namespace, !key.hasPrefix(ns + "/") { return false }
-            if let s = startAfter, key <= s { return false }
+            if let s = startAt, key < s { return false }
             return true
         }
         keys.sort()
@@ -51,10 +67,13 @@ extension StoreState {
             items.append(present(obj, as: filter.type))
             lastKey = key
         }
-        var result = ListResult(items: items, resourceVersion: resourceVersion)
+        var result = ListResult(items: items, resourceVersion: listRV)
         if remaining > 0, let lastKey {
-            result.continueToken = Data("\(resourceVersion):\(lastKey)".utf8).base64EncodedString()
-            result.remainingItemCount = remaining
+            result.continueToken = ContinueToken(resourceVersion: listRV, after: lastKey, namespace: filter.namespace).encoded
+            // Counted only for an unfiltered list (etcd counts keys, not matches).
+            if filter.labels.requirements.isEmpty && filter.fields.requirements.isEmpty {
+                result.remainingItemCount = remaining
+            }
         }
         return result
     }

@@ -10,10 +10,16 @@ extension StoreState {
         var dirtyNamespaces: Set<String> = []
         var dirtyCRDs: Set<String> = []
         var dirtyOwners: Set<String> = []
+        var dirtyQuotas: Set<String> = []
+        var blockedJobs: Set<String> = []
         while true {
             while !pending.isEmpty {
                 let event = pending.removeFirst()
                 react(to: event, namespaces: &dirtyNamespaces, crds: &dirtyCRDs, owners: &dirtyOwners)
+                if let ns = event.namespace {
+                    if affectsQuotas(event) { dirtyQuotas.insert(ns) }
+                    if mayUnblockJobPods(event) { blockedJobs.insert(ns) }
+                }
             }
             if let uid = dirtyOwners.popFirst() {
                 processDeletingOwner(uid)
@@ -21,6 +27,10 @@ extension StoreState {
                 processTerminatingNamespace(ns)
             } else if let crd = dirtyCRDs.popFirst() {
                 processDeletingCRD(crd)
+            } else if let ns = dirtyQuotas.popFirst() {
+                syncQuotas(in: ns)
+            } else if let ns = blockedJobs.popFirst() {
+                retryJobPods(in: ns)
             } else {
                 return
             }
@@ -44,6 +54,9 @@ extension StoreState {
         }
         if let ns = event.namespace,
            objects["namespaces"]?[ns]?[path: ["metadata", "deletionTimestamp"]] != nil { namespaces.insert(ns) }
+        if let crd = terminatingCRD(definingStorageKey: event.storageKey) { crds.insert(crd) }
+        publishRootCA(after: event)
+        collectIfOwnersAreGone(event)
         switch event.storageKey {
         case "namespaces":
             if event.type == .added { createDefaultServiceAccount(in: name) }
@@ -51,6 +64,7 @@ extension StoreState {
         case "customresourcedefinitions.apiextensions.k8s.io":
             if event.type == .deleted {
                 registry.setCRDTypes(crdName: name, [])
+                closeWatches(ofCRD: name)
             } else {
                 registry.setCRDTypes(crdName: name, CRDTypes.types(of: obj))
                 if deleting { crds.insert(name) }
@@ -59,6 +73,10 @@ extension StoreState {
             if event.type == .added { jobCreated(obj) }
         case "pods":
             if event.type != .added { podChanged(obj) }
+        case RBACAuthorizer.clusterRoles:
+            aggregateClusterRoles()
+        case "secrets":
+            if event.type == .added { fillServiceAccountToken(obj) }
         default:
             break
         }
@@ -92,7 +110,13 @@ extension StoreState {
             updated.set(path: ["spec", "finalizers"], to: nil)
             updated.set(path: ["status", "conditions"], to: nil)
             let metaFinalizers = nsObj[path: ["metadata", "finalizers"]]?.arrayValue ?? []
-            commit(metaFinalizers.isEmpty ? .deleted : .modified, storageKey: "namespaces", object: updated, previous: nsObj)
+            if metaFinalizers.isEmpty {
+                // Finalized then deleted: the DELETED event carries the last stored state, as etcd's.
+                commit(.deleted, storageKey: "namespaces", object: nsObj, previous: nsObj)
+            } else if updated != nsObj {
+                // Held by `metadata.finalizers`: stays Terminating (spec finalizers done) until they go.
+                commit(.modified, storageKey: "namespaces", object: updated, previous: nsObj)
+            }
             return
         }
         let finalizers = Set(left.flatMap { ($0[path: ["metadata", "finalizers"]]?.arrayValue ?? []).compactMap(\.stringValue) })
@@ -118,14 +142,6 @@ extension StoreState {
 
     /// A deleted CRD takes its custom resources with it; the CRD goes once they are all gone.
     private mutating func processDeletingCRD(_ name: String) {
-        let key = "customresourcedefinitions.apiextensions.k8s.io"
-        guard let crd = objects[key]?[name], crd[path: ["metadata", "deletionTimestamp"]] != nil else { return }
-        let storageKey = CRDTypes.storageKey(of: crd)
-        for (_, obj) in objects[storageKey] ?? [:] where obj[path: ["metadata", "deletionTimestamp"]] == nil {
-            deleteObject(Self.ref(of: obj, storageKey: storageKey), policy: "Background")
-        }
-        if (objects[storageKey] ?? [:]).isEmpty {
-            removeFinalizer(CRDTypes.cleanupFinalizer, from: ObjectRef(storageKey: key, namespace: nil, name: name))
-        }
+        finalizeCRD(name)
     }
 }

@@ -120,10 +120,21 @@ public struct ServerOptions: Sendable {
     public var jobController: Bool = true
     /// Create the `default` ServiceAccount in every new namespace, like the serviceaccount controller.
     public var defaultServiceAccounts: Bool = true
+    /// Create ConfigMap `kube-root-ca.crt` in every namespace, like the root-CA publisher.
+    public var rootCAConfigMaps: Bool = true
     /// Interval of periodic BOOKMARK events for watches that allow them.
     public var bookmarkInterval: Double = 60
     /// Watch duration when the request gives no `timeoutSeconds`.
     public var defaultWatchTimeout: Double = 1800
+    /// RBAC (the default, like a real cluster) or `.alwaysAllow` (no authentication errors, no
+    /// authorization: everything is allowed). See `AuthorizationMode`.
+    public var authorization: AuthorizationMode = .rbac
+    /// Bearer tokens the server accepts, and the user each stands for (`--token-auth-file`).
+    /// Holds `KubeTestServer.adminToken` → `UserInfo.admin` (`system:masters`) by default.
+    public var staticTokens: [String: UserInfo] = [KubeTestServer.adminToken: .admin]
+    /// How long a list at a resourceVersion newer than the store's waits before `504 Too large
+    /// resource version` (kube-apiserver: 3 s).
+    public var resourceVersionWait: Double = 3
 
     public init() {}
 }

@@ -14,7 +14,8 @@ import Testing
         defer { Task { await api.stop() } }
         let registry = PrometheusCollectorRegistry()
         let metrics = APIRequestMetrics(factory: PrometheusMetricsFactory(registry: registry))
-        let client = KubeClient(config: KubeClientConfig(server: api.server.url), retryPolicy: .none,
+        let client = KubeClient(config: KubeClientConfig(server: api.server.url, credentials: .token(KubeTestServer.adminToken)),
+                                retryPolicy: .none,
                                 observer: metrics.observer, logger: quietLogger)
         _ = try await client.create(ConfigMap("a"))
         _ = try await client.create(ConfigMap("b"))

@@ -21,14 +21,19 @@ struct TestAPI {
     let server: KubeTestServer
     let admin: KubeClient
 
+    /// The root-CA publisher is off: these tests count the ConfigMaps of `default` and own them all.
     static func start() async throws -> TestAPI {
-        let server = try await KubeTestServer.start()
+        var options = ServerOptions()
+        options.rootCAConfigMaps = false
+        let server = try await KubeTestServer.start(options: options)
         return TestAPI(server: server, admin: client(server))
     }
 
-    /// A fresh client of the server (each manager/elector gets its own).
-    static func client(_ server: KubeTestServer) -> KubeClient {
-        KubeClient(config: KubeClientConfig(server: server.url), retryPolicy: .none, logger: quietLogger)
+    /// A fresh client of the server (each manager/elector gets its own), authenticated as
+    /// `token` (by default the server's admin, `system:masters`).
+    static func client(_ server: KubeTestServer, token: String = KubeTestServer.adminToken) -> KubeClient {
+        KubeClient(config: KubeClientConfig(server: server.url, credentials: .token(token)), retryPolicy: .none,
+                   logger: quietLogger)
     }
 
     /// The server's ConfigMaps in `default`, keyed, with their resourceVersions.

@@ -57,8 +57,11 @@ struct DiscoveryTests {
         try await f.close()
     }
 
+    /// In the open mode (`.alwaysAllow`) reviews allow everything unless `setAccessPolicy` says otherwise.
     @Test func subjectAccessReviewFollowsThePolicy() async throws {
-        let f = try await Fixture.start()
+        var open = ServerOptions()
+        open.authorization = .alwaysAllow
+        let f = try await Fixture.start(options: open)
         let c = try f.http()
         let path = "/apis/authorization.k8s.io/v1/subjectaccessreviews"
         let review: JSONValue = ["apiVersion": "authorization.k8s.io/v1", "kind": "SubjectAccessReview",

@@ -54,10 +54,4 @@ enum ListTypeValidation {
     private static func duplicate(_ field: String, _ v: JSONValue) -> FieldError {
         FieldError(reason: "FieldValueDuplicate", field: field, message: "Duplicate value: \(GoJSON.encode(v))")
     }
-
-    /// The error types that stop CEL from running (`hasBlockingErr`).
-    static let blocking: Set<String> = ["FieldValueNotSupported", "FieldValueRequired", "FieldValueTooLong", "FieldValueTooMany", "FieldValueTypeInvalid"]
-
-    static let notChecked = FieldError(reason: "FieldValueInvalid", field: "<nil>",
-                                       message: "Invalid value: null: some validation rules were not checked because the object was invalid; correct the existing errors to complete validation")
 }

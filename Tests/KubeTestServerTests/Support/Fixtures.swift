@@ -1,8 +1,12 @@
 import Foundation
 import KubeAPI
+import KubeClient
 import KubeTestServer
 
 /// A started server plus a scratch directory, stopped and removed by `close()`.
+///
+/// The server serves plain HTTP and HTTPS on one port: `http()` speaks plain HTTP, `kubectl()` and
+/// `client()` HTTPS (the kubeconfig of `writeKubeconfig`), as kubectl sends tokens only over TLS.
 struct Fixture {
     let server: KubeTestServer
     let directory: URL
@@ -19,9 +23,16 @@ struct Fixture {
         try? FileManager.default.removeItem(at: directory)
     }
 
-    func http() throws -> RawHTTP { try RawHTTP(port: server.port) }
+    /// A raw HTTP connection authenticated as `token` (by default the admin, `system:masters`).
+    func http(token: String? = KubeTestServer.adminToken) throws -> RawHTTP { try RawHTTP(port: server.port, token: token) }
 
     func kubectl() throws -> Kubectl { try Kubectl(server: server, directory: directory) }
+
+    /// A KubeClient of the server (HTTPS, trusting its CA) authenticated as `token`, by default the admin.
+    func client(token: String = KubeTestServer.adminToken) throws -> KubeClient {
+        let path = directory.appendingPathComponent("kubeconfig-\(UUID().uuidString)").path
+        return try KubeClient.load(kubeconfigPath: try server.writeKubeconfig(to: path, token: token))
+    }
 }
 
 /// A small CRD used across tests: namespaced `widgets.example.com` with status subresource,

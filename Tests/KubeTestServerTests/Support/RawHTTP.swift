@@ -1,5 +1,6 @@
 import Foundation
 import KubeAPI
+import KubeTestServer
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -7,6 +8,8 @@ import Glibc
 /// A deliberately small blocking HTTP/1.1 client over a POSIX socket, to test the server's wire
 /// behaviour exactly (status codes, headers, chunked watch frames). Reads time out after
 /// `timeout` seconds (SO_RCVTIMEO), so a missing event fails a test instead of hanging it.
+/// Requests carry `Authorization: Bearer <token>` (by default the server's admin token, so tests
+/// run as `system:masters`) unless `token` is nil or the request sets its own `Authorization`.
 final class RawHTTP {
     struct Response {
         var status: Int
@@ -21,12 +24,15 @@ final class RawHTTP {
     }
 
     private let fd: Int32
+    /// The bearer token sent with every request (nil: none, the request is anonymous).
+    var token: String?
     private var buffer: [UInt8] = []
     private var chunkRemaining = 0
     private var chunkedDone = false
     private var lineBuffer: [UInt8] = []
 
-    init(port: Int, timeout: Int = 10) throws {
+    init(port: Int, timeout: Int = 10, token: String? = KubeTestServer.adminToken) throws {
+        self.token = token
         fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw Failure(description: "socket failed") }
         var tv = timeval(tv_sec: timeout, tv_usec: 0)
@@ -44,12 +50,17 @@ final class RawHTTP {
     deinit { close(fd) }
 
     /// Sends one request and reads the status line and headers.
-    func send(_ method: String, _ path: String, body: JSONValue? = nil, headers: [String: String] = [:]) throws -> (Int, [String: String]) {
+    /// `bytes` (sent as is, any content type) takes the place of a JSON `body`.
+    func send(_ method: String, _ path: String, body: JSONValue? = nil, bytes raw: [UInt8]? = nil,
+              headers: [String: String] = [:]) throws -> (Int, [String: String]) {
         var text = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\n"
         var h = headers
-        let bytes = body?.serialized() ?? []
+        if let token, !h.keys.contains(where: { $0.lowercased() == "authorization" }) { h["Authorization"] = "Bearer \(token)" }
+        let bytes = raw ?? body?.serialized() ?? []
         if body != nil, h["Content-Type"] == nil { h["Content-Type"] = "application/json" }
-        if body != nil || method == "POST" || method == "PUT" || method == "PATCH" { h["Content-Length"] = String(bytes.count) }
+        if raw != nil || body != nil || method == "POST" || method == "PUT" || method == "PATCH" {
+            h["Content-Length"] = String(bytes.count)
+        }
         for (k, v) in h { text += "\(k): \(v)\r\n" }
         text += "\r\n"
         let all = Array(text.utf8) + bytes
@@ -78,6 +89,19 @@ final class RawHTTP {
         if let len = h["content-length"].flatMap(Int.init) {
             return Response(status: status, headers: h, body: try readExactly(len))
         }
+        var out: [UInt8] = []
+        while let chunk = try nextChunk() { out += chunk }
+        return Response(status: status, headers: h, body: out)
+    }
+
+    /// One exchange with a raw body; a streamed (chunked) 200 — a watch — comes back with its head
+    /// only (`body` empty), the stream left unread.
+    func exchange(_ method: String, _ path: String, bytes: [UInt8]?, headers: [String: String]) throws -> Response {
+        let (status, h) = try send(method, path, bytes: bytes, headers: headers)
+        if let len = h["content-length"].flatMap(Int.init) {
+            return Response(status: status, headers: h, body: method == "HEAD" ? [] : try readExactly(len))
+        }
+        if status == 200 { return Response(status: status, headers: h, body: []) }
         var out: [UInt8] = []
         while let chunk = try nextChunk() { out += chunk }
         return Response(status: status, headers: h, body: out)

@@ -1,0 +1,42 @@
+import NIOCore
+import NIOHTTP1
+import NIOSSL
+
+/// The first handler of a connection to a TLS-enabled server: it looks at the first byte the
+/// client sends and sets up the pipeline for TLS (a handshake record, 0x16) or for plain HTTP.
+///
+/// Why: kubectl and helm (client-go's clientcmd) send a kubeconfig's bearer token only over TLS,
+/// so tests that run them as a given user need HTTPS, while raw-socket tests keep speaking plain
+/// HTTP to the same port.
+final class TLSOrPlainHTTP: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = ByteBuffer
+
+    let sslContext: NIOSSLContext
+    let core: ServerCore
+
+    init(sslContext: NIOSSLContext, core: ServerCore) {
+        self.sslContext = sslContext
+        self.core = core
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        core.connections.add(context.channel)
+        context.fireChannelActive()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let buffer = unwrapInboundIn(data)
+        guard let first = buffer.getInteger(at: buffer.readerIndex, as: UInt8.self) else { return }
+        do {
+            let sync = context.pipeline.syncOperations
+            if first == 0x16 { try sync.addHandler(NIOSSLServerHandler(context: sslContext)) }
+            try sync.configureHTTPServerPipeline(withPipeliningAssistance: true, withErrorHandling: true)
+            try sync.addHandler(HTTPHandler(server: core))
+        } catch {
+            context.close(promise: nil)
+            return
+        }
+        context.fireChannelRead(data)
+        context.pipeline.syncOperations.removeHandler(context: context, promise: nil)
+    }
+}
