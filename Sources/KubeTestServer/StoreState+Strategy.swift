@@ -43,6 +43,7 @@ extension StoreState {
                 obj["stringData"] = nil
             }
         case "customresourcedefinitions.apiextensions.k8s.io":
+            CRDValidation.applyDefaults(&obj)
             let errors = CRDTypes.validate(obj)
             if !errors.isEmpty {
                 throw .invalid(type, name: obj[path: ["metadata", "name"]]?.stringValue ?? "", causes: errors)
@@ -85,6 +86,7 @@ extension StoreState {
             }
         case "customresourcedefinitions.apiextensions.k8s.io":
             if let old {
+                CRDValidation.applyDefaults(&obj)
                 errors += CRDTypes.validate(obj)
                 for path in [["spec", "group"], ["spec", "names", "plural"], ["spec", "scope"]]
                 where old[path: path] != obj[path: path] {
