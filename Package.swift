@@ -19,6 +19,7 @@ let package = Package(
         .library(name: "KubeTestServer", targets: ["KubeTestServer"]),
         .library(name: "Audit", targets: ["Audit"]),
         .library(name: "Runs", targets: ["Runs"]),
+        .library(name: "Webhook", targets: ["Webhook"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
@@ -81,13 +82,24 @@ let package = Package(
                 swiftSettings: strict),
         // The product's pure domain (SPEC §2–§7): AgentRun/RunNamespace, labels, profiles, naming, config.
         .target(name: "Runs", dependencies: ["KubeAPI", "YAML", "COpenSSL"], swiftSettings: strict),
+        // The GitHub webhook adapter (SPEC §4): signatures, deliveries → AgentRuns, HTTP routes.
+        .target(name: "Webhook",
+                dependencies: [
+                    "Runs", "KubeAPI", "KubeClient", "KubeRuntime", "Audit", "COpenSSL",
+                    .product(name: "Hummingbird", package: "hummingbird"),
+                    .product(name: "Logging", package: "swift-log"),
+                    .product(name: "Prometheus", package: "swift-prometheus"),
+                    .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                ],
+                swiftSettings: strict),
         // A throwaway local PostgreSQL server (initdb/pg_ctl) for the audit tests and benchmarks.
         .target(name: "PostgresTestServer", dependencies: ["CPostgres"], swiftSettings: strict),
         .executableTarget(name: "codex-k8s",
                           dependencies: [
-                              "KubeAPI", "KubeClient", "KubeRuntime", "Audit", "Runs",
+                              "KubeAPI", "KubeClient", "KubeRuntime", "Audit", "Runs", "Webhook",
                               .product(name: "ArgumentParser", package: "swift-argument-parser"),
                               .product(name: "Logging", package: "swift-log"),
+                              .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                           ],
                           swiftSettings: strict),
 
@@ -138,6 +150,12 @@ let package = Package(
                     swiftSettings: strict),
         // The CRDs of CRDs/ installed over HTTP: in KubeTestServer, or a real cluster (CODEX_K8S_TEST_KUBECONFIG).
         .testTarget(name: "RunsIntegrationTests", dependencies: ["Runs", "KubeAPI", "KubeClient", "KubeTestServer"],
+                    swiftSettings: strict),
+        .testTarget(name: "WebhookTests",
+                    dependencies: [
+                        "Webhook", "Runs", "Audit", "KubeAPI", "KubeClient", "KubeRuntime", "KubeTestServer", "COpenSSL",
+                        .product(name: "Logging", package: "swift-log"),
+                    ],
                     swiftSettings: strict),
         .testTarget(name: "AuditTests",
                     dependencies: [
