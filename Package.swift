@@ -20,6 +20,7 @@ let package = Package(
         .library(name: "Audit", targets: ["Audit"]),
         .library(name: "Runs", targets: ["Runs"]),
         .library(name: "Webhook", targets: ["Webhook"]),
+        .library(name: "Operator", targets: ["Operator"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
@@ -92,13 +93,22 @@ let package = Package(
                     .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 ],
                 swiftSettings: strict),
+        // The AgentRun operator (SPEC §5, §7, §9): reconciler, resource templates, slots, self-check.
+        .target(name: "Operator",
+                dependencies: [
+                    "KubeAPI", "KubeClient", "KubeRuntime", "Runs", "Audit",
+                    .product(name: "Logging", package: "swift-log"),
+                    .product(name: "Metrics", package: "swift-metrics"),
+                ],
+                swiftSettings: strict),
         // A throwaway local PostgreSQL server (initdb/pg_ctl) for the audit tests and benchmarks.
         .target(name: "PostgresTestServer", dependencies: ["CPostgres"], swiftSettings: strict),
         .executableTarget(name: "codex-k8s",
                           dependencies: [
-                              "KubeAPI", "KubeClient", "KubeRuntime", "Audit", "Runs", "Webhook",
+                              "KubeAPI", "KubeClient", "KubeRuntime", "Audit", "Runs", "Operator", "Webhook",
                               .product(name: "ArgumentParser", package: "swift-argument-parser"),
                               .product(name: "Logging", package: "swift-log"),
+                              .product(name: "Prometheus", package: "swift-prometheus"),
                               .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                           ],
                           swiftSettings: strict),
@@ -154,6 +164,13 @@ let package = Package(
         .testTarget(name: "WebhookTests",
                     dependencies: [
                         "Webhook", "Runs", "Audit", "KubeAPI", "KubeClient", "KubeRuntime", "KubeTestServer", "COpenSSL",
+                        .product(name: "Logging", package: "swift-log"),
+                    ],
+                    swiftSettings: strict),
+        // Operator: templates and scheduler (pure), the reconciler over HTTP against KubeTestServer.
+        .testTarget(name: "OperatorTests",
+                    dependencies: [
+                        "Operator", "Runs", "Audit", "KubeAPI", "KubeClient", "KubeRuntime", "KubeTestServer", "TestSupport",
                         .product(name: "Logging", package: "swift-log"),
                     ],
                     swiftSettings: strict),

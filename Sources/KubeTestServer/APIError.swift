@@ -11,6 +11,8 @@ public struct APIError: Error, Sendable, Hashable {
     public var details: JSONValue?
     /// Seconds for a `Retry-After` header (429 and some 5xx).
     public var retryAfterSeconds: Int?
+    /// `metadata.continue` of the Status (a 410 for a compacted continue token offers one to go on with).
+    public var listContinue: String?
 
     public init(code: Int, reason: String, message: String, details: JSONValue? = nil, retryAfterSeconds: Int? = nil) {
         self.code = code
@@ -25,6 +27,7 @@ public struct APIError: Error, Sendable, Hashable {
         var s: JSONValue = ["kind": "Status", "apiVersion": "v1", "metadata": [:], "status": "Failure",
                             "message": .string(message), "code": .int(Int64(code))]
         if !reason.isEmpty { s["reason"] = .string(reason) }  // StatusReasonUnknown is "" (omitted)
+        if let c = listContinue { s["metadata"] = ["continue": .string(c)] }
         var d = details ?? .null
         if let r = retryAfterSeconds {
             if d == .null { d = [:] }
@@ -41,7 +44,7 @@ public struct APIError: Error, Sendable, Hashable {
     }
 
     static func notFound(_ type: ResourceType, name: String) -> APIError {
-        APIError(code: 404, reason: "NotFound", message: "\(type.storageKey) \"\(name)\" not found",
+        APIError(code: 404, reason: "NotFound", message: "\(type.qualifiedResource) \"\(name)\" not found",
                  details: details(type, name: name))
     }
 
@@ -51,13 +54,13 @@ public struct APIError: Error, Sendable, Hashable {
     }
 
     static func alreadyExists(_ type: ResourceType, name: String) -> APIError {
-        APIError(code: 409, reason: "AlreadyExists", message: "\(type.storageKey) \"\(name)\" already exists",
+        APIError(code: 409, reason: "AlreadyExists", message: "\(type.qualifiedResource) \"\(name)\" already exists",
                  details: details(type, name: name))
     }
 
     static func conflict(_ type: ResourceType, name: String, why: String) -> APIError {
         APIError(code: 409, reason: "Conflict",
-                 message: "Operation cannot be fulfilled on \(type.storageKey) \"\(name)\": \(why)",
+                 message: "Operation cannot be fulfilled on \(type.qualifiedResource) \"\(name)\": \(why)",
                  details: details(type, name: name))
     }
 
@@ -67,7 +70,7 @@ public struct APIError: Error, Sendable, Hashable {
     }
 
     static func forbidden(_ type: ResourceType, name: String, why: String) -> APIError {
-        APIError(code: 403, reason: "Forbidden", message: "\(type.storageKey) \"\(name)\" is forbidden: \(why)",
+        APIError(code: 403, reason: "Forbidden", message: "\(type.qualifiedResource) \"\(name)\" is forbidden: \(why)",
                  details: details(type, name: name))
     }
 

@@ -22,8 +22,11 @@ public struct APIHandler: Sendable {
             let user = try access.admit(request, info)
             if let answer = try access.intercept(request, info, user: user, handler: self) { return answer }
             if !info.isResourceRequest {
+                guard Negotiation.hasHandler(request.path, store: store) else { return Negotiation.pageNotFound }
                 return try Discovery(store: store, serverAddress: serverAddress).handle(request)
             }
+            guard Negotiation.servesGroupVersion(info, store: store) else { return Negotiation.pageNotFound }
+            try Negotiation.checkAcceptable(request.accept)
             return try handleResource(request, info)
         } catch {
             return .error(error)
@@ -87,12 +90,12 @@ public struct APIHandler: Sendable {
                                     sendInitialEvents: q["sendInitialEvents"] == "true",
                                     bookmarks: q["allowWatchBookmarks"] == "true", timeout: timeout))
         case "create":
-            let body = try parseBody(request)
+            let body = try parseObjectBody(request, type)
             try Self.checkNoResourceVersion(body, dryRun: q["dryRun"] == "All")
             let r = try store.create(type, namespace: ns, body: body, options: try writeOptions(q, verb: "create"))
             return .json(r.code, bytes: r.bytes)
         case "update":
-            let body = try parseBody(request)
+            let body = try parseObjectBody(request, type)
             let r = try store.update(type, namespace: ns, name: name, body: body, subresource: info.subresource,
                                      options: try writeOptions(q, verb: "update"))
             return .json(r.code, bytes: r.bytes)
@@ -100,10 +103,11 @@ public struct APIHandler: Sendable {
             let contentType = request.contentType.split(separator: ";").first.map { String($0).trimmingSpaces() } ?? ""
             guard let patchType = PatchType(rawValue: contentType) else { throw .unsupportedMediaType(contentType) }
             let body = try parseBody(request)
+            let options = try writeOptions(q, verb: "patch", apply: patchType == .apply)
+            if patchType == .apply { try Self.checkApplyVersion(body, type) }
             let r = try store.patch(type, namespace: ns, name: name,
                                     patch: PatchRequest(type: patchType, body: body, force: q["force"] == "true"),
-                                    subresource: info.subresource,
-                                    options: try writeOptions(q, verb: "patch", apply: patchType == .apply))
+                                    subresource: info.subresource, options: options)
             return .json(r.code, bytes: r.bytes)
         case "delete":
             let r = try store.delete(type, namespace: ns, name: name, options: try deleteOptions(request))

@@ -37,9 +37,13 @@ enum BuiltinResources {
                      namespaced: true, hasSpec: false),
         // coordination.k8s.io/v1
         ResourceType(group: "coordination.k8s.io", version: "v1", plural: "leases", kind: "Lease", namespaced: true),
-        // events.k8s.io/v1 (a separate store from core events; see docs/testserver.md)
-        ResourceType(group: "events.k8s.io", version: "v1", plural: "events", kind: "Event", namespaced: true,
-                     shortNames: ["ev"], hasSpec: false),
+        // events.k8s.io/v1: another API for the core events (one storage, fields converted)
+        {
+            var t = ResourceType(group: "events.k8s.io", version: "v1", plural: "events", kind: "Event", namespaced: true,
+                                 shortNames: ["ev"], hasSpec: false)
+            t.sharesStorage = "events"
+            return t
+        }(),
         // apiextensions.k8s.io/v1
         ResourceType(group: "apiextensions.k8s.io", version: "v1", plural: "customresourcedefinitions",
                      kind: "CustomResourceDefinition", namespaced: false, shortNames: ["crd", "crds"],

@@ -14,7 +14,7 @@ enum CELRules {
             if transition && old == nil { continue }
             // A root rule's fieldPath `.metadata.name` is reported as `metadata.name` (as the real apiserver does).
             let field = rule["fieldPath"]?.stringValue.map { path.isEmpty ? String($0.drop { $0 == "." }) : path + $0 } ?? path
-            let shown = SchemaValidation.typeName(value)
+            let shown = invalidValuePrefix(value)
             do {
                 let ast = try CELParser.parse(text)
                 var vars: [String: JSONValue] = ["self": value]
@@ -23,14 +23,14 @@ enum CELRules {
                 if result != .bool(true) {
                     let message = messageExpression(rule, vars) ?? rule["message"]?.stringValue ?? "failed rule: \(text)"
                     errors.append(FieldError(reason: rule["reason"]?.stringValue ?? "FieldValueInvalid", field: field,
-                                             message: "Invalid value: \"\(shown)\": \(message)"))
+                                             message: shown + message))
                 }
             } catch let e as CELSyntaxError {
                 errors.append(FieldError(reason: "FieldValueInvalid", field: field,
-                                         message: "Invalid value: \"\(shown)\": rule not supported by the test server (\(e.description)): \(text)"))
+                                         message: shown + "rule not supported by the test server (\(e.description)): \(text)"))
             } catch let e as CELEvalError {
                 errors.append(FieldError(reason: "FieldValueInvalid", field: field,
-                                         message: "Invalid value: \"\(shown)\": \(e.message) evaluating rule: \(text)"))
+                                         message: shown + "\(e.message) evaluating rule: \(text)"))
             } catch {
                 errors.append(FieldError(reason: "FieldValueInvalid", field: field, message: "\(error)"))
             }

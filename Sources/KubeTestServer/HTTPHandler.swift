@@ -74,6 +74,7 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
             var h = HTTPHeaders(headers)
             h.add(name: "Content-Length", value: String(bytes.count))
             h.add(name: "Cache-Control", value: "no-cache, private")
+            h.add(name: "Audit-Id", value: ObjectNames.uid())
             let keepAlive = head.isKeepAlive
             if !keepAlive { h.add(name: "Connection", value: "close") }
             context.write(wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: .init(statusCode: code),
@@ -93,6 +94,7 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         h.add(name: "Content-Type", value: plan.filter.asTable ? "application/json;as=Table;v=v1;g=meta.k8s.io" : "application/json")
         h.add(name: "Transfer-Encoding", value: "chunked")
         h.add(name: "Cache-Control", value: "no-cache, private")
+        h.add(name: "Audit-Id", value: ObjectNames.uid())
         // Register before writing the head (frames are only ever enqueued for later loop ticks), so a
         // client that has read the response head knows its watch is in place.
         let sink = ChannelWatchSink(channel: context.channel, keepAlive: head.isKeepAlive)
@@ -115,6 +117,12 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
                 let interval = TimeAmount.nanoseconds(Int64(server.options.bookmarkInterval * 1e9))
                 bookmarkTask = context.eventLoop.scheduleRepeatedTask(initialDelay: interval, delay: interval) { _ in
                     store.sendBookmarks(watcherID: id)
+                }
+                // Like the cacher, one more ~2 s before the deadline, so a client resumes from a fresh version.
+                if plan.timeout > 2 {
+                    watchTasks.append(loop.scheduleTask(in: .nanoseconds(Int64((plan.timeout - 2) * 1e9))) {
+                        store.sendBookmarks(watcherID: id)
+                    })
                 }
             }
         } catch {

@@ -47,8 +47,11 @@ public final class KubeTestServer: Sendable {
     /// `http://127.0.0.1:PORT` or `https://…` with TLS.
     public let url: String
     public let port: Int
-    /// The CA (PEM) clients should trust when TLS is on.
+    /// The CA (PEM) clients should trust for `httpsURL`.
     public let caPEM: String?
+    /// `https://127.0.0.1:PORT`: the same port speaks TLS (with the given certificate, or a
+    /// self-signed one made at start) and plain HTTP. nil if no certificate could be made.
+    public let httpsURL: String?
     let core: ServerCore
     let listener: any Channel
 
@@ -74,14 +77,17 @@ public final class KubeTestServer: Sendable {
         self.port = port
         self.url = "\(tls ? "https" : "http")://127.0.0.1:\(port)"
         self.caPEM = caPEM
+        self.httpsURL = caPEM == nil ? nil : "https://127.0.0.1:\(port)"
     }
 
-    /// Binds 127.0.0.1 on an ephemeral port and starts serving (with `tls`: HTTPS, and plain HTTP
-    /// on the same port for clients that do not start a TLS handshake).
+    /// Binds 127.0.0.1 on an ephemeral port and starts serving HTTPS and plain HTTP on it (the
+    /// client's first byte decides). With `tls`, that certificate is served and `url` is HTTPS;
+    /// without, a self-signed certificate is made (`httpsURL`, `caPEM`) and `url` is plain HTTP.
     public static func start(options: ServerOptions = ServerOptions(), tls: TLS? = nil,
                              clock: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }) async throws -> KubeTestServer {
         let store = Store(options: options, clock: clock)
-        let sslContext: NIOSSLContext? = try tls.map { t in
+        let served = tls ?? (try? TLS.selfSigned(days: 1))
+        let sslContext: NIOSSLContext? = try served.map { t in
             let chain = try NIOSSLCertificate.fromPEMBytes(Array(t.certificateChainPEM.utf8)).map { NIOSSLCertificateSource.certificate($0) }
             let key = try NIOSSLPrivateKey(bytes: Array(t.privateKeyPEM.utf8), format: .pem)
             return try NIOSSLContext(configuration: .makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(key)))
@@ -108,7 +114,7 @@ public final class KubeTestServer: Sendable {
         let api = APIHandler(store: store, options: options, serverAddress: "127.0.0.1:\(port)")
         let core = ServerCore(store: store, api: api, faults: faults, log: log, options: options)
         coreBox.withLock { $0 = core }
-        return KubeTestServer(core: core, listener: listener, port: port, tls: tls != nil, caPEM: tls?.caPEM)
+        return KubeTestServer(core: core, listener: listener, port: port, tls: tls != nil, caPEM: served?.caPEM)
     }
 
     /// Stops listening and closes every connection (open watches end). Connections are closed
@@ -125,12 +131,13 @@ public final class KubeTestServer: Sendable {
         for c in core.connections.all { c.close(promise: nil) }
     }
 
-    /// Writes a kubeconfig (context `kube-test-server`) pointing at this server; returns its path.
-    /// It authenticates with `token`: by default `adminToken` (`system:masters`).
+    /// Writes a kubeconfig (context `kube-test-server`) pointing at this server over HTTPS (kubectl
+    /// sends tokens only over TLS); returns its path. It authenticates with `token`: by default
+    /// `adminToken` (`system:masters`).
     @discardableResult
     public func writeKubeconfig(to path: String, namespace: String = "default",
                                 token: String = KubeTestServer.adminToken) throws -> String {
-        var cluster = "    server: \(url)\n"
+        var cluster = "    server: \(httpsURL ?? url)\n"
         if let ca = caPEM {
             cluster += "    certificate-authority-data: \(Data(ca.utf8).base64EncodedString())\n"
         }

@@ -30,6 +30,8 @@ enum ObjectNames {
         switch type.storageKey {
         case "namespaces":
             if isDNS1123Label(name) { return nil }
+            if name.utf8.count > 63 { return .invalid("metadata.name", .string(name), "must be no more than 63 characters") }
+            if isDNS1123Subdomain(name) { return .invalid("metadata.name", .string(name), "must not contain dots") }
             return .invalid("metadata.name", .string(name), "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')")
         case "roles.rbac.authorization.k8s.io", "clusterroles.rbac.authorization.k8s.io",
              "rolebindings.rbac.authorization.k8s.io", "clusterrolebindings.rbac.authorization.k8s.io":

@@ -36,6 +36,12 @@ public struct RequestInfo: Sendable, Hashable {
             version = parts.removeFirst()
         }
         guard !parts.isEmpty else { return }
+        // The legacy `/api/v1/watch/…` prefix (deprecated, still served): a watch of what follows.
+        var legacyWatch = false
+        if parts[0] == "watch", parts.count > 1 {
+            legacyWatch = true
+            parts.removeFirst()
+        }
         if parts[0] == "namespaces", parts.count > 1 {
             namespace = parts[1]
             if parts.count > 2 && !Self.namespaceSubresources.contains(parts[2]) {
@@ -47,7 +53,7 @@ public struct RequestInfo: Sendable, Hashable {
         if parts.count > 1 { name = parts[1] }
         if parts.count > 2 { subresource = parts[2...].joined(separator: "/") }
         if resource == "namespaces" { namespace = nil }
-        let watch = query["watch"] == "true" || query["watch"] == "1"
+        let watch = legacyWatch || query["watch"] == "true" || query["watch"] == "1"
         switch method {
         case "GET", "HEAD": verb = name == nil ? (watch ? "watch" : "list") : (watch ? "watch" : "get")
         case "POST": verb = "create"

@@ -49,8 +49,14 @@ public struct ResourceType: Sendable, Hashable {
     public var kind: String { descriptor.kind }
     public var namespaced: Bool { descriptor.namespaced }
     public var apiVersion: String { descriptor.apiVersion }
-    /// The key all versions of this resource share in storage: `plural` or `plural.group`.
-    public var storageKey: String { descriptor.description }
+    /// The key all versions of this resource share in storage: `plural` or `plural.group`, or the
+    /// storage of another resource it is a view of (`sharesStorage`).
+    public var storageKey: String { sharesStorage ?? descriptor.description }
+    /// The storage key of the resource this one is another API for (events.k8s.io/v1 events are
+    /// core events: `"events"`); objects are converted on the way in and out (`Presentation`).
+    public var sharesStorage: String?
+    /// `plural.group` as the apiserver names the resource in messages (`events.events.k8s.io`).
+    public var qualifiedResource: String { descriptor.description }
     public var hasStatus: Bool { subresources.contains("status") }
     /// `Kind.group` as used in Invalid error messages (`AgentRun.codex-k8s.dev`), or `Kind` for core.
     public var qualifiedKind: String { group.isEmpty ? kind : "\(kind).\(group)" }

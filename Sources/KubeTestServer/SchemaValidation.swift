@@ -37,8 +37,10 @@ enum SchemaValidation {
         body["apiVersion"] = nil
         body["kind"] = nil
         validate(body, schema, path: "", errors: &errors, skipRootRequired: ["metadata", "apiVersion", "kind"])
-        if errors.isEmpty {
+        if !CELRules.blocked(by: errors) {
             CELRules.evaluate(value, old: old, schema: schema, path: "", errors: &errors)
+        } else if CELRules.hasRules(schema) {
+            errors.append(CELRules.notCheckedCause)
         }
         return errors
     }

@@ -19,6 +19,7 @@ extension StoreState {
         try OptionsValidation.checkDelete(options, dryRun: [])
         let ref = ObjectRef(storageKey: type.storageKey, namespace: type.namespaced ? namespace : nil, name: name)
         guard let old = object(ref) else { throw .notFound(type, name: name) }
+        try NamespaceLifecycle.checkDelete(type, name: name)
         try DeletePreconditions.check(type, old, options)
         let marks = !(old[path: ["metadata", "finalizers"]]?.arrayValue ?? []).isEmpty
             || old[path: ["metadata", "deletionTimestamp"]] != nil
@@ -88,7 +89,7 @@ extension StoreState {
         let type = anyType(ref.storageKey)
         if finalizers.isEmpty, obj[path: ["metadata", "deletionTimestamp"]] != nil,
            !(type.map { blockedBySpecFinalizers($0, obj) } ?? false) {
-            commit(.deleted, storageKey: ref.storageKey, object: obj, previous: previous)
+            commit(.deleted, storageKey: ref.storageKey, object: previous, previous: previous)  // last stored state
         } else {
             commit(.modified, storageKey: ref.storageKey, object: obj, previous: previous)
         }

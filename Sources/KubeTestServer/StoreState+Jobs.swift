@@ -33,7 +33,9 @@ extension StoreState {
         var pod: JSONValue = ["apiVersion": "v1", "kind": "Pod", "metadata": podMeta,
                               "spec": template["spec"] ?? [:], "status": ["phase": "Pending", "qosClass": "BestEffort"]]
         pod.set(path: ["spec", "terminationGracePeriodSeconds"], to: pod[path: ["spec", "terminationGracePeriodSeconds"]] ?? 30)
+        guard admitControllerPod(&pod, job: job) else { return }
         commit(.added, storageKey: "pods", object: pod, previous: nil)
+        recordJobEvent(job, type: "Normal", reason: "SuccessfulCreate", message: "Created pod: \(podName)")
     }
 
     /// A pod changed: recompute its controlling Job's status (and retry or finish the Job).

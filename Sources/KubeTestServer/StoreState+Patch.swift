@@ -43,8 +43,10 @@ extension StoreState {
             do {
                 new = try old.applyingJSONPatch(patch.body)
             } catch {
-                throw APIError(code: 422, reason: "Invalid", message: "the server rejected our request due to an error in our request: \(error.message)",
-                               details: APIError.details(type, name: name))
+                // NewGenericServerResponse(422, …): the generic text only, empty details.
+                _ = error
+                throw APIError(code: 422, reason: "Invalid",
+                               message: "the server rejected our request due to an error in our request", details: [:])
             }
         case .strategic:
             guard type.crdName == nil else {
@@ -56,6 +58,7 @@ extension StoreState {
         case .apply:
             new = try ServerSideApply.apply(patch, to: old, type: type, manager: options.fieldManager, now: now())
         }
+        try WriteIdentity.checkPatchedUID(type, patched: new, old: old, name: name)
         let patchedRV = new[path: ["metadata", "resourceVersion"]]?.stringValue
         let bodyRV = patch.type == .json ? patchedRV : patch.body[path: ["metadata", "resourceVersion"]]?.stringValue
         if bodyRV == nil { new.set(path: ["metadata", "resourceVersion"], to: stored[path: ["metadata", "resourceVersion"]]) }

@@ -10,10 +10,16 @@ extension StoreState {
         var dirtyNamespaces: Set<String> = []
         var dirtyCRDs: Set<String> = []
         var dirtyOwners: Set<String> = []
+        var dirtyQuotas: Set<String> = []
+        var blockedJobs: Set<String> = []
         while true {
             while !pending.isEmpty {
                 let event = pending.removeFirst()
                 react(to: event, namespaces: &dirtyNamespaces, crds: &dirtyCRDs, owners: &dirtyOwners)
+                if let ns = event.namespace {
+                    if affectsQuotas(event) { dirtyQuotas.insert(ns) }
+                    if mayUnblockJobPods(event) { blockedJobs.insert(ns) }
+                }
             }
             if let uid = dirtyOwners.popFirst() {
                 processDeletingOwner(uid)
@@ -21,6 +27,10 @@ extension StoreState {
                 processTerminatingNamespace(ns)
             } else if let crd = dirtyCRDs.popFirst() {
                 processDeletingCRD(crd)
+            } else if let ns = dirtyQuotas.popFirst() {
+                syncQuotas(in: ns)
+            } else if let ns = blockedJobs.popFirst() {
+                retryJobPods(in: ns)
             } else {
                 return
             }
@@ -45,6 +55,8 @@ extension StoreState {
         if let ns = event.namespace,
            objects["namespaces"]?[ns]?[path: ["metadata", "deletionTimestamp"]] != nil { namespaces.insert(ns) }
         if let crd = terminatingCRD(definingStorageKey: event.storageKey) { crds.insert(crd) }
+        publishRootCA(after: event)
+        collectIfOwnersAreGone(event)
         switch event.storageKey {
         case "namespaces":
             if event.type == .added { createDefaultServiceAccount(in: name) }
@@ -52,6 +64,7 @@ extension StoreState {
         case "customresourcedefinitions.apiextensions.k8s.io":
             if event.type == .deleted {
                 registry.setCRDTypes(crdName: name, [])
+                closeWatches(ofCRD: name)
             } else {
                 registry.setCRDTypes(crdName: name, CRDTypes.types(of: obj))
                 if deleting { crds.insert(name) }
@@ -62,6 +75,8 @@ extension StoreState {
             if event.type != .added { podChanged(obj) }
         case RBACAuthorizer.clusterRoles:
             aggregateClusterRoles()
+        case "secrets":
+            if event.type == .added { fillServiceAccountToken(obj) }
         default:
             break
         }
@@ -96,7 +111,8 @@ extension StoreState {
             updated.set(path: ["status", "conditions"], to: nil)
             let metaFinalizers = nsObj[path: ["metadata", "finalizers"]]?.arrayValue ?? []
             if metaFinalizers.isEmpty {
-                commit(.deleted, storageKey: "namespaces", object: updated, previous: nsObj)
+                // Finalized then deleted: the DELETED event carries the last stored state, as etcd's.
+                commit(.deleted, storageKey: "namespaces", object: nsObj, previous: nsObj)
             } else if updated != nsObj {
                 // Held by `metadata.finalizers`: stays Terminating (spec finalizers done) until they go.
                 commit(.modified, storageKey: "namespaces", object: updated, previous: nsObj)

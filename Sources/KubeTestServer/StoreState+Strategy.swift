@@ -8,6 +8,7 @@ extension StoreState {
         case "namespaces":
             obj.set(path: ["spec", "finalizers"], to: ["kubernetes"])
             obj["status"] = ["phase": "Active"]
+            Self.setMetadataNameLabel(&obj)
         case "pods":
             obj["status"] = ["phase": "Pending", "qosClass": "BestEffort"]
             defaults(&obj, ["spec", "restartPolicy"], "Always")
@@ -98,6 +99,7 @@ extension StoreState {
         default:
             break
         }
+        errors += BuiltinValidation.errors(type, obj, old: old)
         if !errors.isEmpty { throw .invalid(type, name: name, causes: errors) }
     }
 }

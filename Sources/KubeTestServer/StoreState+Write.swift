@@ -23,8 +23,8 @@ extension StoreState {
                          options: WriteOptions) throws(APIError) -> WriteResult {
         guard case .object = body else { throw .badRequest("the body of the request must be a JSON object") }
         try checkKind(type, body)
-        var obj = body
-        obj["apiVersion"] = .string(type.apiVersion)
+        var obj = Presentation.toStorage(body, for: type)
+        obj["apiVersion"] = .string(storedAPIVersion(type))
         obj["kind"] = .string(type.kind)
         var meta = obj["metadata"]?.objectValue ?? [:]
         if meta["name"]?.stringValue?.isEmpty ?? true {
@@ -43,13 +43,25 @@ extension StoreState {
             meta["namespace"] = .string(ns)
             guard let nsObj = objects["namespaces"]?[ns] else { throw .namespaceNotFound(ns) }
             if nsObj[path: ["metadata", "deletionTimestamp"]] != nil {
-                throw .forbidden(type, name: name,
-                                 why: "unable to create new content in namespace \(ns) because it is being terminated")
+                throw NamespaceLifecycle.terminating(type, name: name, namespace: ns)
             }
         } else {
             meta.removeValue(forKey: "namespace")
         }
-        if let e = ObjectNames.nameError(name, for: type) { throw .invalid(type, name: name, causes: [e]) }
+        var nameErrors: [FieldError] = []
+        if let prefix = meta["generateName"]?.stringValue, !prefix.isEmpty {
+            // The prefix is validated as a name whose trailing dash is allowed (`maskTrailingDash`
+            // replaces the last two characters by "a").
+            let masked = prefix.hasSuffix("-") && prefix.count > 1 ? String(prefix.dropLast(2)) + "a" : prefix
+            if var e = ObjectNames.nameError(masked, for: type) {
+                e.field = "metadata.generateName"
+                e.message = e.message.replacingOccurrences(of: JSONValue.string(masked).jsonString(),
+                                                           with: JSONValue.string(prefix).jsonString())
+                nameErrors.append(e)
+            }
+        }
+        if let e = ObjectNames.nameError(name, for: type) { nameErrors.append(e) }
+        if !nameErrors.isEmpty { throw .invalid(type, name: name, causes: nameErrors) }
         if let crd = type.crdName, objects["customresourcedefinitions.apiextensions.k8s.io"]?[crd]?[path: ["metadata", "deletionTimestamp"]] != nil {
             throw .forbidden(type, name: name, why: "create not allowed while custom resource definition is terminating")
         }
@@ -62,7 +74,10 @@ extension StoreState {
         obj["metadata"] = .object(meta)
         if type.hasStatus && type.crdName != nil { obj.set(path: ["status"], to: nil) }
         try prepareForCreate(type, &obj)
+        let admission = try defaultAndAdmit(type, &obj, old: nil, subresource: nil, options: options,
+                                            name: (body[path: ["metadata", "name"]]?.stringValue ?? "").isEmpty ? meta["generateName"]?.stringValue : nil)
         try validate(type, &obj, old: nil, options: options)
+        try validatingAdmission(admission, obj)
         let ref = Self.ref(of: obj, storageKey: type.storageKey)
         if objects[type.storageKey]?[ref.key] != nil { throw .alreadyExists(type, name: name) }
         if options.dryRun {
@@ -81,6 +96,8 @@ extension StoreState {
         try checkKind(type, body)
         let ref = ObjectRef(storageKey: type.storageKey, namespace: type.namespaced ? namespace : nil, name: name)
         guard let old = objects[type.storageKey]?[ref.key] else { throw .notFound(type, name: name) }
+        try WriteIdentity.checkNamespace(type, body: body, namespace: namespace)
+        if subresource == nil { try WriteIdentity.checkPutUID(type, body: body, old: old, name: name) }
         if let bodyName = body[path: ["metadata", "name"]]?.stringValue, bodyName != name {
             throw .badRequest("the name of the object (\(bodyName)) does not match the name on the URL (\(name))")
         }
@@ -88,8 +105,8 @@ extension StoreState {
            rv != old[path: ["metadata", "resourceVersion"]]?.stringValue {
             throw .staleResourceVersion(type, name: name)
         }
-        var new = body
-        new["apiVersion"] = .string(type.apiVersion)
+        var new = Presentation.toStorage(body, for: type)
+        new["apiVersion"] = .string(storedAPIVersion(type))
         new["kind"] = .string(type.kind)
         switch subresource {
         case "status":
@@ -114,6 +131,12 @@ extension StoreState {
             if !keepManagedFields { meta["managedFields"] = oldMeta["managedFields"] }
         } else {
             meta = oldMeta
+            if type.storageKey == "pods" && subresource == "status" {
+                // The pod status strategy does not reset metadata (only ownerReferences and
+                // deletionTimestamp): labels, annotations and finalizers sent to /status apply.
+                let sent = body["metadata"]?.objectValue ?? [:]
+                for k in ["labels", "annotations", "finalizers"] { meta[k] = sent[k] }
+            }
         }
         if oldMeta["deletionTimestamp"] != nil {
             let before = Set((oldMeta["finalizers"]?.arrayValue ?? []).compactMap(\.stringValue))
@@ -125,7 +148,10 @@ extension StoreState {
         }
         if meta["finalizers"]?.arrayValue?.isEmpty == true { meta.removeValue(forKey: "finalizers") }
         new["metadata"] = .object(meta)
+        if type.storageKey == "namespaces" { Self.setMetadataNameLabel(&new) }
+        let admission = try defaultAndAdmit(type, &new, old: old, subresource: subresource, options: options, name: nil)
         try validate(type, &new, old: old, options: options)
+        try validatingAdmission(admission, new)
         if GenerationPolicy.maintains(type), specChanged(type, old, new) {
             new.set(path: ["metadata", "generation"], to: .int((oldMeta["generation"]?.intValue ?? 0) + 1))
         }
@@ -135,7 +161,10 @@ extension StoreState {
         let finalizersGone = (new[path: ["metadata", "finalizers"]]?.arrayValue ?? []).isEmpty
         let event: StoredEvent
         if oldMeta["deletionTimestamp"] != nil && finalizersGone && !blockedBySpecFinalizers(type, new) {
-            event = commit(.deleted, storageKey: type.storageKey, object: new, previous: old)
+            // The store deletes the stored object instead of writing this update
+            // (`deleteWithoutFinalizers`): the DELETED event and the answer carry the last stored
+            // state, finalizers included.
+            event = commit(.deleted, storageKey: type.storageKey, object: old, previous: old)
         } else {
             event = commit(.modified, storageKey: type.storageKey, object: new, previous: old)
         }
@@ -169,16 +198,19 @@ extension StoreState {
         }
     }
 
+    /// The apiVersion objects written through `type` are stored with (a shared storage keeps its owner's).
+    func storedAPIVersion(_ type: ResourceType) -> String {
+        type.sharesStorage.flatMap { anyType($0)?.apiVersion } ?? type.apiVersion
+    }
+
     /// The object as served at `type`'s version.
     func present(_ object: JSONValue, as type: ResourceType) -> JSONValue {
-        if object["apiVersion"]?.stringValue == type.apiVersion { return object }
-        var o = object
-        o["apiVersion"] = .string(type.apiVersion)
-        return o
+        if Presentation.isIdentity(type, storedAPIVersion: object["apiVersion"]?.stringValue) { return object }
+        return Presentation.present(object, as: type)
     }
 
     func result(_ event: StoredEvent, _ type: ResourceType, code: Int) -> WriteResult {
-        if event.object["apiVersion"]?.stringValue == type.apiVersion {
+        if Presentation.isIdentity(type, storedAPIVersion: event.object["apiVersion"]?.stringValue) {
             return WriteResult(object: event.object, bytes: event.objectBytes, code: code)
         }
         let o = present(event.object, as: type)

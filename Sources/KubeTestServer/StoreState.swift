@@ -120,6 +120,8 @@ public struct ServerOptions: Sendable {
     public var jobController: Bool = true
     /// Create the `default` ServiceAccount in every new namespace, like the serviceaccount controller.
     public var defaultServiceAccounts: Bool = true
+    /// Create ConfigMap `kube-root-ca.crt` in every namespace, like the root-CA publisher.
+    public var rootCAConfigMaps: Bool = true
     /// Interval of periodic BOOKMARK events for watches that allow them.
     public var bookmarkInterval: Double = 60
     /// Watch duration when the request gives no `timeoutSeconds`.

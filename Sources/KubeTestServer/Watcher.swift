@@ -73,17 +73,16 @@ final class Watcher: Sendable {
                                                                          resourceVersion: nil).serialized())
             return
         }
-        if object["apiVersion"]?.stringValue != filter.type.apiVersion {
-            var o = object
-            o["apiVersion"] = .string(filter.type.apiVersion)
-            sink.sendFrame(type: type, objectBytes: o.serialized())
+        if !Presentation.isIdentity(filter.type, storedAPIVersion: object["apiVersion"]?.stringValue) {
+            sink.sendFrame(type: type, objectBytes: Presentation.present(object, as: filter.type).serialized())
         } else {
             sink.sendFrame(type: type, objectBytes: bytes ?? object.serialized())
         }
     }
 
     func sendBookmark(resourceVersion: Int64, initialEventsEnd: Bool = false) {
-        var meta: JSONValue = ["resourceVersion": .string(String(resourceVersion)), "creationTimestamp": .null]
+        // No `creationTimestamp: null`: 1.35 omits the zero timestamp (omitzero).
+        var meta: JSONValue = ["resourceVersion": .string(String(resourceVersion))]
         if initialEventsEnd { meta["annotations"] = ["k8s.io/initial-events-end": "true"] }
         let object: JSONValue = ["kind": .string(filter.type.kind), "apiVersion": .string(filter.type.apiVersion),
                                  "metadata": meta]

@@ -42,7 +42,7 @@ struct CELTests {
         CELRules.evaluate(["size": 1], old: nil, schema: schema, path: "spec", errors: &errors)
         #expect(errors.isEmpty)
         CELRules.evaluate(["size": 1], old: ["size": 2], schema: schema, path: "spec", errors: &errors)
-        #expect(errors.first?.message == "Invalid value: \"object\": cannot shrink")
+        #expect(errors.first?.message == "Invalid value: cannot shrink", "objects: no value shown, as real")
     }
 
     @Test func messageExpressionFormatsTheFailure() {
@@ -50,7 +50,7 @@ struct CELTests {
             ["rule": "self.size <= 5", "message": "static", "messageExpression": "'size ' + string(self.size) + ' exceeds 5'"]]]
         var errors: [FieldError] = []
         CELRules.evaluate(["size": 9], old: nil, schema: schema, path: "spec", errors: &errors)
-        #expect(errors.first?.message == "Invalid value: \"object\": size 9 exceeds 5")
+        #expect(errors.first?.message == "Invalid value: size 9 exceeds 5")
         #expect(errors.first?.field == "spec")
     }
 }

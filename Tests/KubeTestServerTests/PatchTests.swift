@@ -1,5 +1,5 @@
 import KubeAPI
-import KubeTestServer
+@testable import KubeTestServer
 import Testing
 
 /// The four patch types over HTTP.
@@ -49,15 +49,23 @@ struct PatchTests {
         let c = try f.http()
         _ = try c.request("POST", Self.pods, body: ["metadata": ["name": "p", "finalizers": ["a/b"]], "spec": ["containers": [
             ["name": "main", "image": "v1", "env": [["name": "A", "value": "1"]]], ["name": "side", "image": "s1"]]]])
-        let r = try Self.patch(c, Self.pods + "/p", "application/strategic-merge-patch+json", [
+        let patch: JSONValue = [
             "metadata": ["finalizers": ["c/d"]],
             "spec": ["containers": [["name": "main", "image": "v2", "env": [["name": "B", "value": "2"]]],
-                                    ["name": "side", "$patch": "delete"]]]])
-        #expect(r.status == 200)
-        let containers = r.json[path: ["spec", "containers"]]?.arrayValue ?? []
+                                    ["name": "side", "$patch": "delete"]]]]
+        let merged = StrategicMerge.apply(patch, to: try c.request("GET", Self.pods + "/p").json)
+        let containers = merged[path: ["spec", "containers"]]?.arrayValue ?? []
         #expect(containers.count == 1)
         #expect(containers.first?["image"] == "v2")
         #expect(containers.first?["env"] == [["name": "A", "value": "1"], ["name": "B", "value": "2"]])
+        #expect(merged[path: ["metadata", "finalizers"]] == ["a/b", "c/d"])
+        let immutable = try Self.patch(c, Self.pods + "/p", "application/strategic-merge-patch+json", patch)
+        #expect(immutable.status == 422, "a Pod's containers cannot change except their images")
+        #expect(immutable.json[path: ["details", "causes"]]?.arrayValue?.first?["field"] == "spec")
+        let r = try Self.patch(c, Self.pods + "/p", "application/strategic-merge-patch+json", [
+            "metadata": ["finalizers": ["c/d"]], "spec": ["containers": [["name": "side", "image": "s2"]]]])
+        #expect(r.status == 200)
+        #expect(r.json[path: ["spec", "containers"]]?.arrayValue?.map { $0["image"] } == ["v1", "s2"], "merged by name")
         #expect(r.json[path: ["metadata", "finalizers"]] == ["a/b", "c/d"])
         _ = try c.request("POST", "/apis/apiextensions.k8s.io/v1/customresourcedefinitions", body: TestCRDs.widget)
         _ = try c.request("POST", "/apis/example.com/v1/namespaces/default/widgets", body: TestCRDs.widget("w"))

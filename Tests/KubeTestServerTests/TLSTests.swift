@@ -37,7 +37,8 @@ struct TLSTests {
         let namespaces = try await client.list(ConformanceTarget.namespaces)
         #expect((namespaces["items"]?.arrayValue ?? []).contains { $0[path: ["metadata", "name"]] == "default" })
         var events = client.watch(ConformanceTarget.configMaps, namespace: "default",
-                                  options: WatchOptions(allowWatchBookmarks: false, timeoutSeconds: 30)).makeAsyncIterator()
+                                  options: WatchOptions(fieldSelector: "metadata.name=over-tls", allowWatchBookmarks: false,
+                                                        timeoutSeconds: 30)).makeAsyncIterator()
         _ = try await client.create(ConformanceTarget.configMaps, namespace: "default",
                                     ["apiVersion": "v1", "kind": "ConfigMap", "metadata": ["name": "over-tls"]])
         guard case .added(let o)? = try await events.next() else {

@@ -3,7 +3,7 @@ import KubeAPI
 /// SubjectAccessReview, SelfSubjectAccessReview, LocalSubjectAccessReview and
 /// SelfSubjectRulesReview, answered from the same authorizer as every request
 /// (`pkg/registry/authorization/*`): validation errors as the real 422/400, the decision and its
-/// reason in `status`.
+/// reason in `status`. `metadata` is `{}`: 1.35 omits the zero `creationTimestamp` (omitzero).
 extension AccessControl {
     func review(_ info: RequestInfo, body: JSONValue, user: UserInfo) throws(APIError) -> APIResponse {
         let kind: String
@@ -72,7 +72,7 @@ extension AccessControl {
         var out = body
         out["apiVersion"] = .string(type.apiVersion)
         out["kind"] = .string(kind)
-        var meta: JSONValue = ["creationTimestamp": .null]
+        var meta: JSONValue = [:]
         if kind == "LocalSubjectAccessReview", let ns = info.namespace { meta["namespace"] = .string(ns) }
         out["metadata"] = meta
         out["status"] = status
@@ -109,6 +109,6 @@ extension AccessControl {
                                  "incomplete": false]
         if !errors.isEmpty { status["evaluationError"] = .string(RBACAuthorizer.aggregate(errors)) }
         return .json(201, ["kind": "SelfSubjectRulesReview", "apiVersion": .string("authorization.k8s.io/\(info.version)"),
-                           "metadata": ["creationTimestamp": .null], "spec": [:], "status": status])
+                           "metadata": [:], "spec": [:], "status": status])
     }
 }

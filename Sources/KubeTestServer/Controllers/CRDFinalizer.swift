@@ -44,10 +44,9 @@ extension StoreState {
         }
         Self.setCondition(&updated, type: "Terminating", status: "False", reason: "InstanceDeletionCompleted",
                           message: "removed all instances", now: now())
-        let finalizers = (updated[path: ["metadata", "finalizers"]]?.arrayValue ?? [])
-            .filter { $0.stringValue != CRDTypes.cleanupFinalizer }
-        updated.set(path: ["metadata", "finalizers"], to: finalizers.isEmpty ? nil : .array(finalizers))
-        commit(finalizers.isEmpty ? .deleted : .modified, storageKey: Self.crdStorageKey, object: updated, previous: previous)
+        if updated != previous { commit(.modified, storageKey: Self.crdStorageKey, object: updated, previous: previous) }
+        // Dropping the finalizer deletes the CRD (DELETED carries the last stored state).
+        removeFinalizer(CRDTypes.cleanupFinalizer, from: ObjectRef(storageKey: Self.crdStorageKey, namespace: nil, name: name))
     }
 
     /// Sets `status.conditions[type]`, keeping `lastTransitionTime` when the status does not change.
@@ -65,5 +64,16 @@ extension StoreState {
             conditions.append(condition)
         }
         object.set(path: ["status", "conditions"], to: .array(conditions))
+    }
+}
+
+extension StoreState {
+    /// A deleted CRD's API is gone: its custom resources' watches end (a clean end of stream, as the
+    /// apiextensions-apiserver closes them when it tears the storage down).
+    mutating func closeWatches(ofCRD name: String) {
+        for (id, watcher) in watchers where watcher.filter.type.crdName == name {
+            watchers.removeValue(forKey: id)
+            watcher.sink.finish()
+        }
     }
 }

@@ -23,9 +23,12 @@ enum OptionsValidation {
                           message: "Unsupported value: \"\(value)\": supported values: \(list)")
     }
 
-    /// `dryRun` (query or body): only `All`.
+    /// `dryRun` (query or body): only `All`; the whole list is the reported value (JSON, as 1.35 prints values).
     static func dryRunErrors(_ values: [String]) -> [FieldError] {
-        values.filter { $0 != "All" }.prefix(1).map { notSupported("dryRun", $0, ["All"]) }
+        guard values.contains(where: { $0 != "All" }) else { return [] }
+        let shown = JSONValue.array(values.map(JSONValue.string)).jsonString()
+        return [FieldError(reason: "FieldValueNotSupported", field: "dryRun",
+                           message: "Unsupported value: \(shown): supported values: \"All\"")]
     }
 
     /// DeleteOptions: `propagationPolicy` and `dryRun`.
@@ -94,5 +97,15 @@ extension APIHandler {
         guard !dryRun, let rv = body[path: ["metadata", "resourceVersion"]]?.stringValue,
               let n = UInt64(rv), n != 0 else { return }
         throw APIError(code: 500, reason: "", message: "resourceVersion should not be set on objects to be created")
+    }
+}
+
+extension APIHandler {
+    /// An apply patch must name the version of the endpoint it is sent to (the field manager's
+    /// check); a missing `apiVersion` is an empty version: 400.
+    static func checkApplyVersion(_ body: JSONValue, _ type: ResourceType) throws(APIError) {
+        let sent = body["apiVersion"]?.stringValue ?? ""
+        guard sent != type.apiVersion else { return }
+        throw .badRequest("Incorrect version specified in apply patch. Specified patch version: \(sent), expected: \(type.apiVersion)")
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import KubeAPI
+import KubeClient
 import KubeTestServer
 import Testing
 
@@ -80,7 +81,7 @@ import Testing
         let alice = try f.http(token: Self.alice)
         let me = try alice.request("POST", "/apis/authentication.k8s.io/v1/selfsubjectreviews", body: ["kind": "SelfSubjectReview"])
         #expect(me.status == 201)
-        #expect(me.json == ["kind": "SelfSubjectReview", "apiVersion": "authentication.k8s.io/v1", "metadata": ["creationTimestamp": .null],
+        #expect(me.json == ["kind": "SelfSubjectReview", "apiVersion": "authentication.k8s.io/v1", "metadata": [:],
                             "status": ["userInfo": ["username": "alice", "groups": ["devs", "system:authenticated"]]]])
         let forbidden = try alice.request("GET", "/api/v1/namespaces/default/configmaps")
         #expect(forbidden.json["message"] == "configmaps is forbidden: User \"alice\" cannot list resource \"configmaps\" in API group \"\" in the namespace \"default\"")
@@ -94,6 +95,10 @@ import Testing
                              "message": "forbidden: User \"system:anonymous\" cannot get path \"/api\"", "details": [:]])
         let namespace = try anonymous.request("GET", "/api/v1/namespaces/default")
         #expect(namespace.json["message"] == "namespaces \"default\" is forbidden: User \"system:anonymous\" cannot get resource \"namespaces\" in API group \"\" in the namespace \"default\"")
+
+        // Over HTTPS with KubeClient (Fixture.client): the admin, then alice.
+        #expect(try await f.client().get(ConformanceTarget.namespaces, name: "default")[path: ["metadata", "name"]] == "default")
+        await #expect(throws: KubeError.self) { _ = try await f.client(token: Self.alice).get(ConformanceTarget.namespaces, name: "default") }
 
         let bad = try f.http(token: "no-such-token")
         let unauthorized = try bad.request("GET", "/api/v1/namespaces")
@@ -123,6 +128,58 @@ import Testing
         #expect(short.json["message"] == "TokenRequest.authentication.k8s.io \"robot\" is invalid: spec.expirationSeconds: Invalid value: 60: may not specify a duration less than 10 minutes")
         #expect(try admin.request("POST", "/api/v1/namespaces/default/serviceaccounts/nobody/token", body: ["spec": [:]]).status == 404)
         #expect(try admin.request("DELETE", "/api/v1/namespaces/default/serviceaccounts/robot").status == 200)
+        #expect(try robot.request("GET", "/api/v1/namespaces/default/secrets").status == 401)
+        try await f.close()
+    }
+
+    /// A token bound to a Pod carries the pod in its user's extra and dies with the pod.
+    @Test func tokensBoundToAPod() async throws {
+        let f = try await Self.start()
+        let admin = try f.http()
+        try Self.robotReadsSecrets(admin)
+        let pod: JSONValue = ["metadata": ["name": "p"], "spec": ["serviceAccountName": "robot", "containers": [["name": "c", "image": "busybox"]]]]
+        let created = try admin.request("POST", "/api/v1/namespaces/default/pods", body: pod)
+        #expect(created.status == 201)
+        let path = "/api/v1/namespaces/default/serviceaccounts/robot/token"
+        let issued = try admin.request("POST", path, body: ["spec": ["boundObjectRef": ["kind": "Pod", "apiVersion": "v1", "name": "p"]]])
+        #expect(issued.status == 201)
+        let token = try #require(issued.json[path: ["status", "token"]]?.stringValue)
+        let me = try f.http(token: token).request("POST", "/apis/authentication.k8s.io/v1/selfsubjectreviews", body: ["kind": "SelfSubjectReview"])
+        #expect(me.json[path: ["status", "userInfo", "extra", "authentication.kubernetes.io/pod-name"]] == ["p"])
+        #expect(me.json[path: ["status", "userInfo", "extra", "authentication.kubernetes.io/pod-uid"]] == .array([created.json[path: ["metadata", "uid"]] ?? .null]))
+        let other = try admin.request("POST", "/api/v1/namespaces/default/serviceaccounts/default/token",
+                                      body: ["spec": ["boundObjectRef": ["kind": "Pod", "apiVersion": "v1", "name": "p"]]])
+        #expect(other.status == 400)
+        #expect(other.json["message"] == "cannot bind token for serviceaccount \"default\" to pod running with different serviceaccount name.")
+        let missing = try admin.request("POST", path, body: ["spec": ["boundObjectRef": ["kind": "Pod", "apiVersion": "v1", "name": "nope"]]])
+        #expect(missing.status == 404)
+        let kind = try admin.request("POST", path, body: ["spec": ["boundObjectRef": ["kind": "Deployment", "apiVersion": "apps/v1", "name": "d"]]])
+        #expect(kind.json["message"] == "cannot bind token to object of type apps/v1, Kind=Deployment")
+        #expect(try admin.request("DELETE", "/api/v1/namespaces/default/pods/p?gracePeriodSeconds=0").status == 200)
+        #expect(try f.http(token: token).request("GET", "/api/v1/namespaces/default/secrets").status == 401)
+        try await f.close()
+    }
+
+    /// A legacy `kubernetes.io/service-account-token` Secret gets its token from the token
+    /// controller (after the create), and the token lives as long as the Secret.
+    @Test func legacyServiceAccountTokenSecrets() async throws {
+        let f = try await Self.start()
+        let admin = try f.http()
+        try Self.robotReadsSecrets(admin)
+        let created = try admin.request("POST", "/api/v1/namespaces/default/secrets", body: [
+            "metadata": ["name": "robot-token", "annotations": ["kubernetes.io/service-account.name": "robot"]],
+            "type": "kubernetes.io/service-account-token"])
+        #expect(created.status == 201, "\(created.text)")
+        #expect(created.json[path: ["data", "token"]] == nil, "filled by the controller, after the create")
+        let secret = try admin.request("GET", "/api/v1/namespaces/default/secrets/robot-token").json
+        #expect(secret[path: ["data", "namespace"]] == .string(Data("default".utf8).base64EncodedString()))
+        let encoded = try #require(secret[path: ["data", "token"]]?.stringValue)
+        let token = String(decoding: try #require(Data(base64Encoded: encoded)), as: UTF8.self)
+        let robot = try f.http(token: token)
+        let me = try robot.request("POST", "/apis/authentication.k8s.io/v1/selfsubjectreviews", body: ["kind": "SelfSubjectReview"])
+        #expect(me.json[path: ["status", "userInfo", "username"]] == .string(Self.robot))
+        #expect(try robot.request("GET", "/api/v1/namespaces/default/secrets").status == 200)
+        #expect(try admin.request("DELETE", "/api/v1/namespaces/default/secrets/robot-token").status == 200)
         #expect(try robot.request("GET", "/api/v1/namespaces/default/secrets").status == 401)
         try await f.close()
     }

@@ -9,89 +9,6 @@ import Testing
 @Suite(.serialized) struct RBACConformanceTests {
     typealias T = ConformanceTarget
 
-    /// One rule, one request, the decision: each matching rule of `rbac.RuleAllows`.
-    struct Case: Sendable, CustomStringConvertible {
-        var rule: JSONValue
-        var attributes: JSONValue
-        var allowed: Bool
-        var description: String { "\(rule.jsonString()) \(attributes.jsonString()) → \(allowed)" }
-    }
-
-    static let cases: [Case] = [
-        Case(rule: ["verbs": ["get"], "apiGroups": [""], "resources": ["pods"]], attributes: ["verb": "get", "resource": "pods"], allowed: true),
-        Case(rule: ["verbs": ["get"], "apiGroups": [""], "resources": ["pods"]], attributes: ["verb": "delete", "resource": "pods"], allowed: false),
-        Case(rule: ["verbs": ["*"], "apiGroups": [""], "resources": ["pods"]], attributes: ["verb": "deletecollection", "resource": "pods"], allowed: true),
-        Case(rule: ["verbs": ["get"], "apiGroups": [""], "resources": ["*"]], attributes: ["verb": "get", "resource": "secrets"], allowed: true),
-        Case(rule: ["verbs": ["get"], "apiGroups": [""], "resources": ["*"]], attributes: ["verb": "get", "group": "batch", "resource": "jobs"], allowed: false),
-        Case(rule: ["verbs": ["list"], "apiGroups": ["*"], "resources": ["jobs"]], attributes: ["verb": "list", "group": "batch", "resource": "jobs"], allowed: true),
-        Case(rule: ["verbs": ["get"], "apiGroups": [""], "resources": ["pods/log"]],
-             attributes: ["verb": "get", "resource": "pods", "subresource": "log", "name": "p"], allowed: true),
-        Case(rule: ["verbs": ["get"], "apiGroups": [""], "resources": ["pods/log"]], attributes: ["verb": "get", "resource": "pods", "name": "p"], allowed: false),
-        Case(rule: ["verbs": ["get"], "apiGroups": [""], "resources": ["pods"]],
-             attributes: ["verb": "get", "resource": "pods", "subresource": "log", "name": "p"], allowed: false),
-        Case(rule: ["verbs": ["update"], "apiGroups": ["*"], "resources": ["*/status"]],
-             attributes: ["verb": "update", "group": "batch", "resource": "jobs", "subresource": "status", "name": "j"], allowed: true),
-        Case(rule: ["verbs": ["update"], "apiGroups": ["*"], "resources": ["*/status"]],
-             attributes: ["verb": "update", "group": "batch", "resource": "jobs", "name": "j"], allowed: false),
-        Case(rule: ["verbs": ["get"], "apiGroups": [""], "resources": ["configmaps"], "resourceNames": ["a"]],
-             attributes: ["verb": "get", "resource": "configmaps", "name": "a"], allowed: true),
-        Case(rule: ["verbs": ["get"], "apiGroups": [""], "resources": ["configmaps"], "resourceNames": ["a"]],
-             attributes: ["verb": "get", "resource": "configmaps", "name": "b"], allowed: false),
-        Case(rule: ["verbs": ["list"], "apiGroups": [""], "resources": ["configmaps"], "resourceNames": ["a"]],
-             attributes: ["verb": "list", "resource": "configmaps"], allowed: false),
-        Case(rule: ["verbs": ["get"], "apiGroups": ["apps"], "resources": ["deployments"]],
-             attributes: ["verb": "get", "group": "extensions", "resource": "deployments"], allowed: false),
-    ]
-
-    @Test func ruleMatchingTable() async throws {
-        let t = try await T.start()
-        let c = t.client
-        for (i, k) in Self.cases.enumerated() {
-            let user = "u\(i)-\(t.suffix)"
-            // A sentinel rule shows when the binding is in effect (a real cluster's RBAC cache lags).
-            let sentinel: JSONValue = ["verbs": ["get"], "apiGroups": ["probe.example.com"], "resources": ["sentinels"]]
-            _ = try await c.create(T.roles, namespace: t.namespace, T.role("Role", "r\(i)", namespace: t.namespace, rules: [k.rule, sentinel]))
-            _ = try await c.create(T.roleBindings, namespace: t.namespace,
-                                   T.binding("RoleBinding", "rb\(i)", namespace: t.namespace, roleKind: "Role", role: "r\(i)",
-                                             subjects: [T.user(user)]))
-            try await T.eventually("binding rb\(i)") {
-                try await t.sar(user: user, resource: ["verb": "get", "group": "probe.example.com", "resource": "sentinels",
-                                                       "namespace": .string(t.namespace)])["allowed"] == true
-            }
-            var attributes = k.attributes
-            attributes["namespace"] = .string(t.namespace)
-            let status = try await t.sar(user: user, resource: attributes)
-            #expect(status["allowed"] == .bool(k.allowed), "\(k)")
-            if k.allowed {
-                #expect(status["reason"] == .string("RBAC: allowed by RoleBinding \"rb\(i)/\(t.namespace)\" of Role \"r\(i)\" to User \"\(user)\""))
-            }
-        }
-        try await t.close()
-    }
-
-    @Test func nonResourceURLsAndClusterBindings() async throws {
-        let t = try await T.start()
-        let c = t.client
-        let name = "conf-urls-\(t.suffix)"
-        let user = "urls-\(t.suffix)"
-        _ = try await c.create(T.clusterRoles, T.role("ClusterRole", name, rules: [["verbs": ["get"], "nonResourceURLs": ["/healthz/*", "/metrics"]]]))
-        _ = try await c.create(T.clusterRoleBindings, T.binding("ClusterRoleBinding", name, roleKind: "ClusterRole", role: name,
-                                                                subjects: [T.user(user)]))
-        defer { Task { _ = try? await c.delete(T.clusterRoleBindings, name: name); _ = try? await c.delete(T.clusterRoles, name: name) } }
-        try await T.eventually("the ClusterRoleBinding") {
-            try await t.sar(user: user, nonResource: ["verb": "get", "path": "/metrics"])["allowed"] == true
-        }
-        let allowed = try await t.sar(user: user, nonResource: ["verb": "get", "path": "/healthz/etcd"])
-        #expect(allowed["allowed"] == true)
-        #expect(allowed["reason"] == .string("RBAC: allowed by ClusterRoleBinding \"\(name)\" of ClusterRole \"\(name)\" to User \"\(user)\""))
-        #expect(try await t.sar(user: user, nonResource: ["verb": "get", "path": "/metricsx"])["allowed"] == false)
-        #expect(try await t.sar(user: user, nonResource: ["verb": "post", "path": "/metrics"])["allowed"] == false)
-        // Cluster-wide bindings apply in every namespace; a group subject matches its members.
-        #expect(try await t.sar(user: "x", groups: ["system:masters"],
-                                resource: ["verb": "delete", "resource": "secrets", "namespace": .string(t.namespace)])["allowed"] == true)
-        try await t.close()
-    }
-
     /// FINDINGS A1: a ServiceAccount bound by a RoleBinding to a get/list ClusterRole may read
     /// secrets but not delete them, in the review and on the real request (with its token).
     @Test func serviceAccountBoundToReadOnlyClusterRole() async throws {
@@ -199,6 +116,51 @@ import Testing
         try await t.close()
     }
 
+    /// The product's operator (SPEC §7): it holds `bind` on exactly two agent ClusterRoles, not
+    /// their rules, so it may bind those two in a run namespace and nothing else.
+    @Test func operatorBindsOnlyTheClusterRolesItMayBind() async throws {
+        let t = try await T.start()
+        let c = t.client
+        let ns = t.namespace
+        let (agent, viewer, op) = ("conf-agent-\(t.suffix)", "conf-viewer-\(t.suffix)", "conf-operator-\(t.suffix)")
+        _ = try await c.create(T.clusterRoles, T.role("ClusterRole", agent, rules: [
+            ["verbs": ["create", "get", "list", "watch", "delete"], "apiGroups": [""], "resources": ["pods", "configmaps"]]]))
+        _ = try await c.create(T.clusterRoles, T.role("ClusterRole", viewer, rules: [["verbs": ["get", "list"], "apiGroups": ["batch"], "resources": ["jobs"]]]))
+        _ = try await c.create(T.clusterRoles, T.role("ClusterRole", op, rules: [
+            ["verbs": ["create", "get"], "apiGroups": ["rbac.authorization.k8s.io"], "resources": ["rolebindings"]],
+            ["verbs": ["bind"], "apiGroups": ["rbac.authorization.k8s.io"], "resources": ["clusterroles"],
+             "resourceNames": [.string(agent), .string(viewer)]]]))
+        _ = try await c.create(T.serviceAccounts, namespace: ns, ["apiVersion": "v1", "kind": "ServiceAccount", "metadata": ["name": "operator"]])
+        _ = try await c.create(T.clusterRoleBindings, T.binding("ClusterRoleBinding", op, roleKind: "ClusterRole", role: op,
+                                                                subjects: [T.serviceAccount("operator", ns)]))
+        defer {
+            Task {
+                _ = try? await c.delete(T.clusterRoleBindings, name: op)
+                for name in [agent, viewer, op] { _ = try? await c.delete(T.clusterRoles, name: name) }
+            }
+        }
+        let (_, asOperator) = try await t.clientAs(serviceAccount: "operator")
+        try await T.eventually("bind on \(agent)") {
+            (try? await asOperator.create(T.roleBindings, namespace: ns, T.binding("RoleBinding", "agent", namespace: ns, roleKind: "ClusterRole",
+                                                                                role: agent, subjects: [T.serviceAccount("default", ns)]))) != nil
+        }
+        _ = try await asOperator.create(T.roleBindings, namespace: ns, T.binding("RoleBinding", "viewer", namespace: ns, roleKind: "ClusterRole",
+                                                                              role: viewer, subjects: [T.serviceAccount("default", ns)]))
+        let edit = await T.error {
+            _ = try await asOperator.create(T.roleBindings, namespace: ns, T.binding("RoleBinding", "edit", namespace: ns, roleKind: "ClusterRole",
+                                                                                  role: "edit", subjects: [T.serviceAccount("default", ns)]))
+        }
+        #expect(edit?.code == 403)
+        if case .forbidden(_, _, let message)? = edit {
+            #expect(message.hasPrefix("rolebindings.rbac.authorization.k8s.io \"edit\" is forbidden: user \"system:serviceaccount:\(ns):operator\""))
+            #expect(message.contains("is attempting to grant RBAC permissions not currently held:\n"))
+            #expect(message.contains("\n{APIGroups:[\"\"], Resources:[\"configmaps\"], Verbs:[\"create\" \"delete\" \"deletecollection\" \"patch\" \"update\""))
+        }
+        let delete = await T.error { _ = try await asOperator.delete(T.roleBindings, namespace: ns, name: "agent") }
+        #expect(delete?.code == 403)
+        try await t.close()
+    }
+
     /// A ClusterRole with an `aggregationRule` gets the rules of the ClusterRoles its selector
     /// matches; the default `view` aggregates `system:aggregate-to-view`.
     @Test func clusterRoleAggregation() async throws {
@@ -224,6 +186,27 @@ import Testing
         #expect((view["rules"]?.arrayValue ?? []).contains { ($0["resources"]?.arrayValue ?? []).contains("configmaps") })
         let edit = try await t.sar(user: "e", groups: ["g-\(t.suffix)"], resource: ["verb": "create", "resource": "secrets", "namespace": .string(t.namespace)])
         #expect(edit["allowed"] == false)
+        try await t.close()
+    }
+
+    /// A legacy ServiceAccount token Secret is filled by the token controller; its token authenticates.
+    @Test func legacyServiceAccountTokenSecret() async throws {
+        let t = try await T.start()
+        let c = t.client
+        let ns = t.namespace
+        _ = try await c.create(T.serviceAccounts, namespace: ns, ["apiVersion": "v1", "kind": "ServiceAccount", "metadata": ["name": "legacy"]])
+        _ = try await c.create(T.secrets, namespace: ns, [
+            "apiVersion": "v1", "kind": "Secret", "type": "kubernetes.io/service-account-token",
+            "metadata": ["name": "legacy-token", "annotations": ["kubernetes.io/service-account.name": "legacy"]]])
+        var encoded = ""
+        try await T.eventually("the token controller") {
+            encoded = try await c.get(T.secrets, namespace: ns, name: "legacy-token")[path: ["data", "token"]]?.stringValue ?? ""
+            return !encoded.isEmpty
+        }
+        let token = String(decoding: Data(base64Encoded: encoded) ?? Data(), as: UTF8.self)
+        let me = try await t.client(credentials: .token(token)).review(T.selfSubjectReviews, [
+            "apiVersion": "authentication.k8s.io/v1", "kind": "SelfSubjectReview"])
+        #expect(me[path: ["status", "userInfo", "username"]] == .string("system:serviceaccount:\(ns):legacy"))
         try await t.close()
     }
 

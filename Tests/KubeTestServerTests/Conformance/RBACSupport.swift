@@ -7,11 +7,11 @@ extension ConformanceTarget {
     static let rbac = "rbac.authorization.k8s.io"
     static let roles = ResourceDescriptor(group: rbac, version: "v1", plural: "roles", kind: "Role", namespaced: true)
     static let roleBindings = ResourceDescriptor(group: rbac, version: "v1", plural: "rolebindings", kind: "RoleBinding", namespaced: true)
+    static let serviceAccounts = ResourceDescriptor(group: "", version: "v1", plural: "serviceaccounts", kind: "ServiceAccount", namespaced: true)
+    static let secrets = ResourceDescriptor(group: "", version: "v1", plural: "secrets", kind: "Secret", namespaced: true)
     static let clusterRoles = ResourceDescriptor(group: rbac, version: "v1", plural: "clusterroles", kind: "ClusterRole", namespaced: false)
     static let clusterRoleBindings = ResourceDescriptor(group: rbac, version: "v1", plural: "clusterrolebindings",
                                                         kind: "ClusterRoleBinding", namespaced: false)
-    static let serviceAccounts = ResourceDescriptor(group: "", version: "v1", plural: "serviceaccounts", kind: "ServiceAccount", namespaced: true)
-    static let secrets = ResourceDescriptor(group: "", version: "v1", plural: "secrets", kind: "Secret", namespaced: true)
     static let subjectAccessReviews = ResourceDescriptor(group: "authorization.k8s.io", version: "v1", plural: "subjectaccessreviews",
                                                          kind: "SubjectAccessReview", namespaced: false)
     static let selfSubjectAccessReviews = ResourceDescriptor(group: "authorization.k8s.io", version: "v1",

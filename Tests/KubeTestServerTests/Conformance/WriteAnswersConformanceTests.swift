@@ -101,10 +101,14 @@ import Testing
         #expect(policy.json[path: ["details", "group"]] == "meta.k8s.io")
         let dryRun = try await t.raw("POST", t.configMapsPath + "?dryRun=Bogus", t.configMap("d"))
         #expect(dryRun.status == 422)
-        #expect(dryRun.message == "CreateOptions.meta.k8s.io \"\" is invalid: dryRun: Unsupported value: \"Bogus\": supported values: \"All\"")
+        #expect(dryRun.message == "CreateOptions.meta.k8s.io \"\" is invalid: dryRun: Unsupported value: [\"Bogus\"]: supported values: \"All\"")
         let apply = try await t.raw("PATCH", t.configMapsPath + "/o", t.configMap("o"), contentType: "application/apply-patch+yaml")
         #expect(apply.status == 422)
         #expect(apply.message == "PatchOptions.meta.k8s.io \"\" is invalid: fieldManager: Required value: is required for apply patch")
+        let noVersion = try await t.raw("PATCH", t.configMapsPath + "/o?fieldManager=conformance",
+                                        ["kind": "ConfigMap", "metadata": ["name": "o"]], contentType: "application/apply-patch+yaml")
+        #expect(noVersion.status == 400)
+        #expect(noVersion.message == "Incorrect version specified in apply patch. Specified patch version: , expected: v1")
         try await t.close()
     }
 

@@ -1,17 +1,18 @@
 import Foundation
 import KubeAPI
+import KubeClient
 import KubeTestServer
 
 /// A started server plus a scratch directory, stopped and removed by `close()`.
 ///
-/// The server serves HTTPS (with `TestTLS.shared`) and plain HTTP on one port: `http()` speaks
-/// plain HTTP, `kubectl()` HTTPS, because kubectl sends the kubeconfig's token only over TLS.
+/// The server serves plain HTTP and HTTPS on one port: `http()` speaks plain HTTP, `kubectl()` and
+/// `client()` HTTPS (the kubeconfig of `writeKubeconfig`), as kubectl sends tokens only over TLS.
 struct Fixture {
     let server: KubeTestServer
     let directory: URL
 
     static func start(options: ServerOptions = ServerOptions()) async throws -> Fixture {
-        let server = try await KubeTestServer.start(options: options, tls: TestTLS.shared)
+        let server = try await KubeTestServer.start(options: options)
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("kts-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         return Fixture(server: server, directory: dir)
@@ -26,18 +27,12 @@ struct Fixture {
     func http(token: String? = KubeTestServer.adminToken) throws -> RawHTTP { try RawHTTP(port: server.port, token: token) }
 
     func kubectl() throws -> Kubectl { try Kubectl(server: server, directory: directory) }
-}
 
-/// One self-signed certificate for 127.0.0.1 per test process (nil without the openssl CLI:
-/// servers then speak plain HTTP only, and kubectl runs as `system:anonymous`).
-enum TestTLS {
-    static let shared: KubeTestServer.TLS? = {
-        guard OpenSSLTool.path != nil else { return nil }
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("kts-tls-\(UUID().uuidString)")
-        try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
-        return try? TLSTests.certificate(in: dir)
-    }()
+    /// A KubeClient of the server (HTTPS, trusting its CA) authenticated as `token`, by default the admin.
+    func client(token: String = KubeTestServer.adminToken) throws -> KubeClient {
+        let path = directory.appendingPathComponent("kubeconfig-\(UUID().uuidString)").path
+        return try KubeClient.load(kubeconfigPath: try server.writeKubeconfig(to: path, token: token))
+    }
 }
 
 /// A small CRD used across tests: namespaced `widgets.example.com` with status subresource,

@@ -1,0 +1,93 @@
+import ArgumentParser
+import Audit
+import Foundation
+import KubeClient
+import KubeRuntime
+import Logging
+import Operator
+import Prometheus
+import Runs
+import ServiceLifecycle
+
+/// `codex-k8s operator [--config FILE] [--kubeconfig F] [--namespace codex-system] [--metrics-bind ADDR]`:
+/// the AgentRun operator (SPEC §5, §9). Runs the start-up self-check (§7) and refuses to start on a
+/// problem; then leader election on Lease `codex-k8s-operator` (15s/10s/2s), `/healthz`, `/readyz`
+/// and `/metrics` on `--metrics-bind`, JSON logs on stdout, and a graceful stop on SIGTERM/SIGINT
+/// (in-flight reconciles finish, the Lease is released).
+struct OperatorCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "operator", abstract: "Run the AgentRun operator (leader-elected).")
+
+    @Option(help: "The configuration file (default: every key's default).")
+    var config: String?
+
+    @Option(help: "A kubeconfig file (default: KUBECONFIG, else ~/.kube/config, else in-cluster).")
+    var kubeconfig: String?
+
+    @Option(help: "The control namespace: AgentRuns, the credentials Secret and the Lease (overrides the config).")
+    var namespace: String?
+
+    @Option(help: "host:port of /healthz, /readyz and /metrics.")
+    var metricsBind = "0.0.0.0:8080"
+
+    @Option(help: "Leader-election identity (default: the host name).")
+    var identity: String?
+
+    @Flag(help: "Skip the start-up self-check (not for production).")
+    var skipSelfCheck = false
+
+    func run() async throws {
+        LoggingSystem.bootstrap { JSONLogHandler(label: $0) }
+        let logger = Logger(label: "codex-k8s.operator")
+        var settings = OperatorConfig.defaults
+        if let config {
+            guard let data = FileManager.default.contents(atPath: config), let text = String(data: data, encoding: .utf8) else {
+                throw ValidationError("\(config): cannot read the file")
+            }
+            switch OperatorConfig.load(text, file: config) {
+            case .success(let c): settings = c
+            case .failure(let errors): throw ValidationError("\(errors)")
+            }
+        }
+        if let namespace { settings.controlNamespace = namespace }
+        let parts = metricsBind.split(separator: ":", omittingEmptySubsequences: false)
+        guard parts.count >= 2, let port = Int(parts.last!) else {
+            throw ValidationError("--metrics-bind must be host:port, got \(metricsBind)")
+        }
+        let host = parts.dropLast().joined(separator: ":")
+        let client: KubeClient
+        if let kubeconfig {
+            client = try KubeClient.load(kubeconfigPath: kubeconfig)
+        } else {
+            client = try KubeClient.fromEnvironment()
+        }
+        if !skipSelfCheck {
+            do {
+                try await StartupSelfCheck.run(client: client, controlNamespace: settings.controlNamespace)
+            } catch let failure as SelfCheckFailure {
+                logger.critical("\(failure.description)")
+                FileHandle.standardError.write(Data("codex-k8s operator: \(failure.description)\n".utf8))
+                throw ExitCode.failure
+            }
+        }
+        let registry = PrometheusCollectorRegistry()
+        let factory = PrometheusMetricsFactory(registry: registry)
+        let recorder = EventRecorder(sink: KubeClientEventSink(client: client), reportingController: "codex-k8s.dev/operator",
+                                     reportingInstance: identity ?? ProcessInfo.processInfo.hostName)
+        let audit = KubeEventLogSink(publisher: RecorderEventPublisher(recorder: recorder), logger: logger)
+        let runtime = OperatorRuntime(client: client, config: settings, audit: audit, metricsFactory: factory, logger: logger)
+        let elector = LeaderElector(
+            config: LeaderElectionConfig(namespace: settings.controlNamespace, name: "codex-k8s-operator",
+                                         identity: identity ?? ProcessInfo.processInfo.hostName),
+            client: KubeClientLeaseClient(client: client))
+        let manager = Manager(configuration: ManagerConfiguration(host: host, port: port), controllers: [runtime.controller],
+                              elector: elector, registry: registry, logger: logger,
+                              onServerRunning: { port in
+                                  logger.info("serving /healthz /readyz /metrics", metadata: ["port": "\(port)"])
+                              })
+        let group = ServiceGroup(configuration: ServiceGroupConfiguration(
+            services: [.init(service: manager)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        logger.info("operator starting", metadata: ["namespace": "\(settings.controlNamespace)", "metrics": "\(metricsBind)"])
+        try await group.run()
+    }
+}
