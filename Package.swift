@@ -19,6 +19,7 @@ let package = Package(
         .library(name: "KubeTestServer", targets: ["KubeTestServer"]),
         .library(name: "Audit", targets: ["Audit"]),
         .library(name: "Runs", targets: ["Runs"]),
+        .library(name: "Webhook", targets: ["Webhook"]),
         .library(name: "Operator", targets: ["Operator"]),
     ],
     dependencies: [
@@ -82,6 +83,16 @@ let package = Package(
                 swiftSettings: strict),
         // The product's pure domain (SPEC §2–§7): AgentRun/RunNamespace, labels, profiles, naming, config.
         .target(name: "Runs", dependencies: ["KubeAPI", "YAML", "COpenSSL"], swiftSettings: strict),
+        // The GitHub webhook adapter (SPEC §4): signatures, deliveries → AgentRuns, HTTP routes.
+        .target(name: "Webhook",
+                dependencies: [
+                    "Runs", "KubeAPI", "KubeClient", "KubeRuntime", "Audit", "COpenSSL",
+                    .product(name: "Hummingbird", package: "hummingbird"),
+                    .product(name: "Logging", package: "swift-log"),
+                    .product(name: "Prometheus", package: "swift-prometheus"),
+                    .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                ],
+                swiftSettings: strict),
         // The AgentRun operator (SPEC §5, §7, §9): reconciler, resource templates, slots, self-check.
         .target(name: "Operator",
                 dependencies: [
@@ -94,7 +105,7 @@ let package = Package(
         .target(name: "PostgresTestServer", dependencies: ["CPostgres"], swiftSettings: strict),
         .executableTarget(name: "codex-k8s",
                           dependencies: [
-                              "KubeAPI", "KubeClient", "KubeRuntime", "Audit", "Runs", "Operator",
+                              "KubeAPI", "KubeClient", "KubeRuntime", "Audit", "Runs", "Operator", "Webhook",
                               .product(name: "ArgumentParser", package: "swift-argument-parser"),
                               .product(name: "Logging", package: "swift-log"),
                               .product(name: "Prometheus", package: "swift-prometheus"),
@@ -149,6 +160,12 @@ let package = Package(
                     swiftSettings: strict),
         // The CRDs of CRDs/ installed over HTTP: in KubeTestServer, or a real cluster (CODEX_K8S_TEST_KUBECONFIG).
         .testTarget(name: "RunsIntegrationTests", dependencies: ["Runs", "KubeAPI", "KubeClient", "KubeTestServer"],
+                    swiftSettings: strict),
+        .testTarget(name: "WebhookTests",
+                    dependencies: [
+                        "Webhook", "Runs", "Audit", "KubeAPI", "KubeClient", "KubeRuntime", "KubeTestServer", "COpenSSL",
+                        .product(name: "Logging", package: "swift-log"),
+                    ],
                     swiftSettings: strict),
         // Operator: templates and scheduler (pure), the reconciler over HTTP against KubeTestServer.
         .testTarget(name: "OperatorTests",
