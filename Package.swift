@@ -55,7 +55,7 @@ let package = Package(
                 swiftSettings: strict),
         .target(name: "KubeTestServer",
                 dependencies: [
-                    "KubeAPI", "COpenSSL",
+                    "KubeAPI", "KubeClient", "COpenSSL",
                     .product(name: "NIOCore", package: "swift-nio"),
                     .product(name: "NIOPosix", package: "swift-nio"),
                     .product(name: "NIOHTTP1", package: "swift-nio"),

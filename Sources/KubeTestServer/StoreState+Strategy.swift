@@ -52,7 +52,7 @@ extension StoreState {
             if !finalizers.contains(.string(CRDTypes.cleanupFinalizer)) { finalizers.append(.string(CRDTypes.cleanupFinalizer)) }
             obj.set(path: ["metadata", "finalizers"], to: .array(finalizers))
         default:
-            break
+            prepareWorkloadForCreate(type, &obj)
         }
     }
 
@@ -97,7 +97,7 @@ extension StoreState {
                 }
             }
         default:
-            break
+            errors += validateWorkload(type, &obj, old: old)
         }
         errors += BuiltinValidation.errors(type, obj, old: old)
         if !errors.isEmpty { throw .invalid(type, name: name, causes: errors) }

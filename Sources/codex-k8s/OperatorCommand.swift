@@ -81,7 +81,10 @@ struct OperatorCommand: AsyncParsableCommand {
                                          identity: identity ?? ProcessInfo.processInfo.hostName),
             client: KubeClientLeaseClient(client: client))
         let manager = Manager(configuration: ManagerConfiguration(host: host, port: port), controllers: [runtime.controller],
-                              elector: elector, registry: registry, logger: logger)
+                              elector: elector, registry: registry, logger: logger,
+                              onServerRunning: { port in
+                                  logger.info("serving /healthz /readyz /metrics", metadata: ["port": "\(port)"])
+                              })
         let group = ServiceGroup(configuration: ServiceGroupConfiguration(
             services: [.init(service: manager)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         logger.info("operator starting", metadata: ["namespace": "\(settings.controlNamespace)", "metrics": "\(metricsBind)"])
