@@ -174,6 +174,9 @@ let package = Package(
                         .product(name: "Logging", package: "swift-log"),
                     ],
                     swiftSettings: strict),
+        // The Helm chart (charts/codex-k8s) through the real helm, the Dockerfile's runtime library set.
+        .testTarget(name: "ChartTests", dependencies: ["KubeAPI", "KubeClient", "KubeTestServer", "YAML"],
+                    swiftSettings: strict),
         .testTarget(name: "AuditTests",
                     dependencies: [
                         "Audit", "KubeAPI", "PostgresTestServer", "KubeClient", "KubeRuntime", "KubeTestServer",
