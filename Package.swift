@@ -159,7 +159,7 @@ let package = Package(
         .testTarget(name: "RunsTests", dependencies: ["Runs", "KubeAPI", "YAML", "TestSupport"],
                     swiftSettings: strict),
         // The CRDs of CRDs/ installed over HTTP: in KubeTestServer, or a real cluster (CODEX_K8S_TEST_KUBECONFIG).
-        .testTarget(name: "RunsIntegrationTests", dependencies: ["Runs", "KubeAPI", "KubeClient", "KubeTestServer"],
+        .testTarget(name: "RunsIntegrationTests", dependencies: ["Runs", "KubeAPI", "KubeClient", "KubeTestServer", "TestSupport"],
                     swiftSettings: strict),
         .testTarget(name: "WebhookTests",
                     dependencies: [
@@ -175,7 +175,7 @@ let package = Package(
                     ],
                     swiftSettings: strict),
         // The Helm chart (charts/codex-k8s) through the real helm, the Dockerfile's runtime library set.
-        .testTarget(name: "ChartTests", dependencies: ["KubeAPI", "KubeClient", "KubeTestServer", "YAML"],
+        .testTarget(name: "ChartTests", dependencies: ["KubeAPI", "KubeClient", "KubeTestServer", "YAML", "TestSupport"],
                     swiftSettings: strict),
         .testTarget(name: "AuditTests",
                     dependencies: [
