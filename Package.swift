@@ -3,7 +3,7 @@
 // Layering (arrows point down only) is described in docs/architecture.md.
 import PackageDescription
 
-/// Swift 6 language mode is the default for tools 6.x; warnings are treated as defects (see .ci/run).
+/// Swift 6 language mode is the default for tools 6.x; warnings in our code fail `scripts/test`.
 let strict: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
 ]
@@ -154,7 +154,8 @@ let package = Package(
                     dependencies: ["KubeAPI", "KubeClient", "KubeTestServer", "TestSupport"],
                     swiftSettings: strict),
         .testTarget(name: "KubeRuntimeTests",
-                    dependencies: ["KubeAPI", "KubeClient", "KubeRuntime", "KubeTestServer"],
+                    dependencies: ["KubeAPI", "KubeClient", "KubeRuntime", "KubeTestServer",
+                                   .product(name: "MetricsTestKit", package: "swift-metrics")],
                     swiftSettings: strict),
         .testTarget(name: "RunsTests", dependencies: ["Runs", "KubeAPI", "YAML", "TestSupport"],
                     swiftSettings: strict),
