@@ -15,7 +15,8 @@ enum RestartBenchmark {
 
     static func run() async throws {
         let server = try await KubeTestServer.start()
-        let client = KubeClient(config: KubeClientConfig(server: server.url), logger: benchLogger)
+        let client = KubeClient(config: KubeClientConfig(server: server.url, credentials: .token(KubeTestServer.adminToken)),
+                                logger: benchLogger)
         let configmaps = try require(server.store.resourceType(group: "", version: "v1", plural: "configmaps"))
         for i in 0..<200 {
             _ = try server.store.create(configmaps, namespace: "default", body: body("cm-\(i)", value: "0"))
