@@ -4,7 +4,8 @@ import Synchronization
 
 /// Whether the server is "down": while it is, every new connection is closed as soon as it is
 /// accepted (a client sees an empty reply or a reset, as from a restarting apiserver behind a
-/// load balancer). Checked by `HTTPHandler.channelActive`.
+/// load balancer). Checked by the first handler of a connection: `TLSOrPlainHTTP.channelActive`
+/// (servers with TLS, the default) or `HTTPHandler.channelActive` (plain HTTP only).
 final class OutageSwitch: Sendable {
     private let down = Atomic<Bool>(false)
 
