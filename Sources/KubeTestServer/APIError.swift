@@ -11,6 +11,8 @@ public struct APIError: Error, Sendable, Hashable {
     public var details: JSONValue?
     /// Seconds for a `Retry-After` header (429 and some 5xx).
     public var retryAfterSeconds: Int?
+    /// `metadata.continue` of the Status (a 410 for a compacted continue token offers one to go on with).
+    public var listContinue: String?
 
     public init(code: Int, reason: String, message: String, details: JSONValue? = nil, retryAfterSeconds: Int? = nil) {
         self.code = code
@@ -25,6 +27,7 @@ public struct APIError: Error, Sendable, Hashable {
         var s: JSONValue = ["kind": "Status", "apiVersion": "v1", "metadata": [:], "status": "Failure",
                             "message": .string(message), "code": .int(Int64(code))]
         if !reason.isEmpty { s["reason"] = .string(reason) }  // StatusReasonUnknown is "" (omitted)
+        if let c = listContinue { s["metadata"] = ["continue": .string(c)] }
         var d = details ?? .null
         if let r = retryAfterSeconds {
             if d == .null { d = [:] }

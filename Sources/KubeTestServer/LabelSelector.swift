@@ -12,6 +12,9 @@ public struct LabelSelector: Sendable, Hashable {
         case notIn(Set<String>)
         case exists
         case doesNotExist
+        /// `key>n` / `key<n`: the label's value read as an integer.
+        case greaterThan(Int64)
+        case lessThan(Int64)
     }
 
     public struct Requirement: Sendable, Hashable {
@@ -27,15 +30,12 @@ public struct LabelSelector: Sendable, Hashable {
         self.requirements = requirements
     }
 
-    /// Parses the query-parameter syntax; throws a 400 with the offending text.
+    /// Parses the query-parameter syntax (`LabelSelectorParser`); throws a 400 with the parser's text.
     public init(parsing text: String) throws(APIError) {
-        var reqs: [Requirement] = []
-        for part in LabelSelector.splitTopLevel(text) {
-            let p = part.trimmingSpaces()
-            if p.isEmpty { continue }
-            reqs.append(try LabelSelector.parseRequirement(p))
+        switch LabelSelectorParser.parse(text) {
+        case .success(let requirements): self.requirements = requirements
+        case .failure(let e): throw .badRequest(e.message)
         }
-        self.requirements = reqs
     }
 
     public func matches(_ labels: [String: JSONValue]?) -> Bool {
@@ -48,68 +48,11 @@ public struct LabelSelector: Sendable, Hashable {
             case .notIn(let set): if let value, set.contains(value) { return false }
             case .exists: if value == nil { return false }
             case .doesNotExist: if value != nil { return false }
+            case .greaterThan(let n): guard let v = value.flatMap({ Int64($0) }), v > n else { return false }
+            case .lessThan(let n): guard let v = value.flatMap({ Int64($0) }), v < n else { return false }
             }
         }
         return true
-    }
-
-    /// Splits on commas that are not inside parentheses.
-    static func splitTopLevel(_ text: String) -> [String] {
-        var parts: [String] = []
-        var depth = 0
-        var current = ""
-        for ch in text {
-            if ch == "(" { depth += 1 }
-            if ch == ")" { depth -= 1 }
-            if ch == ",", depth == 0 {
-                parts.append(current)
-                current = ""
-            } else {
-                current.append(ch)
-            }
-        }
-        parts.append(current)
-        return parts
-    }
-
-    static func parseRequirement(_ p: String) throws(APIError) -> Requirement {
-        func bad() -> APIError { .badRequest("unable to parse requirement: invalid label selector: \"\(p)\"") }
-        if p.hasPrefix("!") {
-            let key = String(p.dropFirst()).trimmingSpaces()
-            guard isValidKey(key) else { throw bad() }
-            return Requirement(key: key, op: .doesNotExist)
-        }
-        for (token, make) in [("!=", Operator.notEquals), ("==", Operator.equals), ("=", Operator.equals)] {
-            if let r = p.range(of: token) {
-                let key = String(p[..<r.lowerBound]).trimmingSpaces()
-                let value = String(p[r.upperBound...]).trimmingSpaces()
-                guard isValidKey(key), isValidValue(value) else { throw bad() }
-                return Requirement(key: key, op: make(value))
-            }
-        }
-        for (token, isIn) in [(" notin ", false), (" in ", true)] {
-            if let r = p.range(of: token) {
-                let key = String(p[..<r.lowerBound]).trimmingSpaces()
-                var rest = String(p[r.upperBound...]).trimmingSpaces()
-                guard isValidKey(key), rest.hasPrefix("("), rest.hasSuffix(")") else { throw bad() }
-                rest = String(rest.dropFirst().dropLast())
-                let values = Set(rest.split(separator: ",", omittingEmptySubsequences: false)
-                    .map { String($0).trimmingSpaces() })
-                guard values.allSatisfy(isValidValue) else { throw bad() }
-                return Requirement(key: key, op: isIn ? .in(values) : .notIn(values))
-            }
-        }
-        guard isValidKey(p) else { throw bad() }
-        return Requirement(key: p, op: .exists)
-    }
-
-    static func isValidKey(_ key: String) -> Bool {
-        guard !key.isEmpty, key.count <= 317 else { return false }
-        return key.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "-_./".contains($0)) }
-    }
-
-    static func isValidValue(_ value: String) -> Bool {
-        value.count <= 63 && value.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) }
     }
 }
 

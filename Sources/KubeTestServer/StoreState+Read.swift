@@ -32,7 +32,12 @@ extension StoreState {
             }
             let token = try ContinueToken.decode(text)
             if token.resourceVersion > 0 && token.resourceVersion < compactedRV {
-                throw .expired("The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.")
+                // handleCompactedErrorForPaging: the Status carries a token (rv -1) that goes on at the latest state.
+                var latest = token
+                latest.resourceVersion = -1
+                var error = APIError.expired("The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.")
+                error.listContinue = latest.encoded
+                throw error
             }
             startAt = token.startStoreKey(namespace: filter.namespace)
             if token.resourceVersion > 0 { at = min(token.resourceVersion, self.resourceVersion) }

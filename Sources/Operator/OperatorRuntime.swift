@@ -35,7 +35,7 @@ public final class OperatorRuntime: Sendable {
                 return .backoff
             },
             reconcile: { key in
-                defer { metrics.update(reconciler.stores.runs.list()) }
+                defer { metrics.update(reconciler.stores.runs.list().map(reconciler.ledger.current)) }
                 return try await reconciler.reconcile(key)
             })
         let toRun: @Sendable (ObjectMeta) -> [ObjectKey] = { meta in
@@ -57,6 +57,15 @@ public final class OperatorRuntime: Sendable {
         self.controller = controller
         self.reconciler = reconciler
         self.config = config
+    }
+
+    /// Returns once every cache (AgentRuns, Jobs, Pods, the credentials Secret) has its first list.
+    public func waitForCaches() async {
+        let c = reconciler.stores
+        await c.runs.waitUntilReady()
+        await c.jobs.waitUntilReady()
+        await c.pods.waitUntilReady()
+        await c.secrets.waitUntilReady()
     }
 
     /// Queues every AgentRun (tests advance an injected clock, then call this instead of waiting

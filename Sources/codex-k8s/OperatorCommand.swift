@@ -83,7 +83,10 @@ struct OperatorCommand: AsyncParsableCommand {
         let leases = NamespaceLeaseRuntime(client: client, config: settings, audit: audit, metricsFactory: factory, logger: logger)
         let manager = Manager(configuration: ManagerConfiguration(host: host, port: port),
                               controllers: [runtime.controller, leases.controller],
-                              elector: elector, registry: registry, logger: logger)
+                              elector: elector, registry: registry, logger: logger,
+                              onServerRunning: { port in
+                                  logger.info("serving /healthz /readyz /metrics", metadata: ["port": "\(port)"])
+                              })
         let group = ServiceGroup(configuration: ServiceGroupConfiguration(
             services: [.init(service: manager)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         logger.info("operator starting", metadata: ["namespace": "\(settings.controlNamespace)", "metrics": "\(metricsBind)"])

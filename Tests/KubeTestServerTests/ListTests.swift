@@ -77,4 +77,25 @@ struct ListTests {
         #expect(p3.json["kind"] == "ConfigMapList")
         try await f.close()
     }
+
+    /// After a compaction a continue token is 410, and the Status offers a token that continues at
+    /// the latest state (rv -1), as `handleCompactedErrorForPaging` does.
+    @Test func compactedContinueTokenOffersOneForTheLatestState() async throws {
+        let f = try await Fixture.start()
+        let c = try f.http()
+        for n in ["a", "b", "c"] { _ = try c.request("POST", Self.cms, body: ["metadata": ["name": .string(n)]]) }
+        let p1 = try c.request("GET", Self.cms + "?limit=1")
+        let token = p1.json[path: ["metadata", "continue"]]?.stringValue ?? ""
+        _ = try c.request("POST", Self.cms, body: ["metadata": ["name": "d"]])
+        f.server.store.compactHistory()
+        let expired = try c.request("GET", Self.cms + "?limit=10&continue=\(token)")
+        #expect(expired.status == 410)
+        #expect(expired.json["reason"] == "Expired")
+        let latest = expired.json[path: ["metadata", "continue"]]?.stringValue ?? ""
+        #expect(!latest.isEmpty)
+        let rest = try c.request("GET", Self.cms + "?limit=10&continue=\(latest)")
+        #expect(rest.status == 200)
+        #expect(Self.names(rest) == ["b", "c", "d", "kube-root-ca.crt"])
+        try await f.close()
+    }
 }

@@ -28,7 +28,13 @@ import Testing
             #expect(running.status?.conditions?.allSatisfy { $0.status == "True" && $0.observedGeneration == running.metadata.generation } == true)
             #expect(try await h.objects(of: running) == OperatorHarness.oneOfEach)
 
-            // Steady state: reconciling an unchanged run writes nothing.
+            // A second run of the same repository+issue waits behind the first.
+            try await h.createRun("ok-2")
+            let queued = try await h.waitForPhase("ok-2", .pending, reason: .queuedBehindActiveRun)
+            #expect(queued.status?.message == "waiting for AgentRun ok-1 of the same repository and issue to finish")
+            #expect(queued.status?.conditions?.first { $0.type == "Admitted" }?.status == "False")
+
+            // Steady state: reconciling unchanged runs (Running, Pending) writes nothing.
             if let server = h.server {
                 await op.settle()
                 server.requests.reset()
@@ -41,6 +47,8 @@ import Testing
             let done = try await h.waitForPhase("ok-1", .succeeded, reason: .completed)
             #expect(done.status?.finishedAt != nil)
             #expect(done.status?.conditions?.first { $0.type == "Ready" }?.status == "False")
+            // The slot of the repository+issue is free: the queued run is admitted.
+            _ = try await h.waitForPhase("ok-2", .provisioning)
             await op.settle() // the audit event follows the status write in the same reconcile
             #expect(h.audit.names(run: "ok-1") == ["run.namespace.prepared", "run.started", "run.succeeded"])
             await op.stop()

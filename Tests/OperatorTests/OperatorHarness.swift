@@ -41,6 +41,7 @@ struct OperatorHarness {
     let clock = TestWallClock()
     let audit = CapturingAudit()
     let directory: URL
+    let kubeconfigPath: String
 
     static let namespaces = ResourceDescriptor(group: "", version: "v1", plural: "namespaces", kind: "Namespace", namespaced: false)
     static var quiet: Logger {
@@ -83,7 +84,7 @@ struct OperatorHarness {
         _ = try await client.create(Namespace(metadata: ObjectMeta(name: config.controlNamespace)))
         _ = try await client.create(Secret(metadata: ObjectMeta(name: "codex-agent-credentials", namespace: config.controlNamespace),
                                            type: "Opaque", data: ["openai-api-key": "c2stdGVzdA==", "github-token": "Z2hwX3Rlc3Q="]))
-        return OperatorHarness(client: client, server: server, suffix: suffix, config: config, directory: dir)
+        return OperatorHarness(client: client, server: server, suffix: suffix, config: config, directory: dir, kubeconfigPath: path)
     }
 
     /// Runs `body` with a started harness and always cleans up.

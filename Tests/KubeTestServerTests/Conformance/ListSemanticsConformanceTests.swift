@@ -1,3 +1,4 @@
+import Foundation
 import KubeAPI
 import KubeClient
 import KubeTestServer
@@ -52,6 +53,24 @@ import Testing
         let listInitial = try await t.raw("GET", p + "?sendInitialEvents=true")
         #expect(listInitial.status == 422)
         #expect(listInitial.json[path: ["details", "causes"]]?.arrayValue?.first?["field"] == "sendInitialEvents")
+        try await t.close()
+    }
+
+    @Test(arguments: [
+        ("a,", "found '', expected: identifier after ','"),
+        ("a in b", "unable to parse requirement: found 'b' expected: '('"),
+        ("a b", "unable to parse requirement: found 'b', expected: in, notin, =, ==, !=, gt, lt"),
+        ("a=b c", "found 'c', expected: ',' or 'end of string'"),
+        ("-a", "unable to parse requirement: <nil>: Invalid value: \"-a\": name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')"),
+        ("a=b/c", "unable to parse requirement: values[0][a]: Invalid value: \"b/c\": a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')"),
+    ])
+    func labelSelectorErrors(selector: String, message: String) async throws {
+        let t = try await T.start()
+        let q = selector.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
+        let r = try await t.raw("GET", t.configMapsPath + "?labelSelector=\(q)")
+        #expect(r.status == 400)
+        #expect(r.reason == "BadRequest")
+        #expect(r.message == message)
         try await t.close()
     }
 
