@@ -120,7 +120,7 @@ import Testing
     @Test func aRunningRunHoldsItsNamespacePastTheLease() async throws {
         try await OperatorHarness.with(customize: { $0.namespaceTTL.byRole[.dev] = .hours(1) }) { h in
             let r = Running.start(h)
-            try await h.createRun("hold-1", stage: .dev)
+            try await h.createRun("hold-1", stage: .dev, timeout: .hours(10)) // the run must not time out meanwhile
             let admitted = try await h.waitForRun("hold-1", "a namespace") { $0.status?.jobName != nil }
             let ns = admitted.status?.namespace ?? ""
             try await h.podRunning(admitted)
