@@ -80,7 +80,9 @@ struct OperatorCommand: AsyncParsableCommand {
             config: LeaderElectionConfig(namespace: settings.controlNamespace, name: "codex-k8s-operator",
                                          identity: identity ?? ProcessInfo.processInfo.hostName),
             client: KubeClientLeaseClient(client: client))
-        let manager = Manager(configuration: ManagerConfiguration(host: host, port: port), controllers: [runtime.controller],
+        let leases = NamespaceLeaseRuntime(client: client, config: settings, audit: audit, metricsFactory: factory, logger: logger)
+        let manager = Manager(configuration: ManagerConfiguration(host: host, port: port),
+                              controllers: [runtime.controller, leases.controller],
                               elector: elector, registry: registry, logger: logger,
                               onServerRunning: { port in
                                   logger.info("serving /healthz /readyz /metrics", metadata: ["port": "\(port)"])

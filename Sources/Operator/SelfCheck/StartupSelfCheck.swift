@@ -53,7 +53,7 @@ public enum StartupSelfCheck {
         out.append(.init("update", g, "agentruns", subresource: "status", namespace: ns))
         for v in ["get", "list", "watch", "create", "update", "delete"] { out.append(.init(v, g, "runnamespaces")) }
         out.append(.init("update", g, "runnamespaces", subresource: "status"))
-        for v in ["get", "list", "watch", "create", "delete"] { out.append(.init(v, "", "namespaces")) }
+        for v in ["get", "list", "watch", "create", "patch", "delete"] { out.append(.init(v, "", "namespaces")) }
         for r in ["serviceaccounts", "resourcequotas", "limitranges"] {
             for v in ["get", "create"] { out.append(.init(v, "", r)) }
         }

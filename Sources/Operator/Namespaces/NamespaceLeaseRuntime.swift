@@ -1,0 +1,49 @@
+import Audit
+import Foundation
+import KubeAPI
+import KubeClient
+import KubeRuntime
+import Logging
+import Metrics
+import Runs
+
+/// The RunNamespace controller wired to its watches (SPEC §6): every RunNamespace (the primary),
+/// the managed Namespaces (label `app.kubernetes.io/managed-by=codex-k8s`, mapped to the
+/// RunNamespace of the same name) and the AgentRuns of the control namespace (mapped to the
+/// RunNamespace their `status.namespace` names, before and after a change). Register `controller`
+/// with the `Manager` next to the AgentRun controller, or run it directly in tests.
+public final class NamespaceLeaseRuntime: Sendable {
+    public let controller: Controller<RunNamespace>
+    public let reconciler: RunNamespaceReconciler
+
+    public init(client: KubeClient, config: OperatorConfig, audit: any AuditSink, workers: Int = 2,
+                wallClock: @escaping @Sendable () -> Date = { Date() },
+                beforeWrite: @escaping @Sendable (String) throws -> Void = { _ in },
+                metricsFactory: (any MetricsFactory)? = nil,
+                logger: Logger = Logger(label: "codex-k8s.namespaces")) {
+        let reconciler = RunNamespaceReconciler(client: client, config: config, audit: audit, wallClock: wallClock,
+                                                beforeWrite: beforeWrite, logger: logger)
+        let controller = Controller<RunNamespace>(
+            name: "runnamespace", primary: KubeClientListWatch<RunNamespace>(client: client), workers: workers,
+            metricsFactory: metricsFactory, logger: logger,
+            reconcile: { key in try await reconciler.reconcile(key) })
+        let sameName: @Sendable (ObjectMeta) -> [ObjectKey] = { meta in
+            meta.name.map { [ObjectKey(namespace: nil, name: $0)] } ?? []
+        }
+        let namespaces = controller.watches(KubeClientListWatch<Namespace>(client: client, labelSelector: RunLabels.managedSelector)) {
+            sameName($0.metadata)
+        }
+        let runs = controller.watches(KubeClientListWatch<AgentRun>(client: client, namespace: config.controlNamespace)) { run in
+            run.status?.namespace.map { [ObjectKey(namespace: nil, name: $0)] } ?? []
+        }
+        reconciler.attach(NamespaceLeaseCaches(runNamespaces: controller.store, namespaces: namespaces, runs: runs))
+        self.controller = controller
+        self.reconciler = reconciler
+    }
+
+    /// Queues every RunNamespace (tests advance an injected clock, then call this instead of
+    /// waiting for the requeue timer).
+    public func requeueAll() {
+        for key in controller.store.keys { controller.queue.add(key) }
+    }
+}

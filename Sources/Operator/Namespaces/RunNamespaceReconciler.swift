@@ -1,0 +1,170 @@
+import Audit
+import Foundation
+import KubeAPI
+import KubeClient
+import KubeRuntime
+import Logging
+import Runs
+import Synchronization
+
+/// The caches the RunNamespace reconciler reads (filled by `NamespaceLeaseRuntime`'s watches).
+public struct NamespaceLeaseCaches: Sendable {
+    public var runNamespaces: Store<RunNamespace>
+    public var namespaces: Store<Namespace>
+    public var runs: Store<AgentRun>
+
+    public init(runNamespaces: Store<RunNamespace>, namespaces: Store<Namespace>, runs: Store<AgentRun>) {
+        self.runNamespaces = runNamespaces
+        self.namespaces = namespaces
+        self.runs = runs
+    }
+}
+
+/// The RunNamespace reconciler (SPEC §6): keeps each RunNamespace's status and its Namespace's
+/// `codex-k8s.dev/lease-expires-at` annotation equal to what `LeasePolicy` decides, re-queues the
+/// key exactly at the moment the decision changes (no polling), and expires the namespace when
+/// its lease has ended.
+///
+/// Guarantees:
+/// - Scope: only RunNamespaces named `<namespacePrefix>-…` are touched (one operator per prefix).
+/// - Never expires while an AgentRun using the namespace is non-terminal (`LeasePolicy` rule 1).
+/// - Writes only on change: a reconcile of an unchanged namespace makes no API write.
+/// - Expiry re-reads the RunNamespace from the API (not the cache), decides again on what it read,
+///   and claims it with a status write conditional on that resourceVersion (phase `Expired`) before
+///   anything is deleted: a concurrent renewal (revise reuse) makes the claim fail with a conflict
+///   and nothing is deleted. Then the Namespace is deleted, the status becomes `Terminating`, and the
+///   RunNamespace is deleted once the Namespace is gone (audit `run.namespace.cleaned`).
+/// - Nothing of ours inside the run namespace carries a finalizer; neither does the RunNamespace.
+public final class RunNamespaceReconciler: Sendable {
+    public let client: KubeClient
+    public let config: OperatorConfig
+    let caches: Mutex<NamespaceLeaseCaches?>
+    let audit: any AuditSink
+    let wallClock: @Sendable () -> Date
+    let beforeWrite: @Sendable (String) throws -> Void
+    let logger: Logger
+    static let actor = "codex-k8s-operator"
+
+    /// - Parameters:
+    ///   - wallClock: the time of every decision and timestamp (tests inject theirs).
+    ///   - beforeWrite: called with a description before every API write (fault injection).
+    public init(client: KubeClient, config: OperatorConfig, audit: any AuditSink,
+                wallClock: @escaping @Sendable () -> Date = { Date() },
+                beforeWrite: @escaping @Sendable (String) throws -> Void = { _ in },
+                logger: Logger = Logger(label: "codex-k8s.namespaces")) {
+        self.client = client
+        self.config = config
+        self.audit = audit
+        self.wallClock = wallClock
+        self.beforeWrite = beforeWrite
+        self.caches = Mutex(nil)
+        self.logger = logger
+    }
+
+    /// Connects the caches (done once by `NamespaceLeaseRuntime`).
+    public func attach(_ caches: NamespaceLeaseCaches) { self.caches.withLock { $0 = caches } }
+
+    var stores: NamespaceLeaseCaches { caches.withLock { $0! } }
+    var now: KubeTime { KubeTime(wallClock(), precision: .seconds) }
+
+    /// Whether this operator manages the RunNamespace (or Namespace) named `name`.
+    public func inScope(_ name: String) -> Bool { name.hasPrefix(config.namespacePrefix + "-") }
+
+    public func reconcile(_ key: ObjectKey) async throws -> Action {
+        guard inScope(key.name), let rns = stores.runNamespaces.get(key), rns.metadata.deletionTimestamp == nil else {
+            return .awaitChange
+        }
+        switch rns.status?.phase {
+        case .expired?, .terminating?: return try await finishExpiry(rns)
+        case nil, .provisioning?: return .awaitChange // the AgentRun reconciler is still creating it
+        default: break
+        }
+        let state = leaseState(rns)
+        let decision = LeasePolicy.decide(state, now: now, graces: config.graces)
+        var status = rns.status ?? RunNamespaceStatus()
+        switch decision {
+        case .hold(let active):
+            status.phase = .active
+            status.activeRuns = active
+            try await write(rns, status)
+            return .awaitChange
+        case .requeue(let at, let phase, _):
+            let lease = LeasePolicy.leaseEnd(state, graces: config.graces)
+            status.phase = phase
+            status.activeRuns = []
+            status.leaseExpiresAt = lease.at
+            status.lastRun = lastRun(of: rns) ?? status.lastRun
+            let written = try await write(rns, status)
+            try await mirror(lease.at, on: key.name)
+            if rns.status?.leaseExpiresAt != lease.at || rns.status?.activeRuns?.isEmpty == false {
+                emit(.namespaceTTLScheduled(namespace: key.name, leaseExpiresAt: lease.at, cause: lease.cause.rawValue), written)
+            }
+            if phase == .retained, rns.status?.phase != .retained {
+                emit(.namespaceCleanupSkipped(namespace: key.name, reason: "debug_label_present", retainUntil: at), written)
+            }
+            return .requeue(after: .seconds(max(0, at.secondsSince1970 - now.secondsSince1970)))
+        case .expire:
+            return try await expire(key)
+        }
+    }
+
+    /// The lease inputs of `rns` from the caches: the AgentRuns whose `status.namespace` names it.
+    func leaseState(_ rns: RunNamespace) -> LeaseState {
+        let name = rns.metadata.name ?? ""
+        let all = stores.runs.list()
+        let mine = all.filter { $0.status?.namespace == name }
+        let renewed = rns.status?.leaseRenewedAt ?? now
+        return LeaseState(
+            mode: rns.spec.mode, retain: rns.spec.retain ?? false,
+            retainedSince: mine.compactMap { $0.status?.finishedAt }.max() ?? renewed,
+            leaseExpiresAt: rns.status?.leaseExpiresAt ?? renewed.adding(seconds: Double(rns.spec.ttl.seconds)),
+            runs: mine.map(LeaseRunUse.init),
+            supersededAt: LeasePolicy.supersededAt(namespace: name, repository: rns.spec.repository, issue: rns.spec.issue,
+                                                   stage: rns.spec.stage, since: renewed, runs: all))
+    }
+
+    /// The newest AgentRun (by creation, then name) whose `status.namespace` names `rns`.
+    func lastRun(of rns: RunNamespace) -> String? {
+        let epoch = KubeTime(secondsSince1970: 0)
+        return stores.runs.list().filter { $0.status?.namespace == rns.metadata.name }.max {
+            ($0.metadata.creationTimestamp ?? epoch, $0.metadata.name ?? "") < ($1.metadata.creationTimestamp ?? epoch, $1.metadata.name ?? "")
+        }?.metadata.name
+    }
+
+    /// One PUT of `/status` conditional on the resourceVersion, only when `status` differs.
+    @discardableResult
+    func write(_ rns: RunNamespace, _ status: RunNamespaceStatus) async throws -> RunNamespace {
+        if rns.status == status { return rns }
+        try beforeWrite("status of RunNamespace \(rns.metadata.name ?? "")")
+        var updated = rns
+        updated.status = status
+        return try await client.replaceStatus(updated)
+    }
+
+    /// Sets the Namespace's lease annotation to `lease` (merge patch) unless it already says so.
+    func mirror(_ lease: KubeTime, on name: String) async throws {
+        guard let ns = stores.namespaces.get(ObjectKey(namespace: nil, name: name)), ns.metadata.deletionTimestamp == nil,
+              ns.metadata.annotations?[RunLabels.leaseAnnotation] != lease.rfc3339 else { return }
+        try beforeWrite("lease annotation of Namespace \(name)")
+        let patch = Patch.merge(.object([
+            "metadata": .object(["annotations": .object([RunLabels.leaseAnnotation: .string(lease.rfc3339)])]),
+        ]))
+        do {
+            _ = try await client.patch(Namespace.self, name: name, patch)
+        } catch {
+            // Not created yet or already gone: nothing to mirror.
+            if !error.isNotFound { throw error }
+        }
+    }
+
+    /// Emits an audit event about the namespace, regarding its last AgentRun (Events on the run).
+    func emit(_ event: AuditEvent, _ rns: RunNamespace) {
+        let run = rns.status?.lastRun
+        let ref = run.map {
+            ObjectReference(apiVersion: AgentRun.resource.apiVersion, kind: "AgentRun", namespace: config.controlNamespace, name: $0)
+        }
+        audit.emit(event, subject: AuditSubject(run: run, repository: rns.spec.repository, issue: Int(rns.spec.issue),
+                                                regarding: ref),
+                   actor: Self.actor)
+    }
+}
