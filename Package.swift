@@ -3,7 +3,7 @@
 // Layering (arrows point down only) is described in docs/architecture.md.
 import PackageDescription
 
-/// Swift 6 language mode is the default for tools 6.x; warnings are treated as defects (see .ci/run).
+/// Swift 6 language mode is the default for tools 6.x; warnings in our code fail `scripts/test`.
 let strict: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
 ]
@@ -19,6 +19,7 @@ let package = Package(
         .library(name: "KubeTestServer", targets: ["KubeTestServer"]),
         .library(name: "Audit", targets: ["Audit"]),
         .library(name: "Runs", targets: ["Runs"]),
+        .library(name: "Webhook", targets: ["Webhook"]),
         .library(name: "Operator", targets: ["Operator"]),
     ],
     dependencies: [
@@ -55,7 +56,7 @@ let package = Package(
                 swiftSettings: strict),
         .target(name: "KubeTestServer",
                 dependencies: [
-                    "KubeAPI", "COpenSSL",
+                    "KubeAPI", "KubeClient", "COpenSSL",
                     .product(name: "NIOCore", package: "swift-nio"),
                     .product(name: "NIOPosix", package: "swift-nio"),
                     .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -82,6 +83,16 @@ let package = Package(
                 swiftSettings: strict),
         // The product's pure domain (SPEC §2–§7): AgentRun/RunNamespace, labels, profiles, naming, config.
         .target(name: "Runs", dependencies: ["KubeAPI", "YAML", "COpenSSL"], swiftSettings: strict),
+        // The GitHub webhook adapter (SPEC §4): signatures, deliveries → AgentRuns, HTTP routes.
+        .target(name: "Webhook",
+                dependencies: [
+                    "Runs", "KubeAPI", "KubeClient", "KubeRuntime", "Audit", "COpenSSL",
+                    .product(name: "Hummingbird", package: "hummingbird"),
+                    .product(name: "Logging", package: "swift-log"),
+                    .product(name: "Prometheus", package: "swift-prometheus"),
+                    .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                ],
+                swiftSettings: strict),
         // The AgentRun operator (SPEC §5, §7, §9): reconciler, resource templates, slots, self-check.
         .target(name: "Operator",
                 dependencies: [
@@ -94,7 +105,7 @@ let package = Package(
         .target(name: "PostgresTestServer", dependencies: ["CPostgres"], swiftSettings: strict),
         .executableTarget(name: "codex-k8s",
                           dependencies: [
-                              "KubeAPI", "KubeClient", "KubeRuntime", "Audit", "Runs", "Operator",
+                              "KubeAPI", "KubeClient", "KubeRuntime", "Audit", "Runs", "Operator", "Webhook",
                               "KubeTestServer", // `codex-k8s dev`: the playground's in-memory apiserver
                               .product(name: "ArgumentParser", package: "swift-argument-parser"),
                               .product(name: "Logging", package: "swift-log"),
@@ -144,12 +155,19 @@ let package = Package(
                     dependencies: ["KubeAPI", "KubeClient", "KubeTestServer", "TestSupport"],
                     swiftSettings: strict),
         .testTarget(name: "KubeRuntimeTests",
-                    dependencies: ["KubeAPI", "KubeClient", "KubeRuntime", "KubeTestServer"],
+                    dependencies: ["KubeAPI", "KubeClient", "KubeRuntime", "KubeTestServer",
+                                   .product(name: "MetricsTestKit", package: "swift-metrics")],
                     swiftSettings: strict),
         .testTarget(name: "RunsTests", dependencies: ["Runs", "KubeAPI", "YAML", "TestSupport"],
                     swiftSettings: strict),
         // The CRDs of CRDs/ installed over HTTP: in KubeTestServer, or a real cluster (CODEX_K8S_TEST_KUBECONFIG).
-        .testTarget(name: "RunsIntegrationTests", dependencies: ["Runs", "KubeAPI", "KubeClient", "KubeTestServer"],
+        .testTarget(name: "RunsIntegrationTests", dependencies: ["Runs", "KubeAPI", "KubeClient", "KubeTestServer", "TestSupport"],
+                    swiftSettings: strict),
+        .testTarget(name: "WebhookTests",
+                    dependencies: [
+                        "Webhook", "Runs", "Audit", "KubeAPI", "KubeClient", "KubeRuntime", "KubeTestServer", "COpenSSL",
+                        .product(name: "Logging", package: "swift-log"),
+                    ],
                     swiftSettings: strict),
         // Operator: templates and scheduler (pure), the reconciler over HTTP against KubeTestServer.
         .testTarget(name: "OperatorTests",
@@ -160,6 +178,9 @@ let package = Package(
                     swiftSettings: strict),
         // `codex-k8s dev` as a child process, driven with the real kubectl (PATH=/work/main/tools/bin or tools/bin).
         .testTarget(name: "PlaygroundTests", dependencies: [], swiftSettings: strict),
+        // The Helm chart (charts/codex-k8s) through the real helm, the Dockerfile's runtime library set.
+        .testTarget(name: "ChartTests", dependencies: ["KubeAPI", "KubeClient", "KubeTestServer", "YAML", "TestSupport"],
+                    swiftSettings: strict),
         .testTarget(name: "AuditTests",
                     dependencies: [
                         "Audit", "KubeAPI", "PostgresTestServer", "KubeClient", "KubeRuntime", "KubeTestServer",

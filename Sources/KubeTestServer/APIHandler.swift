@@ -47,6 +47,7 @@ public struct APIHandler: Sendable {
         if info.isResourceRequest, info.namespace != nil, !type.namespaced, info.resource != "namespaces" {
             throw .notFoundPath()
         }
+        if let response = try PodSubresources(store: store).handle(request, info, type, parseBody) { return response }
         let name = info.name ?? ""
         switch info.verb {
         case "get":
@@ -90,25 +91,30 @@ public struct APIHandler: Sendable {
                                     sendInitialEvents: q["sendInitialEvents"] == "true",
                                     bookmarks: q["allowWatchBookmarks"] == "true", timeout: timeout))
         case "create":
-            let body = try parseObjectBody(request, type)
+            var body = try parseObjectBody(request, type)
+            let options = try writeOptions(q, request, verb: "create")
             try Self.checkNoResourceVersion(body, dryRun: q["dryRun"] == "All")
-            let r = try store.create(type, namespace: ns, body: body, options: try writeOptions(q, verb: "create"))
-            return .json(r.code, bytes: r.bytes)
+            let warnings = try checkFields(request, &body, type, "CreateOptions")
+            let r = try store.create(type, namespace: ns, body: body, options: options)
+            return .json(r.code, bytes: r.bytes).adding(warnings)
         case "update":
-            let body = try parseObjectBody(request, type)
+            var body = try parseObjectBody(request, type)
+            let options = try writeOptions(q, request, verb: "update")
+            let warnings = try checkFields(request, &body, type, "UpdateOptions")
             let r = try store.update(type, namespace: ns, name: name, body: body, subresource: info.subresource,
-                                     options: try writeOptions(q, verb: "update"))
-            return .json(r.code, bytes: r.bytes)
+                                     options: options)
+            return .json(r.code, bytes: r.bytes).adding(warnings)
         case "patch":
             let contentType = request.contentType.split(separator: ";").first.map { String($0).trimmingSpaces() } ?? ""
             guard let patchType = PatchType(rawValue: contentType) else { throw .unsupportedMediaType(contentType) }
-            let body = try parseBody(request)
-            let options = try writeOptions(q, verb: "patch", apply: patchType == .apply)
+            var body = try parseBody(request)
+            let options = try writeOptions(q, request, verb: "patch", apply: patchType == .apply)
             if patchType == .apply { try Self.checkApplyVersion(body, type) }
+            let warnings = patchType == .merge || patchType == .strategic ? try checkFields(request, &body, type, "PatchOptions") : []
             let r = try store.patch(type, namespace: ns, name: name,
                                     patch: PatchRequest(type: patchType, body: body, force: q["force"] == "true"),
                                     subresource: info.subresource, options: options)
-            return .json(r.code, bytes: r.bytes)
+            return .json(r.code, bytes: r.bytes).adding(warnings)
         case "delete":
             let r = try store.delete(type, namespace: ns, name: name, options: try deleteOptions(request))
             return .json(r.code, bytes: r.bytes)
@@ -135,6 +141,7 @@ public struct APIHandler: Sendable {
         let type = request.contentType.lowercased()
         if type.hasPrefix("application/vnd.kubernetes.protobuf") { return try ProtobufBody.decode(request.body) }
         if type.hasPrefix("application/cbor") { throw .unsupportedMediaType(request.contentType) }
+        if type.contains("yaml"), let yaml = try YAMLBody.decode(request.body) { return yaml }
         do {
             return try JSONValue(parsing: request.body)
         } catch {
@@ -142,11 +149,13 @@ public struct APIHandler: Sendable {
         }
     }
 
-    func writeOptions(_ q: [String: String], verb: String, apply: Bool = false) throws(APIError) -> WriteOptions {
+    func writeOptions(_ q: [String: String], _ request: APIRequest, verb: String, apply: Bool = false) throws(APIError) -> WriteOptions {
         var o = WriteOptions()
         try OptionsValidation.checkWrite(verb: verb, dryRun: q["dryRun"].map { [$0] } ?? [], fieldManager: q["fieldManager"],
                                          apply: apply)
+        _ = try FieldValidation.mode(q, options: verb == "create" ? "CreateOptions" : verb == "patch" ? "PatchOptions" : "UpdateOptions")
         o.dryRun = q["dryRun"] == "All"
+        o.userAgentManager = request.headers["user-agent"].map { String($0.split(separator: "/", maxSplits: 1).first ?? "").prefix(128) }.map(String.init)
         o.fieldManager = q["fieldManager"]
         o.strictFields = q["fieldValidation"] == "Strict"
         return o

@@ -17,7 +17,7 @@ enum BuiltinResources {
         ResourceType(group: "", version: "v1", plural: "limitranges", kind: "LimitRange", namespaced: true,
                      shortNames: ["limits"]),
         ResourceType(group: "", version: "v1", plural: "pods", kind: "Pod", namespaced: true,
-                     shortNames: ["po"], categories: ["all"], subresources: ["status"]),
+                     shortNames: ["po"], categories: ["all"], subresources: ["status", "log", "eviction"]),
         ResourceType(group: "", version: "v1", plural: "events", kind: "Event", namespaced: true,
                      shortNames: ["ev"], hasSpec: false),
         // batch/v1
@@ -60,7 +60,7 @@ enum BuiltinResources {
         // authentication.k8s.io/v1 (answered by Authentication/)
         ResourceType(group: "authentication.k8s.io", version: "v1", plural: "selfsubjectreviews",
                      kind: "SelfSubjectReview", namespaced: false, verbs: ["create"]),
-    ]
+    ] + WorkloadResources.all
 
     /// Resources whose objects are never stored: a create computes and returns an answer.
     static let reviewKinds: Set<String> = ["subjectaccessreviews.authorization.k8s.io",

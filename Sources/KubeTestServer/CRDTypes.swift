@@ -58,31 +58,9 @@ enum CRDTypes {
         return level * 1_000_000 + major * 1000 + minor
     }
 
-    /// Validates a CRD's spec (the subset that matters to serve it); returns field errors.
+    /// Validates a CRD as apiextensions-apiserver does (`CRDValidation`); returns field errors.
     static func validate(_ crd: JSONValue) -> [FieldError] {
-        var errors: [FieldError] = []
-        let spec = crd["spec"] ?? [:]
-        let group = spec["group"]?.stringValue ?? ""
-        let plural = spec[path: ["names", "plural"]]?.stringValue ?? ""
-        if group.isEmpty { errors.append(.required("spec.group")) }
-        if plural.isEmpty { errors.append(.required("spec.names.plural")) }
-        if (spec[path: ["names", "kind"]]?.stringValue ?? "").isEmpty { errors.append(.required("spec.names.kind")) }
-        let name = crd[path: ["metadata", "name"]]?.stringValue ?? ""
-        if !group.isEmpty, !plural.isEmpty, name != "\(plural).\(group)" {
-            errors.append(.invalid("metadata.name", .string(name), "must be spec.names.plural+\".\"+spec.group"))
-        }
-        let scope = spec["scope"]?.stringValue ?? ""
-        if scope != "Namespaced" && scope != "Cluster" {
-            errors.append(FieldError(reason: "FieldValueNotSupported", field: "spec.scope",
-                                     message: "Unsupported value: \"\(scope)\": supported values: \"Cluster\", \"Namespaced\""))
-        }
-        let versions = spec["versions"]?.arrayValue ?? []
-        if versions.isEmpty { errors.append(.invalid("spec.versions", .array([]), "must have exactly one version marked as storage version")) }
-        let storage = versions.filter { $0["storage"]?.boolValue == true }
-        if !versions.isEmpty && storage.count != 1 {
-            errors.append(.invalid("spec.versions", .int(Int64(storage.count)), "must have exactly one version marked as storage version"))
-        }
-        return errors
+        CRDValidation.validate(crd)
     }
 
     /// Defaults `spec.names` and sets the status a freshly accepted CRD has.

@@ -61,7 +61,8 @@ struct Discovery {
             if !t.categories.isEmpty { r["categories"] = .array(t.categories.map(JSONValue.string)) }
             resources.append(r)
             for sub in t.subresources {
-                let verbs: [JSONValue] = sub == "finalize" ? ["update"] : ["get", "patch", "update"]
+                let verbs: [JSONValue] = sub == "finalize" ? ["update"] : sub == "log" ? ["get"]
+                    : sub == "eviction" ? ["create"] : ["get", "patch", "update"]
                 resources.append(["name": .string("\(t.plural)/\(sub)"), "singularName": "",
                                   "namespaced": .bool(t.namespaced), "kind": .string(t.kind), "verbs": .array(verbs)])
             }

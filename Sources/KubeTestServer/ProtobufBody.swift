@@ -130,6 +130,7 @@ enum ProtobufBody {
             }
             if !dryRun.isEmpty { obj["dryRun"] = .array(dryRun) }
         default:
+            if let decoded = try ProtobufMessages.decode(apiVersion: apiVersion, kind: kind, raw: raw) { return decoded }
             throw APIError(code: 415, reason: "UnsupportedMediaType",
                            message: "the test server accepts protobuf bodies only for \(supportedKinds.joined(separator: ", ")) (got \(kind)); send application/json")
         }

@@ -54,13 +54,6 @@ enum ScalarChecks {
                 errors.append(FieldError(reason: "FieldValueInvalid", field: field,
                                          message: "Invalid value: \(a.count): \(field) in body should have at least \(min) items"))
             }
-            if schema["x-kubernetes-list-type"]?.stringValue == "set" {
-                var seen: Set<JSONValue> = []
-                for (i, v) in a.enumerated() where !seen.insert(v).inserted {
-                    errors.append(FieldError(reason: "FieldValueDuplicate", field: "\(field)[\(i)]",
-                                             message: "Duplicate value: \(v.jsonString())"))
-                }
-            }
         case .object(let o):
             if let max = schema["maxProperties"]?.intValue, o.count > max {
                 errors.append(FieldError(reason: "FieldValueTooMany", field: field,

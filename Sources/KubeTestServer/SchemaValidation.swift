@@ -37,6 +37,7 @@ enum SchemaValidation {
         body["apiVersion"] = nil
         body["kind"] = nil
         validate(body, schema, path: "", errors: &errors, skipRootRequired: ["metadata", "apiVersion", "kind"])
+        ListTypeValidation.validate(body, schema, path: "", errors: &errors)
         if !CELRules.blocked(by: errors) {
             CELRules.evaluate(value, old: old, schema: schema, path: "", errors: &errors)
         } else if CELRules.hasRules(schema) {
@@ -128,6 +129,11 @@ enum SchemaValidation {
                 errors.append(FieldError(reason: "FieldValueTypeInvalid", field: field,
                                          message: "Invalid value: \"null\": \(field) in body must be of type \(schema["type"]?.stringValue ?? ""): \"null\""))
             }
+            return
+        }
+        if schema["x-kubernetes-int-or-string"]?.boolValue == true, !matchesType(value, "integer", intOrString: true) {
+            errors.append(FieldError(reason: "FieldValueTypeInvalid", field: field,
+                                     message: "Invalid value: \"\(typeName(value))\": \(field) in body must be of type integer,string: \"\(typeName(value))\""))
             return
         }
         if let type = schema["type"]?.stringValue, !matchesType(value, type, intOrString: schema["x-kubernetes-int-or-string"]?.boolValue == true) {

@@ -1,100 +1,85 @@
 import KubeAPI
 
-/// An approximation of server-side apply (see docs/testserver.md for its exact reach).
+/// Server-side apply (see docs/testserver.md for its exact reach).
 ///
-/// - The applied configuration is merged onto the live object with strategic-merge rules.
-/// - Each Apply manager's owned fields are recorded in `metadata.managedFields` (`FieldsV1`, with
-///   lists as atomic leaves). Fields this manager applied before and omits now are removed.
-/// - A field another Apply manager owns with a different value is a 409 conflict unless `force`,
-///   which transfers ownership. Fields written by plain updates are not tracked for conflicts.
+/// - The applied configuration is merged onto the live object by its schema (`SSAMerge`): structs
+///   and maps field by field, `map` lists item by item (by their keys: Pod containers by `name`,
+///   ports by `containerPort`+`protocol`, CRD lists with `x-kubernetes-list-map-keys`), sets by
+///   value, other lists replaced whole.
+/// - The manager's `Apply` entry in `metadata.managedFields` lists the fields it applied; fields it
+///   applied before and omits now are removed unless another manager owns them too.
+/// - A field another manager (Apply or Update) owns with a different value is a 409 conflict with
+///   the real message (`Apply failed with 1 conflict: conflict with "m" using v1: .data.k`) unless
+///   `force`, which takes the fields over.
 enum ServerSideApply {
     static func apply(_ patch: PatchRequest, to live: JSONValue, type: ResourceType, manager: String?,
-                      now: String) throws(APIError) -> JSONValue {
+                      now: String, subresource: String? = nil) throws(APIError) -> JSONValue {
         guard let manager, !manager.isEmpty else { throw .badRequest("PATCH with apply requires fieldManager") }
         guard case .object = patch.body else { throw .badRequest("an apply patch must be a JSON object") }
-        let name = live[path: ["metadata", "name"]]?.stringValue ?? ""
-        let applied = fieldPaths(patch.body)
-        let entries = live[path: ["metadata", "managedFields"]]?.arrayValue ?? []
-        var conflicts: [(String, [String])] = []
-        for entry in entries where entry["manager"]?.stringValue != manager && entry["operation"]?.stringValue == "Apply" {
-            let owned = decode(entry["fieldsV1"] ?? [:])
-            for path in applied where owned.contains(path) && live.value(at: path) != patch.body.value(at: path) {
-                conflicts.append((entry["manager"]?.stringValue ?? "", path))
+        let section = ManagedFields.section(type, subresource: subresource)
+        let applied = FieldSets.of(patch.body, type: type, section: section, includeMaps: false)
+        let prefixes = Set(applied.flatMap { p in (0..<p.count).map { Array(p[..<$0]) } })
+        var entries = ManagedFields.entries(of: live)
+        var conflicts: [(manager: String, path: FieldPath)] = []
+        for entry in entries where !entry.same(manager: manager, operation: "Apply", apiVersion: nil, subresource: subresource) {
+            for path in entry.fields.intersection(applied) where !prefixes.contains(path)
+                && FieldPaths.value(at: path, in: live) != FieldPaths.value(at: path, in: patch.body) {
+                conflicts.append((entry.conflictName, path))
             }
         }
-        if !conflicts.isEmpty && !patch.force {
-            let causes: [JSONValue] = conflicts.map {
-                ["reason": "FieldManagerConflict", "message": .string("conflict with \"\($0.0)\""),
-                 "field": .string("." + $0.1.joined(separator: "."))]
-            }
-            let list = conflicts.map { "conflict with \"\($0.0)\": .\($0.1.joined(separator: "."))" }.joined(separator: "\n- ")
-            var details = APIError.details(type, name: name)
-            details["causes"] = .array(causes)
-            throw APIError(code: 409, reason: "Conflict",
-                           message: "Apply failed with \(conflicts.count) conflict\(conflicts.count == 1 ? "" : "s"): \(conflicts.count == 1 ? list : "\n- " + list)",
-                           details: details)
+        conflicts.sort { ($0.manager, FieldPaths.text($0.path)) < ($1.manager, FieldPaths.text($1.path)) }
+        if !conflicts.isEmpty && !patch.force { throw conflictError(conflicts) }
+        let conflicting = Set(conflicts.map(\.path))
+        var merged = SSAMerge.merge(patch.body, into: live, node: SchemaNode.root(for: type))
+        let previous = entries.first { $0.same(manager: manager, operation: "Apply", apiVersion: nil, subresource: subresource) }?.fields ?? []
+        var others: Set<FieldPath> = []
+        for i in entries.indices where !entries[i].same(manager: manager, operation: "Apply", apiVersion: nil, subresource: subresource) {
+            entries[i].fields.subtract(conflicting)
+            others.formUnion(entries[i].fields)
         }
-        var merged = StrategicMerge.apply(patch.body, to: live)
-        let previous = entries.first { $0["manager"]?.stringValue == manager && $0["operation"]?.stringValue == "Apply" }
-            .map { decode($0["fieldsV1"] ?? [:]) } ?? []
-        let otherOwned = entries.filter { $0["manager"]?.stringValue != manager }.flatMap { decode($0["fieldsV1"] ?? [:]) }
-        for path in previous where !applied.contains(path) && !otherOwned.contains(path) {
-            merged.set(path: path, to: nil)
+        for path in previous.subtracting(applied).subtracting(others).sorted(by: { $0.count < $1.count }) {
+            SSAMerge.remove(path, from: &merged)
         }
-        return recordOwnership(patch.body, manager: manager, in: merged, type: type, now: now, force: patch.force)
+        let mine = ManagedFieldsEntry(manager: manager, operation: "Apply", apiVersion: type.apiVersion, time: .string(now),
+                                      subresource: subresource, fields: applied)
+        if let i = entries.firstIndex(where: { $0.same(manager: manager, operation: "Apply", apiVersion: nil, subresource: subresource) }) {
+            entries[i] = mine
+        } else {
+            entries.append(mine)
+        }
+        ManagedFields.store(entries, in: &merged)
+        return merged
     }
 
-    /// Writes `manager`'s Apply entry (and, with `force`, removes the fields it took from others).
+    /// Writes `manager`'s Apply entry on an object an apply just created.
     static func recordOwnership(_ body: JSONValue, manager: String, in object: JSONValue, type: ResourceType,
                                 now: String, force: Bool = true) -> JSONValue {
-        let applied = Set(fieldPaths(body))
-        var entries = (object[path: ["metadata", "managedFields"]]?.arrayValue ?? []).filter {
-            !($0["manager"]?.stringValue == manager && $0["operation"]?.stringValue == "Apply")
-        }
-        if force {
-            entries = entries.compactMap { entry in
-                var owned = decode(entry["fieldsV1"] ?? [:])
-                owned.removeAll { applied.contains($0) }
-                if owned.isEmpty { return nil }
-                var e = entry
-                e["fieldsV1"] = encode(owned)
-                return e
-            }
-        }
-        entries.append(["manager": .string(manager), "operation": "Apply", "apiVersion": .string(type.apiVersion),
-                        "time": .string(now), "fieldsType": "FieldsV1", "fieldsV1": encode(Array(applied))])
         var result = object
-        result.set(path: ["metadata", "managedFields"], to: .array(entries))
+        let applied = FieldSets.of(body, type: type, section: .main, includeMaps: false)
+        ManagedFields.store([ManagedFieldsEntry(manager: manager, operation: "Apply", apiVersion: type.apiVersion,
+                                                time: .string(now), subresource: nil, fields: applied)], in: &result)
         return result
     }
 
-    /// Leaf paths set by an applied configuration (metadata: labels, annotations, finalizers, ownerReferences).
-    static func fieldPaths(_ value: JSONValue, prefix: [String] = []) -> [[String]] {
-        guard case .object(let o) = value else { return [prefix] }
-        if o.isEmpty { return prefix.isEmpty ? [] : [prefix] }
-        var paths: [[String]] = []
-        for (k, v) in o {
-            if prefix.isEmpty && (k == "apiVersion" || k == "kind") { continue }
-            if prefix == ["metadata"] {
-                guard ["labels", "annotations", "finalizers", "ownerReferences"].contains(k) else { continue }
+    /// `k8s.io/apiserver/pkg/endpoints/handlers/fieldmanager/internal.NewConflictError`.
+    static func conflictError(_ conflicts: [(manager: String, path: FieldPath)]) -> APIError {
+        let causes: [JSONValue] = conflicts.map {
+            ["reason": "FieldManagerConflict", "message": .string("conflict with \($0.manager)"),
+             "field": .string(FieldPaths.text($0.path))]
+        }
+        let message: String
+        if conflicts.count == 1 {
+            message = "Apply failed with 1 conflict: conflict with \(conflicts[0].manager): \(FieldPaths.text(conflicts[0].path))"
+        } else {
+            var byManager: [String: [String]] = [:]
+            for c in conflicts { byManager[c.manager, default: []].append(FieldPaths.text(c.path)) }
+            var lines: [String] = []
+            for m in byManager.keys.sorted() {
+                lines.append("conflicts with \(m):")
+                lines += byManager[m]!.sorted().map { "- \($0)" }
             }
-            paths += fieldPaths(v, prefix: prefix + [k])
+            message = "Apply failed with \(conflicts.count) conflicts: \(lines.joined(separator: "\n"))"
         }
-        return paths
-    }
-
-    static func encode(_ paths: [[String]]) -> JSONValue {
-        var root: JSONValue = [:]
-        for p in paths { root.set(path: p.map { "f:" + $0 }, to: [:]) }
-        return root
-    }
-
-    static func decode(_ fields: JSONValue, prefix: [String] = []) -> [[String]] {
-        guard let o = fields.objectValue, !o.isEmpty else { return prefix.isEmpty ? [] : [prefix] }
-        var out: [[String]] = []
-        for (k, v) in o where k.hasPrefix("f:") {
-            out += decode(v, prefix: prefix + [String(k.dropFirst(2))])
-        }
-        return out
+        return APIError(code: 409, reason: "Conflict", message: message, details: ["causes": .array(causes)])
     }
 }

@@ -56,7 +56,8 @@ extension StoreState {
             guard case .object = patch.body else { throw .badRequest("a strategic merge patch must be a JSON object") }
             new = StrategicMerge.apply(patch.body, to: old)
         case .apply:
-            new = try ServerSideApply.apply(patch, to: old, type: type, manager: options.fieldManager, now: now())
+            new = try ServerSideApply.apply(patch, to: old, type: type, manager: options.fieldManager, now: now(),
+                                            subresource: subresource)
         }
         try WriteIdentity.checkPatchedUID(type, patched: new, old: old, name: name)
         let patchedRV = new[path: ["metadata", "resourceVersion"]]?.stringValue
@@ -79,15 +80,7 @@ extension StoreState {
         }
         body.set(path: ["metadata", "name"], to: .string(name))
         var createOptions = options
-        createOptions.fieldManager = nil
-        var created = try create(type, namespace: namespace, body: body, options: createOptions)
-        if !options.dryRun {
-            created = try update(type, namespace: namespace, name: name,
-                                 body: ServerSideApply.recordOwnership(patch.body, manager: manager, in: created.object,
-                                                                       type: type, now: now()),
-                                 subresource: nil, options: createOptions, keepManagedFields: true)
-            created.code = 201
-        }
-        return created
+        createOptions.applyConfiguration = patch.body
+        return try create(type, namespace: namespace, body: body, options: createOptions)
     }
 }

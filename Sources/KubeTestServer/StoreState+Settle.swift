@@ -80,6 +80,7 @@ extension StoreState {
         default:
             break
         }
+        reactWorkloads(to: event)
     }
 
     private mutating func createDefaultServiceAccount(in ns: String) {

@@ -43,6 +43,7 @@ extension StoreState {
                 obj["stringData"] = nil
             }
         case "customresourcedefinitions.apiextensions.k8s.io":
+            CRDValidation.applyDefaults(&obj)
             let errors = CRDTypes.validate(obj)
             if !errors.isEmpty {
                 throw .invalid(type, name: obj[path: ["metadata", "name"]]?.stringValue ?? "", causes: errors)
@@ -52,7 +53,7 @@ extension StoreState {
             if !finalizers.contains(.string(CRDTypes.cleanupFinalizer)) { finalizers.append(.string(CRDTypes.cleanupFinalizer)) }
             obj.set(path: ["metadata", "finalizers"], to: .array(finalizers))
         default:
-            break
+            prepareWorkloadForCreate(type, &obj)
         }
     }
 
@@ -85,6 +86,7 @@ extension StoreState {
             }
         case "customresourcedefinitions.apiextensions.k8s.io":
             if let old {
+                CRDValidation.applyDefaults(&obj)
                 errors += CRDTypes.validate(obj)
                 for path in [["spec", "group"], ["spec", "names", "plural"], ["spec", "scope"]]
                 where old[path: path] != obj[path: path] {
@@ -97,7 +99,7 @@ extension StoreState {
                 }
             }
         default:
-            break
+            errors += validateWorkload(type, &obj, old: old)
         }
         errors += BuiltinValidation.errors(type, obj, old: old)
         if !errors.isEmpty { throw .invalid(type, name: name, causes: errors) }

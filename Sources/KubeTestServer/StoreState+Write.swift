@@ -6,6 +6,10 @@ public struct WriteOptions: Sendable {
     public var fieldManager: String?
     /// `Strict` rejects unknown (would-be-pruned) fields with 422 instead of dropping them.
     public var strictFields = false
+    /// The manager of a write without `fieldManager`: the User-Agent's product token.
+    public var userAgentManager: String?
+    /// For a create by server-side apply: the applied configuration (the manager's Apply entry).
+    var applyConfiguration: JSONValue?
     public init() {}
 }
 
@@ -70,7 +74,6 @@ extension StoreState {
         meta["uid"] = .string(ObjectNames.uid())
         meta["creationTimestamp"] = .string(now())
         if GenerationPolicy.maintains(type) { meta["generation"] = 1 }
-        if let manager = options.fieldManager { meta["managedFields"] = managedFields(manager, operation: "Update", type) }
         obj["metadata"] = .object(meta)
         if type.hasStatus && type.crdName != nil { obj.set(path: ["status"], to: nil) }
         try prepareForCreate(type, &obj)
@@ -78,6 +81,7 @@ extension StoreState {
                                             name: (body[path: ["metadata", "name"]]?.stringValue ?? "").isEmpty ? meta["generateName"]?.stringValue : nil)
         try validate(type, &obj, old: nil, options: options)
         try validatingAdmission(admission, obj)
+        recordManagedFields(type, &obj, old: nil, options: options, subresource: nil)
         let ref = Self.ref(of: obj, storageKey: type.storageKey)
         if objects[type.storageKey]?[ref.key] != nil { throw .alreadyExists(type, name: name) }
         if options.dryRun {
@@ -155,6 +159,7 @@ extension StoreState {
         if GenerationPolicy.maintains(type), specChanged(type, old, new) {
             new.set(path: ["metadata", "generation"], to: .int((oldMeta["generation"]?.intValue ?? 0) + 1))
         }
+        if !keepManagedFields { recordManagedFields(type, &new, old: old, options: options, subresource: subresource) }
         if new == old || options.dryRun {
             return WriteResult(object: new, bytes: present(new, as: type).serialized(), code: 200)
         }
@@ -215,10 +220,5 @@ extension StoreState {
         }
         let o = present(event.object, as: type)
         return WriteResult(object: o, bytes: o.serialized(), code: code)
-    }
-
-    func managedFields(_ manager: String, operation: String, _ type: ResourceType) -> JSONValue {
-        [["manager": .string(manager), "operation": .string(operation), "apiVersion": .string(type.apiVersion),
-          "time": .string(now()), "fieldsType": "FieldsV1", "fieldsV1": [:]]]
     }
 }

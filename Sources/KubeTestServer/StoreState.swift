@@ -36,6 +36,10 @@ struct StoreState: Sendable {
     var options: ServerOptions
     /// The SubjectAccessReview policy (nil = allow everything).
     var accessPolicy: (@Sendable (JSONValue) -> Bool)?
+    /// Container logs set by tests (`FakeKubelet.setLog`), by `namespace/pod/container`.
+    var podLogs: [String: String] = [:]
+    /// When set (`FakeKubelet.runPodsAutomatically`), controller-created pods start Running and Ready.
+    var kubeletRunsPods = false
 
     init(options: ServerOptions, clock: @escaping @Sendable () -> Double) {
         self.options = options

@@ -10,10 +10,12 @@ enum TableRenderer {
     static func columns(for type: ResourceType) -> [PrinterColumn] {
         let name = PrinterColumn(name: "Name", format: "name", description: "Name must be unique within a namespace.",
                                  jsonPath: ".metadata.name")
-        let age = PrinterColumn(name: "Age", type: "date", jsonPath: ".metadata.creationTimestamp")
         if type.crdName != nil {
+            let age = PrinterColumn(name: "Age", type: "date", jsonPath: ".metadata.creationTimestamp")
             return [name] + (type.printerColumns.isEmpty ? [age] : type.printerColumns)
         }
+        let age = PrinterColumn(name: "Age", jsonPath: "@age")
+        if let builtin = BuiltinColumns.columns(for: type, name: name, age: age) { return builtin }
         switch type.storageKey {
         case "namespaces":
             return [name, PrinterColumn(name: "Status", jsonPath: ".status.phase"), age]
@@ -24,12 +26,12 @@ enum TableRenderer {
             return [name, PrinterColumn(name: "Status", jsonPath: "@jobStatus"),
                     PrinterColumn(name: "Completions", jsonPath: "@completions"), age]
         case "configmaps":
-            return [name, PrinterColumn(name: "Data", type: "integer", jsonPath: "@dataCount"), age]
+            return [name, PrinterColumn(name: "Data", jsonPath: "@dataCount"), age]
         case "secrets":
             return [name, PrinterColumn(name: "Type", jsonPath: ".type"),
-                    PrinterColumn(name: "Data", type: "integer", jsonPath: "@dataCount"), age]
+                    PrinterColumn(name: "Data", jsonPath: "@dataCount"), age]
         case "customresourcedefinitions.apiextensions.k8s.io":
-            return [name, PrinterColumn(name: "Created At", jsonPath: ".metadata.creationTimestamp")]
+            return [name, PrinterColumn(name: "Created At", type: "date", jsonPath: "@createdAt")]
         case "leases.coordination.k8s.io":
             return [name, PrinterColumn(name: "Holder", jsonPath: ".spec.holderIdentity"), age]
         case "events":
@@ -37,7 +39,7 @@ enum TableRenderer {
                     PrinterColumn(name: "Type", jsonPath: ".type"), PrinterColumn(name: "Reason", jsonPath: ".reason"),
                     PrinterColumn(name: "Object", jsonPath: "@involvedObject"), PrinterColumn(name: "Message", jsonPath: ".message")]
         default:
-            return [name, age]
+            return WorkloadColumns.columns(for: type, name: name, age: age) ?? [name, age]
         }
     }
 
@@ -62,7 +64,7 @@ enum TableRenderer {
     }
 
     static func cell(_ column: PrinterColumn, _ obj: JSONValue, now: Double) -> JSONValue {
-        if column.jsonPath.hasPrefix("@") { return computed(column.jsonPath, obj) }
+        if column.jsonPath.hasPrefix("@") { return BuiltinColumns.cell(column.jsonPath, obj, now: now) ?? computed(column.jsonPath, obj) }
         guard let value = JSONPathSubset(column.jsonPath).evaluate(obj).first, value != .null else { return .null }
         switch column.type {
         case "date":
@@ -99,17 +101,20 @@ enum TableRenderer {
                 if c["type"]?.stringValue == "Complete" { return "Complete" }
                 if c["type"]?.stringValue == "Failed" { return "Failed" }
             }
-            return (obj[path: ["status", "active"]]?.intValue ?? 0) > 0 ? "Running" : "Pending"
+            if obj[path: ["spec", "suspend"]]?.boolValue == true { return "Suspended" }
+            return obj[path: ["metadata", "deletionTimestamp"]] != nil ? "Terminating" : "Running"
         case "@completions":
             let done = obj[path: ["status", "succeeded"]]?.intValue ?? 0
             return .string("\(done)/\(obj[path: ["spec", "completions"]]?.intValue ?? 1)")
+        case "@createdAt":
+            return obj[path: ["metadata", "creationTimestamp"]] ?? .null
         case "@dataCount":
             return .int(Int64((obj["data"]?.objectValue?.count ?? 0) + (obj["binaryData"]?.objectValue?.count ?? 0)))
         case "@involvedObject":
             let kind = obj[path: ["involvedObject", "kind"]]?.stringValue?.lowercased() ?? ""
             return .string("\(kind)/\(obj[path: ["involvedObject", "name"]]?.stringValue ?? "")")
         default:
-            return .null
+            return WorkloadColumns.computed(name, obj) ?? .null
         }
     }
 

@@ -1,4 +1,5 @@
 import KubeAPI
+import Synchronization
 
 /// What a watch request selects and how it wants objects rendered.
 public struct WatchFilter: Sendable {
@@ -34,6 +35,8 @@ final class Watcher: Sendable {
     let filter: WatchFilter
     let sink: any WatchSink
     let bookmarks: Bool
+    /// Table watches: `columnDefinitions` go with the first object event only, as on a real server.
+    private let tableColumnsSent = Mutex(false)
 
     init(id: Int, filter: WatchFilter, sink: any WatchSink, bookmarks: Bool) {
         self.id = id
@@ -69,8 +72,9 @@ final class Watcher: Sendable {
     /// Sends one object frame, rewriting apiVersion for another served version or rendering a Table.
     func send(_ type: String, _ object: JSONValue, _ bytes: [UInt8]?) {
         if filter.asTable {
-            sink.sendFrame(type: type, objectBytes: TableRenderer.table(for: filter.type, objects: [object],
-                                                                         resourceVersion: nil).serialized())
+            var table = TableRenderer.table(for: filter.type, objects: [object], resourceVersion: nil)
+            if tableColumnsSent.withLock({ sent in defer { sent = true }; return sent }) { table["columnDefinitions"] = .null }
+            sink.sendFrame(type: type, objectBytes: table.serialized())
             return
         }
         if !Presentation.isIdentity(filter.type, storedAPIVersion: object["apiVersion"]?.stringValue) {

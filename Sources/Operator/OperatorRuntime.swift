@@ -59,6 +59,15 @@ public final class OperatorRuntime: Sendable {
         self.config = config
     }
 
+    /// Returns once every cache (AgentRuns, Jobs, Pods, the credentials Secret) has its first list.
+    public func waitForCaches() async {
+        let c = reconciler.stores
+        await c.runs.waitUntilReady()
+        await c.jobs.waitUntilReady()
+        await c.pods.waitUntilReady()
+        await c.secrets.waitUntilReady()
+    }
+
     /// Queues every AgentRun (tests advance an injected clock, then call this instead of waiting
     /// for a timer).
     public func requeueAll() {

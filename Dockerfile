@@ -1,0 +1,34 @@
+# syntax=docker/dockerfile:1
+# The codex-k8s image: one binary (`codex-k8s operator`, `codex-k8s webhook`, ...), the Swift
+# standard library and Foundation linked in statically, on a slim Debian with only the C
+# libraries the binary links: libcurl, libyaml, libpq and OpenSSL (+ CA certificates).
+#   docker build -t codex-k8s:dev .
+#   kind load docker-image codex-k8s:dev     # or: minikube image load codex-k8s:dev
+# ReleaseBinaryTests (scripts/check-release-binary) checks that the binary needs no other library.
+
+ARG SWIFT_IMAGE=swift:6.3-bookworm
+ARG RUNTIME_IMAGE=debian:bookworm-slim
+
+# --- build --------------------------------------------------------------------------------------
+FROM ${SWIFT_IMAGE} AS build
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends libcurl4-openssl-dev libyaml-dev libpq-dev libssl-dev pkg-config \
+ && rm -rf /var/lib/apt/lists/*
+WORKDIR /src
+COPY . .
+RUN swift build -c release --product codex-k8s -Xswiftc -static-stdlib \
+ && install -D -m 0755 "$(swift build -c release --show-bin-path)/codex-k8s" /out/codex-k8s
+
+# --- runtime ------------------------------------------------------------------------------------
+FROM ${RUNTIME_IMAGE}
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends libcurl4 libyaml-0-2 libpq5 libssl3 ca-certificates \
+ && rm -rf /var/lib/apt/lists/* \
+ && groupadd --system --gid 65532 codex \
+ && useradd --system --uid 65532 --gid 65532 --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin codex
+COPY --from=build /out/codex-k8s /usr/local/bin/codex-k8s
+COPY examples/config.yaml /etc/codex-k8s/config.example.yaml
+# Numeric, so runAsNonRoot can verify it without reading /etc/passwd.
+USER 65532:65532
+ENTRYPOINT ["/usr/local/bin/codex-k8s"]
+CMD ["--help"]
