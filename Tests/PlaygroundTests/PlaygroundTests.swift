@@ -23,7 +23,7 @@ import Testing
         let kubectl = try #require(Self.kubectl)
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("dev-\(UUID().uuidString.prefix(8))")
         defer { try? FileManager.default.removeItem(at: dir) }
-        let dev = try ChildProcess(Self.binary, ["dev", "--dir", dir.path, "--agent-delay", "3s"])
+        let dev = try ChildProcess(Self.binary, ["dev", "--dir", dir.path, "--agent-delay", "15s"])
         let ready = await dev.line { $0.contains("ready") }
         try #require(ready != nil, "no ready line; stderr: \(dev.errorText)")
         let export = await dev.line { $0.contains("export KUBECONFIG=") }
