@@ -106,6 +106,7 @@ let package = Package(
         .executableTarget(name: "codex-k8s",
                           dependencies: [
                               "KubeAPI", "KubeClient", "KubeRuntime", "Audit", "Runs", "Operator", "Webhook",
+                              "KubeTestServer", // `codex-k8s dev`: the playground's in-memory apiserver
                               .product(name: "ArgumentParser", package: "swift-argument-parser"),
                               .product(name: "Logging", package: "swift-log"),
                               .product(name: "Prometheus", package: "swift-prometheus"),
@@ -175,6 +176,8 @@ let package = Package(
                         .product(name: "Logging", package: "swift-log"),
                     ],
                     swiftSettings: strict),
+        // `codex-k8s dev` as a child process, driven with the real kubectl (PATH=/work/main/tools/bin or tools/bin).
+        .testTarget(name: "PlaygroundTests", dependencies: [], swiftSettings: strict),
         // The Helm chart (charts/codex-k8s) through the real helm, the Dockerfile's runtime library set.
         .testTarget(name: "ChartTests", dependencies: ["KubeAPI", "KubeClient", "KubeTestServer", "YAML", "TestSupport"],
                     swiftSettings: strict),

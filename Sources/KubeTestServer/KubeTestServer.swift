@@ -81,11 +81,12 @@ public final class KubeTestServer: Sendable {
         self.httpsURL = caPEM == nil ? nil : "https://127.0.0.1:\(port)"
     }
 
-    /// Binds 127.0.0.1 on an ephemeral port and starts serving HTTPS and plain HTTP on it (the
+    /// Binds 127.0.0.1 on `port` (0: an ephemeral one) and starts serving HTTPS and plain HTTP on it (the
     /// client's first byte decides). With `tls`, that certificate is served and `url` is HTTPS;
     /// without, a self-signed certificate is made (`httpsURL`, `caPEM`) and `url` is plain HTTP.
     public static func start(options: ServerOptions = ServerOptions(), tls: TLS? = nil,
-                             clock: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }) async throws -> KubeTestServer {
+                             clock: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 },
+                             port requestedPort: Int = 0) async throws -> KubeTestServer {
         let store = Store(options: options, clock: clock)
         let served = tls ?? (try? TLS.selfSigned(days: 1))
         let sslContext: NIOSSLContext? = try served.map { t in
@@ -110,7 +111,7 @@ public final class KubeTestServer: Sendable {
                     try sync.addHandler(HTTPHandler(server: core))
                 }
             }
-        let listener = try await bootstrap.bind(host: "127.0.0.1", port: 0).get()
+        let listener = try await bootstrap.bind(host: "127.0.0.1", port: requestedPort).get()
         let port = listener.localAddress?.port ?? 0
         let api = APIHandler(store: store, options: options, serverAddress: "127.0.0.1:\(port)")
         let core = ServerCore(store: store, api: api, faults: faults, log: log, options: options)
