@@ -3,7 +3,7 @@
 // Layering (arrows point down only) is described in docs/architecture.md.
 import PackageDescription
 
-/// Swift 6 language mode is the default for tools 6.x; warnings are treated as defects (see .ci/run).
+/// Swift 6 language mode is the default for tools 6.x; warnings in our code fail `scripts/test`.
 let strict: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
 ]
@@ -154,12 +154,13 @@ let package = Package(
                     dependencies: ["KubeAPI", "KubeClient", "KubeTestServer", "TestSupport"],
                     swiftSettings: strict),
         .testTarget(name: "KubeRuntimeTests",
-                    dependencies: ["KubeAPI", "KubeClient", "KubeRuntime", "KubeTestServer"],
+                    dependencies: ["KubeAPI", "KubeClient", "KubeRuntime", "KubeTestServer",
+                                   .product(name: "MetricsTestKit", package: "swift-metrics")],
                     swiftSettings: strict),
         .testTarget(name: "RunsTests", dependencies: ["Runs", "KubeAPI", "YAML", "TestSupport"],
                     swiftSettings: strict),
         // The CRDs of CRDs/ installed over HTTP: in KubeTestServer, or a real cluster (CODEX_K8S_TEST_KUBECONFIG).
-        .testTarget(name: "RunsIntegrationTests", dependencies: ["Runs", "KubeAPI", "KubeClient", "KubeTestServer"],
+        .testTarget(name: "RunsIntegrationTests", dependencies: ["Runs", "KubeAPI", "KubeClient", "KubeTestServer", "TestSupport"],
                     swiftSettings: strict),
         .testTarget(name: "WebhookTests",
                     dependencies: [
@@ -175,7 +176,7 @@ let package = Package(
                     ],
                     swiftSettings: strict),
         // The Helm chart (charts/codex-k8s) through the real helm, the Dockerfile's runtime library set.
-        .testTarget(name: "ChartTests", dependencies: ["KubeAPI", "KubeClient", "KubeTestServer", "YAML"],
+        .testTarget(name: "ChartTests", dependencies: ["KubeAPI", "KubeClient", "KubeTestServer", "YAML", "TestSupport"],
                     swiftSettings: strict),
         .testTarget(name: "AuditTests",
                     dependencies: [

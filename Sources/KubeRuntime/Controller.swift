@@ -57,12 +57,12 @@ public final class Controller<Object: KubeResource>: Sendable {
         let queue = WorkQueue(name: name, clock: clock, rateLimiter: rateLimiter, metricsFactory: factory)
         self.store = store
         self.queue = queue
-        let watcher = Watcher(source: primary, backoff: backoff, clock: clock, logger: logger)
-        let watchErrors = metrics
+        var primaryWatcher = Watcher(source: primary, backoff: backoff, clock: clock, logger: logger)
+        primaryWatcher.metricsFactory = factory
+        let watcher = primaryWatcher
         self.registrations = Locked([WatchRegistration(
             run: {
                 await watcher.run { event in
-                    if case .error(let e) = event { watchErrors.watchError(Object.resource, e) }
                     // Old and new state of one object share a key: add each key once per event.
                     for k in Set(store.apply(event).compactMap(\.objectKey)) { queue.add(k) }
                 }
@@ -80,13 +80,13 @@ public final class Controller<Object: KubeResource>: Sendable {
     ) -> Store<Source.Object> {
         let store = Store<Source.Object>(indexedLabels: indexedLabels)
         let queue = self.queue
-        let watcher = Watcher(source: source, backoff: backoff, clock: clock, logger: logger)
-        let metrics = self.metrics
+        var secondaryWatcher = Watcher(source: source, backoff: backoff, clock: clock, logger: logger)
+        secondaryWatcher.metricsFactory = metrics.factory
+        let watcher = secondaryWatcher
         registrations.withLock {
             $0.append(WatchRegistration(
                 run: {
                     await watcher.run { event in
-                        if case .error(let e) = event { metrics.watchError(Source.Object.resource, e) }
                         for k in Set(store.apply(event).flatMap(mapping)) { queue.add(k) }
                     }
                 },

@@ -2,7 +2,8 @@ import KubeAPI
 import Metrics
 
 /// The controller's metrics: `controller_reconcile_total{controller,result}`,
-/// `controller_reconcile_time_seconds{controller}` and `watch_restarts_total{resource,reason}`.
+/// `controller_reconcile_time_seconds{controller}` (the watchers count their own restarts,
+/// `WatcherMetrics`).
 struct ControllerMetrics: Sendable {
     enum Result: String { case success, error }
 
@@ -28,15 +29,5 @@ struct ControllerMetrics: Sendable {
         case .success: success.increment()
         case .error: failure.increment()
         }
-    }
-
-    func watchError(_ resource: ResourceDescriptor, _ error: WatcherError) {
-        let reason = switch error.kind {
-        case .gone: "gone"
-        case .idle: "idle"
-        case .failed: "error"
-        }
-        Counter(label: "watch_restarts_total", dimensions: [("resource", resource.description), ("reason", reason)],
-                factory: factory).increment()
     }
 }

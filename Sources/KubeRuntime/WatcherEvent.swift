@@ -13,7 +13,8 @@ public enum WatcherEvent<Object: KubeResource>: Sendable {
     case apply(Object)
     /// An object was deleted (its last known state).
     case delete(Object)
-    /// A failure the watcher will recover from by itself after a backoff; for logging and metrics.
+    /// A failure the watcher recovers from by itself (after a backoff, or at once for `.serverGone`);
+    /// for logging.
     case error(WatcherError)
 }
 
@@ -25,6 +26,9 @@ public struct WatcherError: Error, Sendable, CustomStringConvertible {
         case gone
         /// A watch delivered nothing for longer than its timeout; it is restarted.
         case idle
+        /// The server went away under an open watch (shutdown, restart, reset): resumed at once
+        /// from the last resourceVersion, after `retryAfter` (a small jitter), without a backoff.
+        case serverGone
         /// Any other failure (transport, 5xx, decode), retried after a backoff.
         case failed
     }

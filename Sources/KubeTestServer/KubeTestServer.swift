@@ -23,6 +23,7 @@ final class ServerCore: Sendable {
     let log: RequestLog
     let options: ServerOptions
     let connections = ConnectionSet()
+    let outage = OutageSwitch()
 
     init(store: Store, api: APIHandler, faults: FaultInjector, log: RequestLog, options: ServerOptions) {
         self.store = store

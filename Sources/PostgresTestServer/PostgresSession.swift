@@ -18,6 +18,9 @@ public final class PostgresSession: @unchecked Sendable {
             PQfinish(connection)
             throw LocalPostgresError.sql(message)
         }
+        // Server NOTICEs ("… does not exist, skipping", cascades) would go to stderr and clutter
+        // the test output; tests assert on results and errors, never on notices.
+        PQsetNoticeProcessor(connection, { _, _ in }, nil)
         self.connection = connection
     }
 

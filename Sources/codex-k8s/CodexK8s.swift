@@ -7,7 +7,7 @@ struct CodexK8s: AsyncParsableCommand {
         commandName: "codex-k8s",
         abstract: "Runs AI coding agents as Kubernetes Jobs in isolated, leased run namespaces.",
         version: CodexK8sVersion.current,
-        subcommands: [Version.self, OperatorCommand.self, WebhookCommand.self, Events.self, ValidateConfig.self, CRDs.self]
+        subcommands: [Version.self, OperatorCommand.self, WebhookCommand.self, Events.self, Database.self, ValidateConfig.self, CRDs.self]
     )
 }
 

@@ -20,29 +20,22 @@ struct Events: ParsableCommand {
     @Option(help: "History window, e.g. 30m, 2h, 1d (default: 1h).")
     var since = "1h"
 
-    @Option(help: "At most this many history events.")
+    // `.unconditional`: `--limit -1` reaches `validate()` (a real message) instead of being taken
+    // for an option ("Missing value").
+    @Option(parsing: .unconditional, help: "At most this many history events.")
     var limit = 100
 
-    @Option(help: "File holding the database URL (default: the CODEX_K8S_DATABASE_URL environment variable).")
-    var databaseURLFile: String?
+    @OptionGroup var database: DatabaseOptions
 
     func validate() throws {
         guard FeedDuration.seconds(since) != nil else {
             throw ValidationError("--since must be a duration such as 30s, 15m, 2h or 1d; got \(since)")
         }
-        guard limit >= 0 else { throw ValidationError("--limit must not be negative") }
+        guard limit >= 0 else { throw ValidationError("--limit must be 0 or more; got \(limit)") }
     }
 
     func run() throws {
-        let url: DatabaseURL?
-        do {
-            url = try DatabaseURL.load(file: databaseURLFile, environment: ProcessInfo.processInfo.environment)
-        } catch {
-            throw ValidationError(error.description)
-        }
-        guard let url else {
-            throw ValidationError("no database: pass --database-url-file or set \(DatabaseURL.environmentVariable)")
-        }
+        let url = try database.url()
         let filter = AuditFeedFilter(run: runName, repository: repository, since: FeedDuration.seconds(since),
                                      historyLimit: limit)
         let follower = AuditFollower(url: url, filter: filter)
@@ -54,8 +47,7 @@ struct Events: ParsableCommand {
                 FileHandle.standardOutput.write(Data((entry.line + "\n").utf8))
             })
         } catch {
-            FileHandle.standardError.write(Data("codex-k8s events: \(error)\n".utf8))
-            throw ExitCode.failure
+            throw DatabaseFailure.exit("events", error, url: url)
         }
     }
 }

@@ -7,13 +7,15 @@ final class ChildProcess: Sendable {
     let stderrLines: AsyncStream<String>
     private let pid: pid_t
 
-    init(_ executable: String, _ arguments: [String]) throws {
+    /// Starts `executable` without `CODEX_K8S_DATABASE_URL` in its environment, plus `environment`.
+    init(_ executable: String, _ arguments: [String], environment extra: [String: String] = [:]) throws {
         var out: [Int32] = [-1, -1]
         var err: [Int32] = [-1, -1]
         guard pipe(&out) == 0, pipe(&err) == 0 else { throw POSIXError(.EMFILE) }
         // Close-on-exec, so no other child started meanwhile keeps a write end open (no EOF).
         for fd in out + err { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
         let environment = ProcessInfo.processInfo.environment.filter { $0.key != "CODEX_K8S_DATABASE_URL" }
+            .merging(extra) { $1 }
         pid = try Spawn.start(executable, arguments, stdout: out[1], stderr: err[1], environment: environment)
         close(out[1])
         close(err[1])
@@ -26,6 +28,12 @@ final class ChildProcess: Sendable {
         kill(pid, SIGTERM)
         let pid = self.pid
         _ = try? await onThread { Spawn.wait(pid) }
+    }
+
+    /// Waits for the exit without signalling; returns the exit status (128+signal when killed).
+    func exitStatus() async -> Int32 {
+        let pid = self.pid
+        return (try? await onThread { Spawn.wait(pid) }) ?? -1
     }
 
     /// Reads `fd` on its own thread until EOF, yielding complete lines.

@@ -28,6 +28,22 @@ import Testing
         #expect(throws: AuditConfigurationError.emptyDatabaseURL) { try DatabaseURL("  \n") }
     }
 
+    @Test(arguments: ["postgresql://audit:hunter2%zz@db/x", "host=db password=hunter2 bogus=1",
+                      "postgresql://db/x?password=hunter2%zz"])
+    func libpqsMessageIsKeptWholeWithThePasswordMasked(raw: String) {
+        do {
+            _ = try DatabaseURL(raw)
+            Issue.record("accepted \(raw)")
+        } catch {
+            guard case .invalidDatabaseURL(let reason) = error else {
+                Issue.record("\(error)")
+                return
+            }
+            #expect(!reason.contains("hunter2"), "\(reason)")
+            #expect(reason.contains("\""), "the quoted part of libpq's message is kept: \(reason)")
+        }
+    }
+
     @Test func loadsFromFileThenEnvironment() throws {
         let path = NSTemporaryDirectory() + "/codex-audit-url-\(UUID().uuidString)"
         try "postgresql://a:pw@h:1/db\n".write(toFile: path, atomically: true, encoding: .utf8)
@@ -37,7 +53,8 @@ import Testing
         let fromEnv = try DatabaseURL.load(file: nil, environment: [DatabaseURL.environmentVariable: "host=other"])
         #expect(fromEnv?.description == "postgresql://other")
         #expect(try DatabaseURL.load(file: nil, environment: [:]) == nil)
-        #expect(throws: AuditConfigurationError.unreadableDatabaseURLFile(path: path + ".missing")) {
+        #expect(throws: AuditConfigurationError.unreadableDatabaseURLFile(path: path + ".missing",
+                                                                        reason: "No such file or directory")) {
             try DatabaseURL.load(file: path + ".missing", environment: [:])
         }
     }

@@ -140,10 +140,11 @@ final class FakeListWatch<Object: KubeResource & Hashable>: ListWatchSource {
         streams.forEach { $0.continuation.finish() }
     }
 
-    /// Breaks every open watch with a transport error.
-    func breakStreams() {
+    /// Breaks every open watch with `error` (default: a transport error the watcher does not
+    /// recognise, so it is backed off as a generic failure).
+    func breakStreams(with error: any Error = FakeTransportError()) {
         let streams = state.withLock { s in let st = s.streams; s.streams = []; return st }
-        streams.forEach { $0.continuation.finish(throwing: FakeTransportError()) }
+        streams.forEach { $0.continuation.finish(throwing: error) }
     }
 
     /// Forgets history up to now: watches from older versions get 410.

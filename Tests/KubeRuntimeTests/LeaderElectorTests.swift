@@ -3,10 +3,14 @@ import Testing
 @testable import KubeRuntime
 
 @Suite struct LeaderElectorTests {
+    /// What the electors log (warnings and errors), asserted where a test expects them.
+    let logs = LogCapture()
+
     func elector(_ id: String, _ store: FakeLeaseStore, _ clock: ManualClock, release: Bool = true) -> LeaderElector {
         var config = LeaderElectionConfig(namespace: "codex-system", name: "codex-k8s-operator", identity: id)
         config.releaseOnStop = release
-        return LeaderElector(config: config, client: store.client(for: id), clock: clock, random: { 0.5 })
+        return LeaderElector(config: config, client: store.client(for: id), clock: clock, random: { 0.5 },
+                             logger: logs.logger)
     }
 
     /// Advances the clock from deadline to deadline until `done` holds, waiting before each check
@@ -79,6 +83,8 @@ import Testing
         } catch {
             #expect(error as? LeaderElectionError == .leadershipLost(identity: "a"))
         }
+        #expect(logs.messages(at: .error).contains("lost leadership of lease codex-system/codex-k8s-operator"),
+                "\(logs.records)")
         #expect(!a.isLeader)
         tb.cancel()
         _ = try? await tb.value

@@ -7,7 +7,8 @@ import KubeAPI
 /// before reading history, so nothing inserted meanwhile is missed, and skips notifications already
 /// shown. A notification is read as soon as it arrives: the thread sleeps in `poll()` on the libpq
 /// socket and a wake pipe (`stop()`). A lost connection is re-established with backoff, and what was
-/// inserted while away is read from the table (`id >` the last one seen) before following again.
+/// inserted while away is read from the table (`id >` the last one seen) before following again;
+/// a failure no retry can fix (no schema, refused credentials) ends `run` with that error.
 public final class AuditFollower: Sendable {
     public let url: DatabaseURL
     public let filter: AuditFeedFilter
@@ -36,19 +37,26 @@ public final class AuditFollower: Sendable {
 
     /// Reads history then follows until `stop()`. `onListening` is called once LISTEN is active and the
     /// history has been delivered; `onEntry` gets entries in order. With `follow: false` it returns
-    /// after the history. Throws only when the first connection fails.
-    public func run(follow: Bool = true, onListening: () -> Void = {},
+    /// after the history.
+    ///
+    /// Throws when the first connection fails, and on any persistent failure
+    /// (`PostgresError.isPersistent`: the schema is missing, credentials refused, unknown database),
+    /// which retrying cannot fix. A transient failure after the first connection is retried with
+    /// `backoff`; the back-off starts over only after a connection stayed up for `healthyAfter`
+    /// seconds, so a server that accepts and then drops connections is not hammered.
+    public func run(follow: Bool = true, backoff: ReconnectBackoff = ReconnectBackoff(initial: 0.2, maximum: 10),
+                    healthyAfter: Double = 10, onListening: () -> Void = {},
                     onEntry: (AuditFeedEntry) -> Void) throws(PostgresError)
     {
         var lastID: Int64?
         var announced = false
-        var backoff = ReconnectBackoff(initial: 0.2, maximum: 10)
+        var backoff = backoff
         var connectedOnce = false
         while true {
+            var connectedAt: ContinuousClock.Instant?
             do throws(PostgresError) {
                 let connection = try PGConnection.connect(url, applicationName: "codex-k8s-events")
-                connectedOnce = true
-                backoff.reset()
+                connectedAt = .now
                 if follow { try connection.executeScript("LISTEN \(SchemaMigrations.notifyChannel)") }
                 var shown = Set<Int64>()
                 for entry in try history(connection, after: lastID) {
@@ -56,6 +64,7 @@ public final class AuditFollower: Sendable {
                     lastID = max(lastID ?? entry.id, entry.id)
                     onEntry(entry)
                 }
+                connectedOnce = true
                 guard follow else { return }
                 if !announced {
                     announced = true
@@ -72,7 +81,8 @@ public final class AuditFollower: Sendable {
                     }
                 }
             } catch {
-                if !connectedOnce { throw error }
+                if !connectedOnce || error.isPersistent { throw error }
+                if let connectedAt, ContinuousClock.now - connectedAt >= .seconds(healthyAfter) { backoff.reset() }
                 if stopRequested(timeout: backoff.next()) { return }
             }
         }

@@ -31,8 +31,9 @@ public struct DatabaseURL: Sendable, CustomStringConvertible, CustomDebugStringC
                 reason = String(cString: errorMessage).trimmingCharacters(in: .whitespacesAndNewlines)
                 PQfreemem(errorMessage)
             }
-            // libpq may quote part of the input; keep only what precedes any quote.
-            throw .invalidDatabaseURL(reason: Self.stripQuoted(reason))
+            // libpq's message is kept whole (it names the offending part); a password it might quote
+            // (a malformed URL can still contain one) is masked first.
+            throw .invalidDatabaseURL(reason: Self.maskPasswords(in: reason, of: trimmed))
         }
         defer { PQconninfoFree(options) }
         var values: [String: String] = [:]
@@ -57,13 +58,7 @@ public struct DatabaseURL: Sendable, CustomStringConvertible, CustomDebugStringC
         -> DatabaseURL?
     {
         if let file {
-            let text: String
-            do {
-                text = try String(contentsOfFile: file, encoding: .utf8)
-            } catch {
-                throw .unreadableDatabaseURLFile(path: file)
-            }
-            return try DatabaseURL(text)
+            return try DatabaseURL(readFile(file))
         }
         guard let value = environment[environmentVariable], !value.isEmpty else { return nil }
         return try DatabaseURL(value)
@@ -79,9 +74,64 @@ public struct DatabaseURL: Sendable, CustomStringConvertible, CustomDebugStringC
         return out
     }
 
-    private static func stripQuoted(_ message: String) -> String {
-        guard let quote = message.firstIndex(where: { $0 == "\"" || $0 == "'" }) else { return message }
-        return String(message[..<quote]).trimmingCharacters(in: CharacterSet(charactersIn: " :"))
+    /// The file's text, or the operating system's reason it cannot be read ("Is a directory",
+    /// "No such file or directory", "Permission denied"…).
+    private static func readFile(_ path: String) throws(AuditConfigurationError) -> String {
+        func failure() -> AuditConfigurationError {
+            .unreadableDatabaseURLFile(path: path, reason: String(cString: strerror(errno)))
+        }
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw failure() }
+        defer { close(fd) }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let count = read(fd, &chunk, chunk.count)
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw failure()
+            }
+            if count == 0 { break }
+            bytes += chunk[0..<count]
+        }
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            throw .unreadableDatabaseURLFile(path: path, reason: "not UTF-8 text")
+        }
+        return text
+    }
+
+    /// `message` with any password found in `raw` (the `user:password@` part of a URI, or a
+    /// `password=` value) replaced by `***`: a string libpq cannot parse may still hold one.
+    static func maskPasswords(in message: String, of raw: String) -> String {
+        var secrets: [String] = []
+        if let scheme = raw.range(of: "://") {
+            let rest = raw[scheme.upperBound...]
+            let authority = rest.prefix { $0 != "/" && $0 != "?" }
+            if let at = authority.lastIndex(of: "@"), let colon = authority[..<at].firstIndex(of: ":") {
+                secrets.append(String(authority[authority.index(after: colon)..<at]))
+            }
+            if let query = rest.firstIndex(of: "?") {
+                for pair in rest[rest.index(after: query)...].split(separator: "&")
+                where pair.lowercased().hasPrefix("password=") {
+                    secrets.append(String(pair.dropFirst("password=".count)))
+                }
+            }
+        } else {
+            var words = raw.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" })[...]
+            while let word = words.popFirst() {
+                guard word.lowercased().hasPrefix("password") else { continue }
+                var value = word.drop { $0 != "=" }.dropFirst()
+                if value.isEmpty, word.lowercased() == "password" || word.lowercased() == "password=" {
+                    if words.first == "=" { words.removeFirst() }
+                    value = words.popFirst() ?? ""
+                    if value.hasPrefix("=") { value = value.dropFirst() }
+                }
+                secrets.append(String(value).trimmingCharacters(in: CharacterSet(charactersIn: "'")))
+            }
+        }
+        var out = message
+        for secret in secrets where !secret.isEmpty { out = out.replacingOccurrences(of: secret, with: "***") }
+        return out
     }
 }
 
@@ -89,13 +139,17 @@ public struct DatabaseURL: Sendable, CustomStringConvertible, CustomDebugStringC
 public enum AuditConfigurationError: Error, Equatable, CustomStringConvertible {
     case emptyDatabaseURL
     case invalidDatabaseURL(reason: String)
-    case unreadableDatabaseURLFile(path: String)
+    case unreadableDatabaseURLFile(path: String, reason: String)
 
+    /// One line: what is wrong and, for a malformed URL, the accepted forms.
     public var description: String {
         switch self {
-        case .emptyDatabaseURL: "the database URL is empty"
-        case .invalidDatabaseURL(let reason): "the database URL is invalid: \(reason)"
-        case .unreadableDatabaseURLFile(let path): "cannot read the database URL file \(path)"
+        case .emptyDatabaseURL:
+            "the database URL is empty; expected postgresql://USER:PASSWORD@HOST:PORT/DBNAME or key=value pairs"
+        case .invalidDatabaseURL(let reason):
+            "the database URL is invalid: \(reason); expected postgresql://USER:PASSWORD@HOST:PORT/DBNAME or key=value pairs"
+        case .unreadableDatabaseURLFile(let path, let reason):
+            "cannot read the database URL file \(path): \(reason)"
         }
     }
 }

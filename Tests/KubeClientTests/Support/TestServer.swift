@@ -32,6 +32,9 @@ enum TestResponse: Sendable {
     /// Chunked: every element of `chunks` is written and flushed as it comes; the end of the
     /// sequence ends the response.
     case stream(status: Int, chunks: AsyncStream<[UInt8]>)
+    /// As `stream`, but when `chunks` ends the response is aborted instead of ended: the channel is
+    /// closed (HTTP/1.1: the connection, mid-response; HTTP/2: the stream, with RST_STREAM).
+    case aborted(status: Int, chunks: AsyncStream<[UInt8]>)
 
     static func json(_ status: Int, _ text: String, headers: [(String, String)] = []) -> TestResponse {
         .full(status: status, headers: [("Content-Type", "application/json")] + headers, body: Array(text.utf8))
@@ -154,6 +157,13 @@ final class ResponderHandler: ChannelInboundHandler {
                 channel.writeAndFlush(HTTPServerResponsePart.body(.byteBuffer(ByteBuffer(bytes: chunk))), promise: nil)
             }
             channel.writeAndFlush(HTTPServerResponsePart.end(nil), promise: nil)
+        case .aborted(let status, let chunks):
+            writeHead(channel, status, HTTPHeaders([("Content-Type", "application/json")]), keepAlive)
+            channel.flush()
+            for await chunk in chunks {
+                channel.writeAndFlush(HTTPServerResponsePart.body(.byteBuffer(ByteBuffer(bytes: chunk))), promise: nil)
+            }
+            channel.close(promise: nil)
         }
     }
 

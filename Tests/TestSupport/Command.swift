@@ -2,28 +2,28 @@ import Foundation
 
 /// Runs a program to completion off the cooperative pool. stdin/stdout/stderr are temporary
 /// files, not pipes, so a process spawned by a parallel test cannot inherit a pipe end and
-/// withhold EOF.
-enum Command {
-    struct Result {
-        var status: Int32
-        var out: String
-        var err: String
+/// withhold EOF. Shared by the test targets that run programs (the binary, kubectl, helm).
+public enum Command {
+    public struct Result: Sendable {
+        public var status: Int32
+        public var out: String
+        public var err: String
     }
 
     /// The `codex-k8s` executable next to the test bundle (built by `swift build --build-tests`).
-    static var codexK8s: String {
+    public static var codexK8s: String {
         URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("codex-k8s").path
     }
 
     /// kubectl from the repository's tools/bin, then PATH; nil when not installed.
-    static let kubectl: String? = {
+    public static let kubectl: String? = {
         let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         var candidates = [repo.appendingPathComponent("tools/bin/kubectl").path]
         candidates += (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":").map { "\($0)/kubectl" }
         return candidates.first { FileManager.default.isExecutableFile(atPath: $0) }
     }()
 
-    static func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) async throws -> Result {
+    public static func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) async throws -> Result {
         let base = FileManager.default.temporaryDirectory.appendingPathComponent("cmd-\(UUID().uuidString)").path
         let (outPath, errPath) = (base + ".out", base + ".err")
         for path in [outPath, errPath] { _ = FileManager.default.createFile(atPath: path, contents: nil) }

@@ -1,0 +1,71 @@
+import NIOCore
+import NIOHTTP1
+import Synchronization
+
+/// Whether the server is "down": while it is, every new connection is closed as soon as it is
+/// accepted (a client sees an empty reply or a reset, as from a restarting apiserver behind a
+/// load balancer). Checked by `HTTPHandler.channelActive`.
+final class OutageSwitch: Sendable {
+    private let down = Atomic<Bool>(false)
+
+    var isDown: Bool { down.load(ordering: .relaxed) }
+    func set(_ value: Bool) { down.store(value, ordering: .relaxed) }
+}
+
+/// How open watch streams end when an outage begins.
+public enum OutageStreamEnd: Sendable {
+    /// The connections are closed between two chunks (as `dropConnections()`).
+    case dropped
+    /// Each watch stream gets half of a chunk — a chunk header announcing more bytes than follow,
+    /// and the start of a watch event — and then its connection is closed: the client's transfer
+    /// ends mid-chunk and mid-event (libcurl error 18).
+    case midChunk
+}
+
+extension KubeTestServer {
+    /// Takes the server "down" until `endOutage()`: open streams end per `streams`, every
+    /// connection is closed, and new connections are closed as soon as they are accepted. Storage
+    /// keeps working (tests may change objects through `store` meanwhile), and watch history is
+    /// kept, so clients can resume from where they were once it is back.
+    public func beginOutage(streams: OutageStreamEnd = .dropped) {
+        core.outage.set(true)
+        if streams == .midChunk { breakWatchesMidChunk() }
+        dropConnections()
+    }
+
+    /// Brings the server back: connections are accepted and served again.
+    public func endOutage() {
+        core.outage.set(false)
+    }
+
+    /// Whether an outage is in progress.
+    public var isDown: Bool { core.outage.isDown }
+
+    /// Ends every open watch stream in the middle of a chunk, then closes its connection (see
+    /// `OutageStreamEnd.midChunk`); the server keeps serving new requests.
+    public func breakWatchesMidChunk() {
+        let sinks = store.takeWatchSinks()
+        for case let sink as ChannelWatchSink in sinks {
+            let channel = sink.channel
+            channel.eventLoop.execute {
+                // Raw bytes below the HTTP encoder: a chunk of 0x40 bytes of which only 24 follow.
+                let partial = Array("40\r\n{\"type\":\"MODIFIED\",\"obj".utf8)
+                if let encoder = try? channel.pipeline.syncOperations.context(handlerType: HTTPResponseEncoder.self) {
+                    encoder.writeAndFlush(NIOAny(channel.allocator.buffer(bytes: partial)), promise: nil)
+                }
+                channel.close(promise: nil)
+            }
+        }
+    }
+}
+
+extension Store {
+    /// Unregisters every watcher and returns their sinks, without ending the streams.
+    func takeWatchSinks() -> [any WatchSink] {
+        (try? withState { s in
+            let sinks = s.watchers.values.map(\.sink)
+            s.watchers.removeAll()
+            return sinks
+        }) ?? []
+    }
+}
