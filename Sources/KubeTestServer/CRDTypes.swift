@@ -25,9 +25,13 @@ enum CRDTypes {
         let sorted = versions.sorted { versionPriority($0["name"]?.stringValue ?? "") > versionPriority($1["name"]?.stringValue ?? "") }
         return sorted.map { v in
             let columns = (v["additionalPrinterColumns"]?.arrayValue ?? []).map { c in
-                PrinterColumn(name: c["name"]?.stringValue ?? "", type: c["type"]?.stringValue ?? "string",
-                              format: c["format"]?.stringValue ?? "", description: c["description"]?.stringValue ?? "",
-                              priority: Int(c["priority"]?.intValue ?? 0), jsonPath: c["jsonPath"]?.stringValue ?? "")
+                let jsonPath = c["jsonPath"]?.stringValue ?? ""
+                // As apiextensions-apiserver's tableconvertor: a column without a description describes its path.
+                let description = c["description"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 }
+                    ?? "Custom resource definition column (in JSONPath format): \(jsonPath)"
+                return PrinterColumn(name: c["name"]?.stringValue ?? "", type: c["type"]?.stringValue ?? "string",
+                                     format: c["format"]?.stringValue ?? "", description: description,
+                                     priority: Int(c["priority"]?.intValue ?? 0), jsonPath: jsonPath)
             }
             return ResourceType(group: group, version: v["name"]?.stringValue ?? "", plural: plural, kind: kind,
                                 namespaced: namespaced, singular: names["singular"]?.stringValue ?? kind.lowercased(),

@@ -7,7 +7,8 @@ extension StoreState {
     static let jobsKey = "jobs.batch"
 
     mutating func jobCreated(_ job: JSONValue) {
-        guard options.jobController, job[path: ["spec", "suspend"]]?.boolValue != true else { return }
+        guard options.jobController else { return }
+        if job[path: ["spec", "suspend"]]?.boolValue == true { return jobCreatedSuspended(job) }
         createPod(for: job)
         syncJobStatus(job)
     }

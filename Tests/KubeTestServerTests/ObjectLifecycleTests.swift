@@ -51,7 +51,8 @@ struct ObjectLifecycleTests {
             "spec": ["restartPolicy": "Never", "containers": [["name": "c", "image": "busybox"]]]]]]
         let created = try c.request("POST", path, body: job).json
         #expect(created[path: ["metadata", "generation"]] == 1)
-        var labelled = created
+        // The job controller has since written the `Suspended` condition (a new resourceVersion).
+        var labelled = try c.request("GET", path + "/j").json
         labelled.set(path: ["metadata", "labels"], to: ["a": "b"])
         let afterLabel = try c.request("PUT", path + "/j", body: labelled)
         #expect(afterLabel.status == 200)

@@ -67,20 +67,18 @@ enum MiscKindValidation {
                     errors.append(.invalid("\(path).\(field)[\(k)]", .string(q.description), "must be greater than or equal to 0"))
                 }
             }
-            for k in min.keys.sorted() {
-                if let mx = max[k], min[k]! > mx {
-                    errors.append(.invalid("\(path).min[\(k)]", .string(min[k]!.description), "min value \(min[k]!) is greater than max value \(mx)"))
+            // Per resource name, in the order of upstream ValidateLimitRange (the Invalid value of
+            // "default value … is greater than max value …" is the max, as upstream reports it).
+            for k in Set(min.keys).union(max.keys).union(def.keys).union(defReq.keys).sorted() {
+                func bad(_ field: String, _ value: Quantity, _ message: String) {
+                    errors.append(.invalid("\(path).\(field)[\(k)]", .string(value.description), message))
                 }
-            }
-            for k in defReq.keys.sorted() {
-                if let d = def[k], defReq[k]! > d {
-                    errors.append(.invalid("\(path).defaultRequest[\(k)]", .string(defReq[k]!.description), "default request value \(defReq[k]!) is greater than default limit value \(d)"))
-                }
-            }
-            for k in def.keys.sorted() {
-                if let mx = max[k], def[k]! > mx {
-                    errors.append(.invalid("\(path).default[\(k)]", .string(def[k]!.description), "default value \(def[k]!) is greater than max value \(mx)"))
-                }
+                if let mn = min[k], let mx = max[k], mn > mx { bad("min", mn, "min value \(mn) is greater than max value \(mx)") }
+                if let dr = defReq[k], let mn = min[k], mn > dr { bad("defaultRequest", dr, "min value \(mn) is greater than default request value \(dr)") }
+                if let dr = defReq[k], let mx = max[k], dr > mx { bad("defaultRequest", dr, "default request value \(dr) is greater than max value \(mx)") }
+                if let dr = defReq[k], let d = def[k], dr > d { bad("defaultRequest", dr, "default request value \(dr) is greater than default limit value \(d)") }
+                if let d = def[k], let mn = min[k], mn > d { bad("default", mn, "min value \(mn) is greater than default value \(d)") }
+                if let d = def[k], let mx = max[k], d > mx { bad("default", mx, "default value \(d) is greater than max value \(mx)") }
             }
         }
         return errors
