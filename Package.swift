@@ -21,6 +21,7 @@ let package = Package(
         .library(name: "Runs", targets: ["Runs"]),
         .library(name: "Webhook", targets: ["Webhook"]),
         .library(name: "Operator", targets: ["Operator"]),
+        .library(name: "GitHub", targets: ["GitHub"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
@@ -97,6 +98,14 @@ let package = Package(
         .target(name: "Operator",
                 dependencies: [
                     "KubeAPI", "KubeClient", "KubeRuntime", "Runs", "Audit",
+                    .product(name: "Logging", package: "swift-log"),
+                    .product(name: "Metrics", package: "swift-metrics"),
+                ],
+                swiftSettings: strict),
+        // The GitHub REST API (issues, comments, labels) over the libcurl transport; the reporter's client.
+        .target(name: "GitHub",
+                dependencies: [
+                    "KubeAPI", "KubeClient",
                     .product(name: "Logging", package: "swift-log"),
                     .product(name: "Metrics", package: "swift-metrics"),
                 ],
