@@ -183,6 +183,7 @@ let package = Package(
                     dependencies: [
                         "Operator", "Runs", "Audit", "KubeAPI", "KubeClient", "KubeRuntime", "KubeTestServer", "TestSupport",
                         .product(name: "Logging", package: "swift-log"),
+                        .product(name: "MetricsTestKit", package: "swift-metrics"),
                     ],
                     swiftSettings: strict),
         // `codex-k8s dev` as a child process, driven with the real kubectl (PATH=/work/main/tools/bin or tools/bin).
