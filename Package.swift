@@ -145,6 +145,12 @@ let package = Package(
                                          .product(name: "Logging", package: "swift-log")],
                           path: "Benchmarks/AuditBenchmarks", swiftSettings: strict),
 
+        // The sweep over 10,000 managed namespaces (issue 11): CPU, memory, API requests.
+        .executableTarget(name: "SweepBenchmarks",
+                          dependencies: ["Operator", "Audit", "Runs", "KubeAPI", "KubeClient", "KubeRuntime", "KubeTestServer", "YAML",
+                                         .product(name: "Logging", package: "swift-log")],
+                          path: "Benchmarks/SweepBenchmarks", swiftSettings: strict),
+
         // MARK: Tests (Swift Testing)
         .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strict),
         .testTarget(name: "KubeAPITests", dependencies: ["KubeAPI", "TestSupport"], swiftSettings: strict),

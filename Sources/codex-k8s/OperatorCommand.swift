@@ -82,7 +82,8 @@ struct OperatorCommand: AsyncParsableCommand {
             client: KubeClientLeaseClient(client: client))
         let leases = NamespaceLeaseRuntime(client: client, config: settings, audit: audit, metricsFactory: factory, logger: logger)
         let manager = Manager(configuration: ManagerConfiguration(host: host, port: port),
-                              controllers: [runtime.controller, leases.controller],
+                              controllers: [runtime.controller, leases.controller,
+                                            SweepService(leases: leases, audit: audit, metricsFactory: factory, logger: logger)],
                               elector: elector, registry: registry, logger: logger,
                               onServerRunning: { port in
                                   logger.info("serving /healthz /readyz /metrics", metadata: ["port": "\(port)"])
