@@ -95,6 +95,11 @@ public final class FakeGitHubServer: Sendable {
         core.state.withLock { $0.repos[FakeGitHubState.key(repository)]?.issues[number]?.labels ?? [] }
     }
 
+    /// The repository's numeric id (what `/repositories/{id}/…` and the `Link` URLs use).
+    public func repositoryID(_ repository: String) -> Int64? {
+        core.state.withLock { $0.repos[FakeGitHubState.key(repository)]?.id }
+    }
+
     /// Deletes a comment behind the client's back (a user deleting the bot's comment).
     public func deleteComment(id: Int64) {
         _ = core.state.withLock { $0.comments.removeValue(forKey: id) }
