@@ -22,6 +22,7 @@ let package = Package(
         .library(name: "Webhook", targets: ["Webhook"]),
         .library(name: "Operator", targets: ["Operator"]),
         .library(name: "GitHub", targets: ["GitHub"]),
+        .library(name: "FakeGitHub", targets: ["FakeGitHub"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
@@ -108,6 +109,15 @@ let package = Package(
                     "KubeAPI", "KubeClient",
                     .product(name: "Logging", package: "swift-log"),
                     .product(name: "Metrics", package: "swift-metrics"),
+                ],
+                swiftSettings: strict),
+        // An in-memory GitHub REST API over NIO HTTP/1.1 for tests and the playground (docs/github.md).
+        .target(name: "FakeGitHub",
+                dependencies: [
+                    "KubeAPI",
+                    .product(name: "NIOCore", package: "swift-nio"),
+                    .product(name: "NIOPosix", package: "swift-nio"),
+                    .product(name: "NIOHTTP1", package: "swift-nio"),
                 ],
                 swiftSettings: strict),
         // A throwaway local PostgreSQL server (initdb/pg_ctl) for the audit tests and benchmarks.
@@ -198,6 +208,14 @@ let package = Package(
         .testTarget(name: "PlaygroundTests", dependencies: [], swiftSettings: strict),
         // The Helm chart (charts/codex-k8s) through the real helm, the Dockerfile's runtime library set.
         .testTarget(name: "ChartTests", dependencies: ["KubeAPI", "KubeClient", "KubeTestServer", "YAML", "TestSupport"],
+                    swiftSettings: strict),
+        // The GitHub REST client against FakeGitHubServer over real HTTP.
+        .testTarget(name: "GitHubTests",
+                    dependencies: [
+                        "GitHub", "FakeGitHub", "KubeAPI", "KubeClient",
+                        .product(name: "Logging", package: "swift-log"),
+                        .product(name: "MetricsTestKit", package: "swift-metrics"),
+                    ],
                     swiftSettings: strict),
         .testTarget(name: "AuditTests",
                     dependencies: [
