@@ -98,7 +98,7 @@ let package = Package(
         // The AgentRun operator (SPEC §5, §7, §9): reconciler, resource templates, slots, self-check.
         .target(name: "Operator",
                 dependencies: [
-                    "KubeAPI", "KubeClient", "KubeRuntime", "Runs", "Audit",
+                    "KubeAPI", "KubeClient", "KubeRuntime", "Runs", "Audit", "GitHub", "Webhook",
                     .product(name: "Logging", package: "swift-log"),
                     .product(name: "Metrics", package: "swift-metrics"),
                 ],
@@ -195,8 +195,11 @@ let package = Package(
         .testTarget(name: "OperatorTests",
                     dependencies: [
                         "Operator", "Runs", "Audit", "KubeAPI", "KubeClient", "KubeRuntime", "KubeTestServer", "TestSupport",
+                        "GitHub", "Webhook",
                         "PostgresTestServer", // OperatorDatabaseTests: `codex-k8s operator` writing audit rows
                         .product(name: "Logging", package: "swift-log"),
+                        .product(name: "Metrics", package: "swift-metrics"),
+                        .product(name: "MetricsTestKit", package: "swift-metrics"),
                     ],
                     swiftSettings: strict),
         // `codex-k8s dev` as a child process, driven with the real kubectl (PATH=/work/main/tools/bin or tools/bin).

@@ -20,8 +20,7 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     func channelActive(context: ChannelHandlerContext) {
-        if server.outage.isDown { return context.close(promise: nil) }  // Faults/ServerOutage.swift
-        server.connections.add(context.channel)
+        guard server.admit(context.channel) else { return context.close(promise: nil) }  // Faults/ServerOutage.swift
         context.fireChannelActive()
     }
 
