@@ -40,7 +40,7 @@ extension RunNamespaceReconciler {
     func finishExpiry(_ rns: RunNamespace) async throws -> Action {
         let name = rns.metadata.name ?? ""
         if let ns = try await getIfPresent(Namespace.self, name) {
-            guard WellKnown.isManagedRunNamespace(ns.metadata.labels) else {
+            guard RunNamespaceScope(config).contains(ns) else {
                 logger.error("namespace \(name) lacks the run namespace labels; not deleting it", metadata: ["namespace": "\(name)"])
                 return .awaitChange
             }

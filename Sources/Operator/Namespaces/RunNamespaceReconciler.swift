@@ -70,7 +70,7 @@ public final class RunNamespaceReconciler: Sendable {
     var now: KubeTime { KubeTime(wallClock(), precision: .seconds) }
 
     /// Whether this operator manages the RunNamespace (or Namespace) named `name`.
-    public func inScope(_ name: String) -> Bool { name.hasPrefix(config.namespacePrefix + "-") }
+    public func inScope(_ name: String) -> Bool { RunNamespaceScope(config).allows(name: name) }
 
     public func reconcile(_ key: ObjectKey) async throws -> Action {
         guard inScope(key.name), let rns = stores.runNamespaces.get(key), rns.metadata.deletionTimestamp == nil else {
