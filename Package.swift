@@ -13,6 +13,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "codex-k8s", targets: ["codex-k8s"]),
+        .executable(name: "kube-test-server", targets: ["KubeTestServerProcess"]),
         .library(name: "KubeAPI", targets: ["KubeAPI"]),
         .library(name: "KubeClient", targets: ["KubeClient"]),
         .library(name: "KubeRuntime", targets: ["KubeRuntime"]),
@@ -22,6 +23,7 @@ let package = Package(
         .library(name: "Webhook", targets: ["Webhook"]),
         .library(name: "Operator", targets: ["Operator"]),
         .library(name: "GitHub", targets: ["GitHub"]),
+        .library(name: "FakeGitHub", targets: ["FakeGitHub"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
@@ -97,7 +99,7 @@ let package = Package(
         // The AgentRun operator (SPEC §5, §7, §9): reconciler, resource templates, slots, self-check.
         .target(name: "Operator",
                 dependencies: [
-                    "KubeAPI", "KubeClient", "KubeRuntime", "Runs", "Audit",
+                    "KubeAPI", "KubeClient", "KubeRuntime", "Runs", "Audit", "GitHub", "Webhook",
                     .product(name: "Logging", package: "swift-log"),
                     .product(name: "Metrics", package: "swift-metrics"),
                 ],
@@ -110,12 +112,25 @@ let package = Package(
                     .product(name: "Metrics", package: "swift-metrics"),
                 ],
                 swiftSettings: strict),
+        // An in-memory GitHub REST API over NIO HTTP/1.1 for tests and the playground (docs/github.md).
+        .target(name: "FakeGitHub",
+                dependencies: [
+                    "KubeAPI",
+                    .product(name: "NIOCore", package: "swift-nio"),
+                    .product(name: "NIOPosix", package: "swift-nio"),
+                    .product(name: "NIOHTTP1", package: "swift-nio"),
+                ],
+                swiftSettings: strict),
+        // A KubeTestServer prepared like an installed cluster (CRDs, agent roles, control namespace):
+        // the playground's and the benchmarks' apiserver.
+        .target(name: "LocalCluster", dependencies: ["KubeAPI", "KubeClient", "KubeTestServer", "Runs", "YAML"],
+                swiftSettings: strict),
         // A throwaway local PostgreSQL server (initdb/pg_ctl) for the audit tests and benchmarks.
         .target(name: "PostgresTestServer", dependencies: ["CPostgres"], swiftSettings: strict),
         .executableTarget(name: "codex-k8s",
                           dependencies: [
                               "KubeAPI", "KubeClient", "KubeRuntime", "Audit", "Runs", "Operator", "Webhook",
-                              "KubeTestServer", // `codex-k8s dev`: the playground's in-memory apiserver
+                              "KubeTestServer", "LocalCluster", // `codex-k8s dev`: the playground's in-memory apiserver
                               .product(name: "ArgumentParser", package: "swift-argument-parser"),
                               .product(name: "Logging", package: "swift-log"),
                               .product(name: "Prometheus", package: "swift-prometheus"),
@@ -140,6 +155,14 @@ let package = Package(
                           dependencies: ["KubeAPI", "KubeClient", "KubeRuntime", "KubeTestServer",
                                          .product(name: "Logging", package: "swift-log")],
                           path: "Benchmarks/KubeRuntimeBenchmarks", swiftSettings: strict),
+        // `kube-test-server`: LocalCluster in a process of its own (benchmarks), request counts on stdin command.
+        .executableTarget(name: "KubeTestServerProcess",
+                          dependencies: ["KubeAPI", "KubeTestServer", "LocalCluster",
+                                         .product(name: "ArgumentParser", package: "swift-argument-parser")],
+                          path: "Benchmarks/KubeTestServerProcess", swiftSettings: strict),
+        // The operator benchmark (issue 10): drives `kube-test-server` and `codex-k8s operator` as child processes.
+        .executableTarget(name: "OperatorBenchmarks", dependencies: ["KubeAPI", "KubeClient", "Runs"],
+                          path: "Benchmarks/OperatorBenchmarks", swiftSettings: strict),
         .executableTarget(name: "AuditBenchmarks",
                           dependencies: ["Audit", "KubeAPI", "PostgresTestServer",
                                          .product(name: "Logging", package: "swift-log")],
@@ -188,7 +211,10 @@ let package = Package(
         .testTarget(name: "OperatorTests",
                     dependencies: [
                         "Operator", "Runs", "Audit", "KubeAPI", "KubeClient", "KubeRuntime", "KubeTestServer", "TestSupport",
+                        "GitHub", "Webhook",
+                        "PostgresTestServer", // OperatorDatabaseTests: `codex-k8s operator` writing audit rows
                         .product(name: "Logging", package: "swift-log"),
+                        .product(name: "Metrics", package: "swift-metrics"),
                         .product(name: "MetricsTestKit", package: "swift-metrics"),
                     ],
                     swiftSettings: strict),
@@ -196,6 +222,14 @@ let package = Package(
         .testTarget(name: "PlaygroundTests", dependencies: [], swiftSettings: strict),
         // The Helm chart (charts/codex-k8s) through the real helm, the Dockerfile's runtime library set.
         .testTarget(name: "ChartTests", dependencies: ["KubeAPI", "KubeClient", "KubeTestServer", "YAML", "TestSupport"],
+                    swiftSettings: strict),
+        // The GitHub REST client against FakeGitHubServer over real HTTP.
+        .testTarget(name: "GitHubTests",
+                    dependencies: [
+                        "GitHub", "FakeGitHub", "KubeAPI", "KubeClient",
+                        .product(name: "Logging", package: "swift-log"),
+                        .product(name: "MetricsTestKit", package: "swift-metrics"),
+                    ],
                     swiftSettings: strict),
         .testTarget(name: "AuditTests",
                     dependencies: [

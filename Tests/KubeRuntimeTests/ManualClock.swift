@@ -3,7 +3,9 @@ import Foundation
 
 /// A clock that only moves when a test calls `advance(by:)`; sleepers resume when their deadline
 /// is reached. `waitForSleepers` lets a test wait (without sleeping) until code under test is
-/// blocked on the clock, so advancing is deterministic.
+/// blocked on the clock, so advancing is deterministic. `onChange` (optional) runs, outside the
+/// clock's lock, after every change of the sleepers or of the time: a test can re-check a
+/// condition on the clock's state without polling.
 final class ManualClock: RuntimeClock {
     struct Sleeper: Sendable {
         var id: UInt64
@@ -23,6 +25,11 @@ final class ManualClock: RuntimeClock {
     }
 
     private let state = Locked(State())
+    private let onChange: (@Sendable () -> Void)?
+
+    init(onChange: (@Sendable () -> Void)? = nil) {
+        self.onChange = onChange
+    }
 
     func now() -> MonotonicInstant { state.withLock { $0.now } }
     func wallNow() -> Date { state.withLock { $0.wall } }
@@ -41,7 +48,9 @@ final class ManualClock: RuntimeClock {
                 switch outcome {
                 case .due: c.resume()
                 case .cancelled: c.resume(throwing: CancellationError())
-                case .waiting(let ws): ws.forEach { $0.resume() }
+                case .waiting(let ws):
+                    ws.forEach { $0.resume() }
+                    onChange?()
                 }
             }
         } onCancel: {
@@ -50,6 +59,7 @@ final class ManualClock: RuntimeClock {
                 return s.sleepers.remove(at: i).continuation
             }
             c?.resume(throwing: CancellationError())
+            if c != nil { onChange?() }
         }
     }
 
@@ -63,6 +73,7 @@ final class ManualClock: RuntimeClock {
             return due
         }
         due.forEach { $0.continuation.resume() }
+        onChange?()
     }
 
     /// Waits until at least `count` tasks are sleeping on this clock (counting only sleepers due

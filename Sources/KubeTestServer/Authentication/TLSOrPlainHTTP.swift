@@ -21,8 +21,7 @@ final class TLSOrPlainHTTP: ChannelInboundHandler, RemovableChannelHandler {
 
     func channelActive(context: ChannelHandlerContext) {
         // The HTTPHandler added after sniffing never sees channelActive: the outage check is here.
-        if core.outage.isDown { return context.close(promise: nil) }  // Faults/ServerOutage.swift
-        core.connections.add(context.channel)
+        guard core.admit(context.channel) else { return context.close(promise: nil) }  // Faults/ServerOutage.swift
         context.fireChannelActive()
     }
 

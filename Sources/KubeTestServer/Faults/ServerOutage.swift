@@ -4,13 +4,31 @@ import Synchronization
 
 /// Whether the server is "down": while it is, every new connection is closed as soon as it is
 /// accepted (a client sees an empty reply or a reset, as from a restarting apiserver behind a
-/// load balancer). Checked by the first handler of a connection: `TLSOrPlainHTTP.channelActive`
-/// (servers with TLS, the default) or `HTTPHandler.channelActive` (plain HTTP only).
+/// load balancer). Checked by the first handler of a connection (`ServerCore.admit`):
+/// `TLSOrPlainHTTP.channelActive` (servers with TLS, the default) or `HTTPHandler.channelActive`
+/// (plain HTTP only).
 final class OutageSwitch: Sendable {
     private let down = Atomic<Bool>(false)
 
-    var isDown: Bool { down.load(ordering: .relaxed) }
-    func set(_ value: Bool) { down.store(value, ordering: .relaxed) }
+    var isDown: Bool { down.load(ordering: .sequentiallyConsistent) }
+    func set(_ value: Bool) { down.store(value, ordering: .sequentiallyConsistent) }
+}
+
+extension ServerCore {
+    /// Registers a newly accepted connection unless the server is down; `false`: close it.
+    ///
+    /// The connection joins `connections` *before* the switch is read: an outage that begins
+    /// meanwhile either sees it in `connections` (and closes it) or is seen here. Checking first
+    /// left a window in which a connection accepted just before the outage escaped both, stayed
+    /// open and served a watch through the whole outage.
+    func admit(_ channel: any Channel) -> Bool {
+        connections.add(channel)
+        if outage.isDown {
+            connections.remove(channel)
+            return false
+        }
+        return true
+    }
 }
 
 /// How open watch streams end when an outage begins.
@@ -27,10 +45,15 @@ extension KubeTestServer {
     /// Takes the server "down" until `endOutage()`: open streams end per `streams`, every
     /// connection is closed, and new connections are closed as soon as they are accepted. Storage
     /// keeps working (tests may change objects through `store` meanwhile), and watch history is
-    /// kept, so clients can resume from where they were once it is back.
+    /// kept, so clients can resume from where they were once it is back. Open watches are
+    /// unregistered before this returns: a change made after it reaches no client before the
+    /// outage ends, as with an apiserver that has gone away.
     public func beginOutage(streams: OutageStreamEnd = .dropped) {
         core.outage.set(true)
-        if streams == .midChunk { breakWatchesMidChunk() }
+        switch streams {
+        case .midChunk: breakWatchesMidChunk()
+        case .dropped: _ = store.takeWatchSinks()
+        }
         dropConnections()
     }
 

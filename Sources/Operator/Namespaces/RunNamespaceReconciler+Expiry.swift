@@ -25,6 +25,7 @@ extension RunNamespaceReconciler {
         var status = fresh.status ?? RunNamespaceStatus()
         status.phase = .expired
         status.activeRuns = []
+        await faultPoints.reach("claim RunNamespace \(key.name)")
         try beforeWrite("status of RunNamespace \(key.name)")
         guard let claimed = try await claim(status, of: fresh) else {
             return .awaitChange // renewed or changed since the read: its watch event brings the key back

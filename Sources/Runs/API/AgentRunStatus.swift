@@ -24,13 +24,15 @@ public struct AgentRunStatus: Codable, Sendable, Hashable {
     public var waitedSeconds: Int64?
     public var observedGeneration: Int64?
     public var conditions: [Condition]?
+    /// What the GitHub reporter last reported (issue 13); nil until it reports.
+    public var report: AgentRunReport?
 
     public init(phase: AgentRunPhase? = nil, reason: AgentRunReason? = nil, message: String? = nil, model: String? = nil,
                 reasoning: Reasoning? = nil, profileSource: ProfileSources? = nil, mode: RunMode? = nil,
                 namespace: String? = nil, runNamespace: String? = nil, jobName: String? = nil,
                 reusedNamespace: Bool? = nil, leaseExpiresAt: KubeTime? = nil, startedAt: KubeTime? = nil,
                 finishedAt: KubeTime? = nil, waitedSeconds: Int64? = nil, observedGeneration: Int64? = nil,
-                conditions: [Condition]? = nil) {
+                conditions: [Condition]? = nil, report: AgentRunReport? = nil) {
         self.phase = phase
         self.reason = reason
         self.message = message
@@ -48,6 +50,7 @@ public struct AgentRunStatus: Codable, Sendable, Hashable {
         self.waitedSeconds = waitedSeconds
         self.observedGeneration = observedGeneration
         self.conditions = conditions
+        self.report = report
     }
 }
 

@@ -349,6 +349,31 @@ spec:
                         type: integer
                         format: int64
                         minimum: 0
+                report:
+                  type: object
+                  description: What the GitHub reporter last reported (written by the operator leader; docs/github.md).
+                  properties:
+                    commentID:
+                      type: integer
+                      format: int64
+                      minimum: 1
+                      description: The id of the run's status comment on the issue or pull request.
+                    targets:
+                      type: array
+                      maxItems: 8
+                      x-kubernetes-list-type: map
+                      x-kubernetes-list-map-keys: [target]
+                      description: The last state reported to each target.
+                      items:
+                        type: object
+                        required: [target, state]
+                        properties:
+                          target:
+                            type: string
+                            enum: [comment, issueLabels, pullRequestLabels, needInput]
+                          state:
+                            type: string
+                            maxLength: 256
 
 """#
 

@@ -66,7 +66,8 @@ public struct DeliveryPlanner: Sendable {
         }
     }
 
-    func isAllowed(repository: String) -> Bool {
+    /// Whether `webhook.allowedRepositories` allows `repository` (empty allows every one).
+    public func isAllowed(repository: String) -> Bool {
         if settings.allowedRepositories.isEmpty { return true }
         let repo = repository.lowercased()
         return settings.allowedRepositories.contains { pattern in
