@@ -53,7 +53,8 @@ final class GitHubRateLimitGate: Sendable {
             if let retryAfter {
                 wait = max(retryAfter, 0)
             } else if remaining == 0, let reset {
-                wait = max(reset - t, 1)
+                // A reset already past by our clock while GitHub still refuses: our clock is ahead.
+                wait = reset > t ? reset - t : Self.defaultWait
             } else if status == 429 || message.lowercased().contains("rate limit") {
                 wait = Self.defaultWait
             } else {

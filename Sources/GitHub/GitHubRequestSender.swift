@@ -30,7 +30,7 @@ final class GitHubRequestSender: Sendable {
         self.options = options
         token = GitHubTokenSource(path: options.tokenFile)
         gate = GitHubRateLimitGate(now: now)
-        cache = GitHubResponseCache(capacity: options.cacheEntries)
+        cache = GitHubResponseCache(capacityBytes: options.cacheBytes)
         self.metrics = metrics
         self.logger = logger
         self.loop = loop
