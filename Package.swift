@@ -13,6 +13,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "codex-k8s", targets: ["codex-k8s"]),
+        .executable(name: "kube-test-server", targets: ["KubeTestServerProcess"]),
         .library(name: "KubeAPI", targets: ["KubeAPI"]),
         .library(name: "KubeClient", targets: ["KubeClient"]),
         .library(name: "KubeRuntime", targets: ["KubeRuntime"]),
@@ -120,12 +121,16 @@ let package = Package(
                     .product(name: "NIOHTTP1", package: "swift-nio"),
                 ],
                 swiftSettings: strict),
+        // A KubeTestServer prepared like an installed cluster (CRDs, agent roles, control namespace):
+        // the playground's and the benchmarks' apiserver.
+        .target(name: "LocalCluster", dependencies: ["KubeAPI", "KubeClient", "KubeTestServer", "Runs", "YAML"],
+                swiftSettings: strict),
         // A throwaway local PostgreSQL server (initdb/pg_ctl) for the audit tests and benchmarks.
         .target(name: "PostgresTestServer", dependencies: ["CPostgres"], swiftSettings: strict),
         .executableTarget(name: "codex-k8s",
                           dependencies: [
                               "KubeAPI", "KubeClient", "KubeRuntime", "Audit", "Runs", "Operator", "Webhook",
-                              "KubeTestServer", // `codex-k8s dev`: the playground's in-memory apiserver
+                              "KubeTestServer", "LocalCluster", // `codex-k8s dev`: the playground's in-memory apiserver
                               .product(name: "ArgumentParser", package: "swift-argument-parser"),
                               .product(name: "Logging", package: "swift-log"),
                               .product(name: "Prometheus", package: "swift-prometheus"),
@@ -150,10 +155,24 @@ let package = Package(
                           dependencies: ["KubeAPI", "KubeClient", "KubeRuntime", "KubeTestServer",
                                          .product(name: "Logging", package: "swift-log")],
                           path: "Benchmarks/KubeRuntimeBenchmarks", swiftSettings: strict),
+        // `kube-test-server`: LocalCluster in a process of its own (benchmarks), request counts on stdin command.
+        .executableTarget(name: "KubeTestServerProcess",
+                          dependencies: ["KubeAPI", "KubeTestServer", "LocalCluster",
+                                         .product(name: "ArgumentParser", package: "swift-argument-parser")],
+                          path: "Benchmarks/KubeTestServerProcess", swiftSettings: strict),
+        // The operator benchmark (issue 10): drives `kube-test-server` and `codex-k8s operator` as child processes.
+        .executableTarget(name: "OperatorBenchmarks", dependencies: ["KubeAPI", "KubeClient", "Runs"],
+                          path: "Benchmarks/OperatorBenchmarks", swiftSettings: strict),
         .executableTarget(name: "AuditBenchmarks",
                           dependencies: ["Audit", "KubeAPI", "PostgresTestServer",
                                          .product(name: "Logging", package: "swift-log")],
                           path: "Benchmarks/AuditBenchmarks", swiftSettings: strict),
+
+        // The sweep over 10,000 managed namespaces (issue 11): CPU, memory, API requests.
+        .executableTarget(name: "SweepBenchmarks",
+                          dependencies: ["Operator", "Audit", "Runs", "KubeAPI", "KubeClient", "KubeRuntime", "KubeTestServer", "YAML",
+                                         .product(name: "Logging", package: "swift-log")],
+                          path: "Benchmarks/SweepBenchmarks", swiftSettings: strict),
 
         // MARK: Tests (Swift Testing)
         .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strict),
@@ -193,6 +212,7 @@ let package = Package(
                     dependencies: [
                         "Operator", "Runs", "Audit", "KubeAPI", "KubeClient", "KubeRuntime", "KubeTestServer", "TestSupport",
                         "GitHub", "Webhook",
+                        "PostgresTestServer", // OperatorDatabaseTests: `codex-k8s operator` writing audit rows
                         .product(name: "Logging", package: "swift-log"),
                         .product(name: "Metrics", package: "swift-metrics"),
                         .product(name: "MetricsTestKit", package: "swift-metrics"),

@@ -68,7 +68,7 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         }
         server.log.append(LoggedRequest(verb: info.verb, resource: info.isResourceRequest ? info.qualifiedResource : "",
                                         subresource: info.subresource, namespace: info.namespace, name: info.name,
-                                        path: request.path, code: response.code))
+                                        path: request.path, code: response.code, userAgent: request.headers["user-agent"]))
         switch response {
         case .full(let code, let headers, let bytes):
             var h = HTTPHeaders(headers)

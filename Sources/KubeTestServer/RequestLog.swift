@@ -10,6 +10,8 @@ public struct LoggedRequest: Sendable, Hashable {
     public var name: String?
     public var path: String
     public var code: Int
+    /// The request's `User-Agent` header (tells apart the clients of one server, e.g. in benchmarks).
+    public var userAgent: String? = nil
 }
 
 /// Every request the server answered, in order, for asserting API call counts in tests.

@@ -36,6 +36,12 @@ struct OperatorCommand: AsyncParsableCommand {
     @Flag(help: "Skip the start-up self-check (not for production).")
     var skipSelfCheck = false
 
+    @Option(help: "File holding the audit database URL (default: the CODEX_K8S_DATABASE_URL environment variable; neither: no database).")
+    var databaseURLFile: String?
+
+    @Option(help: "Re-queue every AgentRun this often (30s, 10m; default: never — watch events and timers drive reconciles).")
+    var resyncPeriod: String?
+
     func run() async throws {
         LoggingSystem.bootstrap { JSONLogHandler(label: $0) }
         let logger = Logger(label: "codex-k8s.operator")
@@ -74,7 +80,8 @@ struct OperatorCommand: AsyncParsableCommand {
         let factory = PrometheusMetricsFactory(registry: registry)
         let recorder = EventRecorder(sink: KubeClientEventSink(client: client), reportingController: "codex-k8s.dev/operator",
                                      reportingInstance: identity ?? ProcessInfo.processInfo.hostName)
-        let audit = KubeEventLogSink(publisher: RecorderEventPublisher(recorder: recorder), logger: logger)
+        let (audit, database) = try Self.auditSinks(recorder: recorder, databaseURLFile: databaseURLFile, metricsFactory: factory,
+                                                    logger: logger)
         let runtime = OperatorRuntime(client: client, config: settings, audit: audit, metricsFactory: factory, logger: logger)
         let elector = LeaderElector(
             config: LeaderElectionConfig(namespace: settings.controlNamespace, name: "codex-k8s-operator",
@@ -82,7 +89,8 @@ struct OperatorCommand: AsyncParsableCommand {
             client: KubeClientLeaseClient(client: client))
         let leases = NamespaceLeaseRuntime(client: client, config: settings, audit: audit, metricsFactory: factory, logger: logger)
         let manager = Manager(configuration: ManagerConfiguration(host: host, port: port),
-                              controllers: [runtime.controller, leases.controller],
+                              controllers: [runtime.controller, leases.controller,
+                                            SweepService(leases: leases, audit: audit, metricsFactory: factory, logger: logger)],
                               elector: elector, registry: registry, logger: logger,
                               onServerRunning: { port in
                                   logger.info("serving /healthz /readyz /metrics", metadata: ["port": "\(port)"])
@@ -90,6 +98,11 @@ struct OperatorCommand: AsyncParsableCommand {
         let group = ServiceGroup(configuration: ServiceGroupConfiguration(
             services: [.init(service: manager)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         logger.info("operator starting", metadata: ["namespace": "\(settings.controlNamespace)", "metrics": "\(metricsBind)"])
+        let resync = try Self.resyncPeriod(resyncPeriod).map { period in Task { await Self.resync(runtime, every: period) } }
+        defer { resync?.cancel() }
         try await group.run()
+        if let database, await database.shutdown(timeout: .seconds(5)) > 0 {
+            logger.warning("audit writes not stored in PostgreSQL before the deadline", metadata: ["database": "\(database.url)"])
+        }
     }
 }

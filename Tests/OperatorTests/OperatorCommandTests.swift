@@ -22,10 +22,11 @@ import Testing
         let lines: AsyncStream<String>
         let stderr: URL
 
-        init(_ arguments: [String]) throws {
+        init(_ arguments: [String], environment: [String: String] = [:]) throws {
             let process = Process()
             process.executableURL = URL(fileURLWithPath: OperatorCommandTests.binary)
             process.arguments = arguments
+            if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
             let pipe = Pipe()
             process.standardOutput = pipe
             stderr = FileManager.default.temporaryDirectory.appendingPathComponent("op-\(UUID().uuidString).err")

@@ -1,0 +1,225 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import KubeAPI
+import KubeClient
+import Runs
+
+// The operator benchmark (issue 10, Performance): `kube-test-server` in one process, the
+// `codex-k8s operator` binary in another (both next to this executable: build them in the same
+// configuration), this process creating AgentRuns and watching them. The server runs each agent
+// pod in-process as soon as the Job controller makes it (no kubelet requests), and counts requests
+// by User-Agent: the operator's are `codex-k8s`, this process's `operator-benchmark`.
+//
+//   OperatorBenchmarks [runs=1000] [concurrency=32] [resync=10s] [idle=300] [dir=/tmp/opbench]
+//
+// Phases: (1) create `runs` AgentRuns at once (`concurrency` creates in flight), each a different
+// repository+issue, slots large enough for all; measure until every one is Running, then until the
+// operator is quiet: runs/s, time to Running, the operator's requests per run by verb, its CPU per
+// run and RSS. (2) `idle` seconds with `--resync-period resync`: every run re-queued each period,
+// nothing changed: writes must be 0.
+
+let arguments = Dictionary(CommandLine.arguments.dropFirst().compactMap { arg -> (String, String)? in
+    let parts = arg.split(separator: "=", maxSplits: 1)
+    return parts.count == 2 ? (String(parts[0]), String(parts[1])) : nil
+}, uniquingKeysWith: { $1 })
+let runCount = Int(arguments["runs"] ?? "") ?? 1000
+let concurrency = Int(arguments["concurrency"] ?? "") ?? 32
+let resync = arguments["resync"] ?? "10s"
+let idleSeconds = Int(arguments["idle"] ?? "") ?? 300
+let directory = arguments["dir"] ?? FileManager.default.temporaryDirectory.appendingPathComponent("opbench-\(getpid())").path
+let namespace = "codex-bench"
+let binaries = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+
+func say(_ text: String) { FileHandle.standardOutput.write(Data((text + "\n").utf8)) }
+func fail(_ text: String) -> Never {
+    FileHandle.standardError.write(Data("OperatorBenchmarks: \(text)\n".utf8))
+    exit(1)
+}
+func fmt(_ x: Double, _ digits: Int = 2) -> String { String(format: "%.\(digits)f", x) }
+
+try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+let kubeconfig = directory + "/kubeconfig"
+
+// MARK: the server
+let server = try ChildProcess(binaries.appendingPathComponent("kube-test-server").path,
+                              ["--kubeconfig", kubeconfig, "--namespace", namespace,
+                               "--run-pods", "app.kubernetes.io/managed-by=codex-k8s"],
+                              stderrFile: directory + "/server.err")
+guard let ready = await server.nextLine(), ready.hasPrefix("ready ") else { fail("kube-test-server did not start: see \(server.stderrPath)") }
+say("kube-test-server: \(ready.dropFirst(6)) (pid \(server.pid))")
+
+func requests() async -> JSONValue {
+    guard let line = await server.command("requests"), line.hasPrefix("requests "),
+          let json = try? JSONValue(parsing: String(line.dropFirst(9))) else { fail("no answer to `requests`") }
+    return json
+}
+
+// MARK: the operator
+let configPath = directory + "/operator.yaml"
+try """
+controlNamespace: \(namespace)
+slots:
+  maxActiveRuns: \(max(runCount, 1))
+  perRepository: \(max(runCount, 1))
+
+""".write(toFile: configPath, atomically: true, encoding: .utf8)
+let operatorLog = directory + "/operator.log"
+let op = try ChildProcess(binaries.appendingPathComponent("codex-k8s").path,
+                          ["operator", "--config", configPath, "--kubeconfig", kubeconfig, "--metrics-bind", "127.0.0.1:0",
+                           "--identity", "bench", "--resync-period", resync],
+                          stdoutFile: operatorLog, stderrFile: directory + "/operator.err")
+say("operator: pid \(op.pid), log \(operatorLog)")
+
+/// The metrics port from the operator's "serving /healthz" log line.
+func metricsPort() async throws -> Int {
+    for _ in 0..<1200 {
+        let log = (try? String(contentsOfFile: operatorLog, encoding: .utf8)) ?? ""
+        if let line = log.split(separator: "\n").first(where: { $0.contains("serving /healthz") }),
+           let json = try? JSONValue(parsing: String(line)), let port = json["port"]?.stringValue.flatMap({ Int($0) }) {
+            return port
+        }
+        if !op.process.isRunning { fail("the operator exited: see \(op.stderrPath)") }
+        try await Task.sleep(for: .milliseconds(100))
+    }
+    fail("the operator did not serve /healthz within 2 minutes")
+}
+
+func get(_ port: Int, _ path: String) async -> (Int, String) {
+    guard let (data, response) = try? await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(port)\(path)")!) else {
+        return (0, "")
+    }
+    return ((response as? HTTPURLResponse)?.statusCode ?? 0, String(decoding: data, as: UTF8.self))
+}
+
+/// Reconciles of AgentRuns so far (`controller_reconcile_total{controller="agentrun"}`).
+func reconciles(_ port: Int) async -> Int {
+    let text = await get(port, "/metrics").1
+    return text.split(separator: "\n").filter { $0.hasPrefix("controller_reconcile_total{") && $0.contains("controller=\"agentrun\"") }
+        .compactMap { Int(Double($0.split(separator: " ").last ?? "") ?? -1) }.reduce(0, +)
+}
+
+let port = try await metricsPort()
+var config = try KubeClientConfig.fromEnvironment(kubeconfigPath: kubeconfig)
+config.userAgent = "operator-benchmark"
+let client = KubeClient(config: config)
+// Ready: caches synced (/readyz) and this operator holds the Lease (its workers run).
+for attempt in 0... {
+    let readyz = await get(port, "/readyz").0
+    let lease = try? await client.get(Lease.self, namespace: namespace, name: "codex-k8s-operator")
+    if readyz == 200, lease?.spec?.holderIdentity == "bench" { break }
+    if attempt > 1200 { fail("the operator did not become ready and leader within 2 minutes") }
+    try await Task.sleep(for: .milliseconds(100))
+}
+try await Task.sleep(for: .seconds(2))
+let startup = RequestTally(await requests(), userAgent: "codex-k8s")
+say("operator start-up: \(RequestTally.total(startup.reads)) reads, \(RequestTally.total(startup.watches)) watches, "
+    + "\(RequestTally.total(startup.objectWrites)) object writes (self-check reviews), "
+    + "\(RequestTally.total(startup.leaseRequests)) Lease requests")
+guard let idleBase = ProcessSample.of(op.pid) else { fail("cannot read /proc/\(op.pid)") }
+say("operator idle with 0 runs: RSS \(idleBase.rssKiB) KiB (anon \(idleBase.rssAnonKiB) KiB), \(idleBase.threads) threads")
+
+// MARK: phase 1 — runs created at once, until Running
+_ = await server.command("reset")
+let existing = try await client.list(AgentRun.self, namespace: namespace)
+let watchTask = Task { () throws -> [String: ContinuousClock.Instant] in
+    var running: [String: ContinuousClock.Instant] = [:]
+    let events = client.watch(AgentRun.self, namespace: namespace,
+                              options: WatchOptions(resourceVersion: existing.metadata.resourceVersion, timeoutSeconds: 3600))
+    for try await event in events {
+        if case .modified(let run) = event, run.status?.phase == .running, let name = run.metadata.name, running[name] == nil {
+            running[name] = .now
+            if running.count == runCount { break }
+        }
+        if case .modified(let run) = event, run.status?.phase == .failed {
+            fail("run \(run.metadata.name ?? "") failed: \(run.status?.reason?.rawValue ?? "") \(run.status?.message ?? "")")
+        }
+    }
+    return running
+}
+let before = ProcessSample.of(op.pid)!
+let started = ContinuousClock.now
+let created = try await withThrowingTaskGroup(of: (String, ContinuousClock.Instant).self) { group in
+    var sent: [String: ContinuousClock.Instant] = [:]
+    var next = 0
+    func add() {
+        let i = next
+        next += 1
+        group.addTask {
+            let name = "bench-\(i)"
+            let at = ContinuousClock.now
+            _ = try await client.create(AgentRun(metadata: ObjectMeta(name: name, namespace: namespace),
+                                                 spec: AgentRunSpec(repository: "bench/repo-\(i % 20)", issue: Int64(i + 1),
+                                                                    stage: .dev)))
+            return (name, at)
+        }
+    }
+    while next < min(concurrency, runCount) { add() }
+    for try await (name, at) in group {
+        sent[name] = at
+        if next < runCount { add() }
+    }
+    return sent
+}
+let createdAll = ContinuousClock.now
+let running = try await watchTask.value
+let allRunning = ContinuousClock.now
+let atRunning = ProcessSample.of(op.pid)!
+// Quiet: the operator's CPU stops moving (Events and audit drain after the last status write).
+var quiet = atRunning
+while true {
+    try await Task.sleep(for: .seconds(2))
+    let s = ProcessSample.of(op.pid)!
+    defer { quiet = s }
+    if s.cpuSeconds - quiet.cpuSeconds < 0.03 { break }
+}
+let phase1 = RequestTally(await requests(), userAgent: "codex-k8s")
+let bench1 = RequestTally(await requests(), userAgent: "operator-benchmark")
+
+func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 }
+let latencies = created.compactMap { name, at in running[name].map { seconds($0 - at) } }.sorted()
+func pct(_ p: Double) -> Double { latencies.isEmpty ? 0 : latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))] }
+let wall = seconds(allRunning - started)
+say("")
+say("phase 1: \(runCount) AgentRuns created in \(fmt(seconds(createdAll - started))) s (\(concurrency) in flight); all Running after \(fmt(wall)) s")
+say("  runs/s (creation → Running, all): \(fmt(Double(runCount) / wall, 1))")
+say("  time to Running per run: p50 \(fmt(pct(0.5))) s, p99 \(fmt(pct(0.99))) s, max \(fmt(latencies.last ?? 0)) s")
+say("  operator CPU: \(fmt(atRunning.cpuSeconds - before.cpuSeconds)) s until all Running, \(fmt(quiet.cpuSeconds - before.cpuSeconds)) s until quiet → "
+    + "\(fmt((quiet.cpuSeconds - before.cpuSeconds) * 1000 / Double(runCount))) ms per run")
+say("  operator RSS with \(runCount) runs cached: \(quiet.rssKiB) KiB (\(fmt(Double(quiet.rssKiB) / 1024, 1)) MiB; anon \(quiet.rssAnonKiB) KiB), \(quiet.threads) threads")
+say("  operator requests per run (object writes, the budget): \(fmt(Double(RequestTally.total(phase1.objectWrites)) / Double(runCount)))")
+for r in phase1.objectWrites { say("    \(r.verb) \(r.resource): \(r.count) (\(fmt(Double(r.count) / Double(runCount))) per run)") }
+say("  Events written: \(RequestTally.total(phase1.eventWrites)) (\(fmt(Double(RequestTally.total(phase1.eventWrites)) / Double(runCount))) per run)")
+for r in phase1.eventWrites { say("    \(r.verb) \(r.resource): \(r.count)") }
+say("  reads (get/list): \(RequestTally.total(phase1.reads))")
+for r in phase1.reads { say("    \(r.verb) \(r.resource): \(r.count)") }
+say("  new watches: \(RequestTally.total(phase1.watches)); Lease requests: \(RequestTally.total(phase1.leaseRequests))")
+say("  (this process: \(RequestTally.total(bench1.rows)) requests, not counted above)")
+
+// MARK: phase 2 — resyncs of unchanged runs
+_ = await server.command("reset")
+let reconcilesBefore = await reconciles(port)
+let idleStart = ProcessSample.of(op.pid)!
+say("")
+say("phase 2: \(idleSeconds) s with every run re-queued every \(resync) (nothing changes)…")
+try await Task.sleep(for: .seconds(idleSeconds))
+let idleEnd = ProcessSample.of(op.pid)!
+let reconcilesAfter = await reconciles(port)
+let phase2 = RequestTally(await requests(), userAgent: "codex-k8s")
+let resyncReconciles = reconcilesAfter - reconcilesBefore
+say("  reconciles: \(resyncReconciles) (\(fmt(Double(resyncReconciles) / Double(runCount), 1)) per run)")
+say("  object writes: \(RequestTally.total(phase2.objectWrites)); Event writes: \(RequestTally.total(phase2.eventWrites)); "
+    + "reads: \(RequestTally.total(phase2.reads)); new watches: \(RequestTally.total(phase2.watches)); Lease requests: \(RequestTally.total(phase2.leaseRequests))")
+for r in phase2.objectWrites + phase2.eventWrites + phase2.reads { say("    \(r.verb) \(r.resource): \(r.count)") }
+say("  operator CPU: \(fmt(idleEnd.cpuSeconds - idleStart.cpuSeconds)) s"
+    + (resyncReconciles > 0 ? " (\(fmt((idleEnd.cpuSeconds - idleStart.cpuSeconds) * 1e6 / Double(resyncReconciles), 0)) µs per reconcile)" : "")
+    + "; RSS \(idleEnd.rssKiB) KiB")
+
+// MARK: done
+op.process.terminate()
+let status = await op.waitForExit()
+_ = await server.command("stop")
+_ = await server.waitForExit()
+say("")
+say("operator exit status \(status); logs in \(directory)")
