@@ -212,6 +212,7 @@ let package = Package(
                     dependencies: [
                         "Operator", "Runs", "Audit", "KubeAPI", "KubeClient", "KubeRuntime", "KubeTestServer", "TestSupport",
                         "GitHub", "Webhook",
+                        "FakeGitHub", // the reporter over GitHubRESTClient and real HTTP
                         "PostgresTestServer", // OperatorDatabaseTests: `codex-k8s operator` writing audit rows
                         .product(name: "Logging", package: "swift-log"),
                         .product(name: "Metrics", package: "swift-metrics"),
