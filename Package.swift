@@ -211,7 +211,7 @@ let package = Package(
         .testTarget(name: "OperatorTests",
                     dependencies: [
                         "Operator", "Runs", "Audit", "KubeAPI", "KubeClient", "KubeRuntime", "KubeTestServer", "TestSupport",
-                        "GitHub", "Webhook",
+                        "GitHub", "FakeGitHub", "Webhook",
                         "PostgresTestServer", // OperatorDatabaseTests: `codex-k8s operator` writing audit rows
                         .product(name: "Logging", package: "swift-log"),
                         .product(name: "Metrics", package: "swift-metrics"),
