@@ -129,12 +129,13 @@ let package = Package(
         .target(name: "PostgresTestServer", dependencies: ["CPostgres"], swiftSettings: strict),
         .executableTarget(name: "codex-k8s",
                           dependencies: [
-                              "KubeAPI", "KubeClient", "KubeRuntime", "Audit", "Runs", "Operator", "Webhook",
+                              "KubeAPI", "KubeClient", "KubeRuntime", "Audit", "Runs", "Operator", "Webhook", "GitHub",
                               "KubeTestServer", "LocalCluster", // `codex-k8s dev`: the playground's in-memory apiserver
                               .product(name: "ArgumentParser", package: "swift-argument-parser"),
                               .product(name: "Logging", package: "swift-log"),
                               .product(name: "Prometheus", package: "swift-prometheus"),
                               .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                              .product(name: "Metrics", package: "swift-metrics"),
                           ],
                           swiftSettings: strict),
 
@@ -211,8 +212,7 @@ let package = Package(
         .testTarget(name: "OperatorTests",
                     dependencies: [
                         "Operator", "Runs", "Audit", "KubeAPI", "KubeClient", "KubeRuntime", "KubeTestServer", "TestSupport",
-                        "GitHub", "Webhook",
-                        "FakeGitHub", // the reporter over GitHubRESTClient and real HTTP
+                        "GitHub", "FakeGitHub", "Webhook",
                         "PostgresTestServer", // OperatorDatabaseTests: `codex-k8s operator` writing audit rows
                         .product(name: "Logging", package: "swift-log"),
                         .product(name: "Metrics", package: "swift-metrics"),
