@@ -208,6 +208,7 @@ let package = Package(
         .testTarget(name: "WebhookTests",
                     dependencies: [
                         "Webhook", "Runs", "Audit", "KubeAPI", "KubeClient", "KubeRuntime", "KubeTestServer", "COpenSSL",
+                        "Operator", // WebhookLeaseCloseTests: a close delivery through to the namespace leases
                         .product(name: "Logging", package: "swift-log"),
                     ],
                     swiftSettings: strict),
