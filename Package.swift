@@ -172,9 +172,9 @@ let package = Package(
                                          .product(name: "Logging", package: "swift-log")],
                           path: "Benchmarks/AuditBenchmarks", swiftSettings: strict),
 
-        // The sweep over 10,000 managed namespaces (issue 11): CPU, memory, API requests.
+        // The sweep over 10,000 managed namespaces (issue 11): CPU, memory, API requests; drives `kube-test-server`.
         .executableTarget(name: "SweepBenchmarks",
-                          dependencies: ["Operator", "Audit", "Runs", "KubeAPI", "KubeClient", "KubeRuntime", "KubeTestServer", "YAML",
+                          dependencies: ["Operator", "Audit", "Runs", "KubeAPI", "KubeClient", "KubeRuntime",
                                          .product(name: "Logging", package: "swift-log")],
                           path: "Benchmarks/SweepBenchmarks", swiftSettings: strict),
 
