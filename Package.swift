@@ -23,6 +23,7 @@ let package = Package(
         .library(name: "Webhook", targets: ["Webhook"]),
         .library(name: "Operator", targets: ["Operator"]),
         .library(name: "GitHub", targets: ["GitHub"]),
+        .library(name: "FakeGitHub", targets: ["FakeGitHub"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
@@ -31,6 +32,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.81.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.29.0"),
         .package(url: "https://github.com/apple/swift-nio-http2.git", from: "1.36.0"),
+        .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.34.1"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.1.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.6.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.5.0"),
@@ -90,6 +92,8 @@ let package = Package(
                 dependencies: [
                     "Runs", "KubeAPI", "KubeClient", "KubeRuntime", "Audit", "COpenSSL",
                     .product(name: "Hummingbird", package: "hummingbird"),
+                    .product(name: "NIOCore", package: "swift-nio"),
+                    .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                     .product(name: "Logging", package: "swift-log"),
                     .product(name: "Prometheus", package: "swift-prometheus"),
                     .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -111,6 +115,15 @@ let package = Package(
                     .product(name: "Metrics", package: "swift-metrics"),
                 ],
                 swiftSettings: strict),
+        // An in-memory GitHub REST API over NIO HTTP/1.1 for tests and the playground (docs/github.md).
+        .target(name: "FakeGitHub",
+                dependencies: [
+                    "KubeAPI",
+                    .product(name: "NIOCore", package: "swift-nio"),
+                    .product(name: "NIOPosix", package: "swift-nio"),
+                    .product(name: "NIOHTTP1", package: "swift-nio"),
+                ],
+                swiftSettings: strict),
         // A KubeTestServer prepared like an installed cluster (CRDs, agent roles, control namespace):
         // the playground's and the benchmarks' apiserver.
         .target(name: "LocalCluster", dependencies: ["KubeAPI", "KubeClient", "KubeTestServer", "Runs", "YAML"],
@@ -119,12 +132,13 @@ let package = Package(
         .target(name: "PostgresTestServer", dependencies: ["CPostgres"], swiftSettings: strict),
         .executableTarget(name: "codex-k8s",
                           dependencies: [
-                              "KubeAPI", "KubeClient", "KubeRuntime", "Audit", "Runs", "Operator", "Webhook",
+                              "KubeAPI", "KubeClient", "KubeRuntime", "Audit", "Runs", "Operator", "Webhook", "GitHub",
                               "KubeTestServer", "LocalCluster", // `codex-k8s dev`: the playground's in-memory apiserver
                               .product(name: "ArgumentParser", package: "swift-argument-parser"),
                               .product(name: "Logging", package: "swift-log"),
                               .product(name: "Prometheus", package: "swift-prometheus"),
                               .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                              .product(name: "Metrics", package: "swift-metrics"),
                           ],
                           swiftSettings: strict),
 
@@ -157,6 +171,12 @@ let package = Package(
                           dependencies: ["Audit", "KubeAPI", "PostgresTestServer",
                                          .product(name: "Logging", package: "swift-log")],
                           path: "Benchmarks/AuditBenchmarks", swiftSettings: strict),
+
+        // The sweep over 10,000 managed namespaces (issue 11): CPU, memory, API requests.
+        .executableTarget(name: "SweepBenchmarks",
+                          dependencies: ["Operator", "Audit", "Runs", "KubeAPI", "KubeClient", "KubeRuntime", "KubeTestServer", "YAML",
+                                         .product(name: "Logging", package: "swift-log")],
+                          path: "Benchmarks/SweepBenchmarks", swiftSettings: strict),
 
         // MARK: Tests (Swift Testing)
         .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strict),
@@ -195,7 +215,7 @@ let package = Package(
         .testTarget(name: "OperatorTests",
                     dependencies: [
                         "Operator", "Runs", "Audit", "KubeAPI", "KubeClient", "KubeRuntime", "KubeTestServer", "TestSupport",
-                        "GitHub", "Webhook",
+                        "GitHub", "FakeGitHub", "Webhook",
                         "PostgresTestServer", // OperatorDatabaseTests: `codex-k8s operator` writing audit rows
                         .product(name: "Logging", package: "swift-log"),
                         .product(name: "Metrics", package: "swift-metrics"),
@@ -206,6 +226,14 @@ let package = Package(
         .testTarget(name: "PlaygroundTests", dependencies: [], swiftSettings: strict),
         // The Helm chart (charts/codex-k8s) through the real helm, the Dockerfile's runtime library set.
         .testTarget(name: "ChartTests", dependencies: ["KubeAPI", "KubeClient", "KubeTestServer", "YAML", "TestSupport"],
+                    swiftSettings: strict),
+        // The GitHub REST client against FakeGitHubServer over real HTTP.
+        .testTarget(name: "GitHubTests",
+                    dependencies: [
+                        "GitHub", "FakeGitHub", "KubeAPI", "KubeClient",
+                        .product(name: "Logging", package: "swift-log"),
+                        .product(name: "MetricsTestKit", package: "swift-metrics"),
+                    ],
                     swiftSettings: strict),
         .testTarget(name: "AuditTests",
                     dependencies: [

@@ -250,16 +250,23 @@ public struct Watcher<Source: ListWatchSource>: Sendable {
             let stream = try await source.watch(resourceVersion: resourceVersion, timeoutSeconds: timeout)
             for try await event in stream {
                 let now = clock.now()
-                if progress.withLock({ $0.events == 0 }) { onFirstEvent(now) }
+                // Objects and bookmarks show a working watch; an ERROR event does not.
+                func saw(_ rv: String?) {
+                    let first = progress.withLock { p -> Bool in
+                        defer { p.saw(rv, at: now) }
+                        return p.events == 0
+                    }
+                    if first { onFirstEvent(now) }
+                }
                 switch event {
                 case .added(let o), .modified(let o):
-                    progress.withLock { $0.saw(o.metadata.resourceVersion, at: now) }
+                    saw(o.metadata.resourceVersion)
                     await handle(.apply(o))
                 case .deleted(let o):
-                    progress.withLock { $0.saw(o.metadata.resourceVersion, at: now) }
+                    saw(o.metadata.resourceVersion)
                     await handle(.delete(o))
                 case .bookmark(let meta):
-                    progress.withLock { $0.saw(meta.resourceVersion, at: now) }
+                    saw(meta.resourceVersion)
                 case .error(let status):
                     if WatchFailure.isGone(status) { return .gone(status.message ?? "resource version expired") }
                     return .failed(WatchErrorEvent(status: status))

@@ -8,7 +8,7 @@ struct CodexK8s: AsyncParsableCommand {
         abstract: "Runs AI coding agents as Kubernetes Jobs in isolated, leased run namespaces.",
         version: CodexK8sVersion.current,
         subcommands: [Version.self, OperatorCommand.self, DevCommand.self, WebhookCommand.self, Events.self, Database.self,
-                      ValidateConfig.self, CRDs.self]
+                      ValidateConfig.self, CRDs.self, SweepCommand.self]
     )
 }
 

@@ -86,3 +86,22 @@ func waitUntil(_ what: String, pulse: Pulse, patience: Duration = .seconds(60),
         }
     }
 }
+
+/// Runs `operation` (a wait that may ignore cancellation, such as `ManualClock.waitForSleepers`)
+/// and returns when it finishes; throws `WaitTimedOut` if it has not finished within `patience`
+/// of wall-clock time (the operation is then cancelled and left behind).
+func within(_ what: String, _ patience: Duration = .seconds(60),
+            _ operation: @escaping @Sendable () async -> Void) async throws {
+    let slot = Locked<CheckedContinuation<Bool, Never>?>(nil)
+    var tasks: [Task<Void, Never>] = []
+    let finished = await withCheckedContinuation { (c: CheckedContinuation<Bool, Never>) in
+        slot.withLock { $0 = c }
+        tasks.append(Task { await operation(); slot.withLock { s in defer { s = nil }; return s }?.resume(returning: true) })
+        tasks.append(Task {
+            try? await Task.sleep(for: patience)
+            slot.withLock { s in defer { s = nil }; return s }?.resume(returning: false)
+        })
+    }
+    tasks.forEach { $0.cancel() }
+    if !finished { throw WaitTimedOut(what: what, patience: patience, diagnostics: "") }
+}

@@ -10,9 +10,9 @@ import Testing
     static let h: Int64 = 3600, m: Int64 = 60
 
     static func state(mode: RunMode = .fullEnv, retain: Bool = false, lease: Int64 = 24 * h, runs: [LeaseRunUse] = [],
-                      superseded: Int64? = nil) -> LeaseState {
+                      superseded: Int64? = nil, renewed: Int64? = nil) -> LeaseState {
         LeaseState(mode: mode, retain: retain, retainedSince: t0, leaseExpiresAt: at(lease), runs: runs,
-                   supersededAt: superseded.map(at))
+                   supersededAt: superseded.map(at), renewedAt: renewed.map(at))
     }
     static func done(_ name: String, _ finished: Int64) -> LeaseRunUse { LeaseRunUse(name: name, isTerminal: true, finishedAt: at(finished)) }
     static func running(_ name: String) -> LeaseRunUse { LeaseRunUse(name: name, isTerminal: false) }
@@ -66,6 +66,12 @@ import Testing
             want: .expire(cause: .codeOnlyFinished)),
         Row(what: "code-only never outlives its lease", state: state(mode: .codeOnly, lease: h, runs: [done("a", h - 60)]), now: 0,
             want: .requeue(at: at(h), phase: .active, cause: .leaseExpired)),
+        Row(what: "code-only: a finish before the last renewal (a revise started since, not seen yet) ends nothing",
+            state: state(mode: .codeOnly, lease: 30 * h, runs: [done("a", h)], renewed: 6 * h), now: 6 * h,
+            want: .requeue(at: at(30 * h), phase: .active, cause: .leaseExpired)),
+        Row(what: "code-only: a finish at the renewal or later counts",
+            state: state(mode: .codeOnly, lease: 30 * h, runs: [done("a", h), done("b", 7 * h)], renewed: 6 * h), now: 7 * h,
+            want: .requeue(at: at(7 * h + 10 * m), phase: .active, cause: .codeOnlyFinished)),
         Row(what: "full-env ignores codeOnlyGrace", state: state(mode: .fullEnv, runs: [done("a", h)]), now: h + 10 * m,
             want: .requeue(at: at(24 * h), phase: .active, cause: .leaseExpired)),
         Row(what: "superseded ends supersededGrace after the new run", state: state(runs: [done("a", h)], superseded: 3 * h), now: 3 * h,

@@ -32,8 +32,19 @@ import Testing
         }
 
         /// The reconcile the timer would run at the clock's current time (its Action is returned).
+        /// The controller's workers reconcile the same key meanwhile: a 409 (our cached copy was
+        /// stale) is retried once the cache has the API's version, as the controller would.
         func reconcile(_ namespace: String) async throws -> Action {
-            try await leases.reconciler.reconcile(ObjectKey(namespace: nil, name: namespace))
+            while true {
+                do {
+                    return try await leases.reconciler.reconcile(ObjectKey(namespace: nil, name: namespace))
+                } catch let error as KubeError where error.isConflict {
+                    let current = try await runNamespace(namespace)?.metadata.resourceVersion
+                    try await waitForCache("RunNamespace \(namespace) at \(current ?? "-")") {
+                        leases.controller.store.get(ObjectKey(namespace: nil, name: namespace))?.metadata.resourceVersion == current
+                    }
+                }
+            }
         }
 
         func runNamespace(_ name: String) async throws -> RunNamespace? {
@@ -44,12 +55,29 @@ import Testing
             do { return try await h.client.get(Namespace.self, name: name) } catch where error.isNotFound { return nil }
         }
 
-        /// Waits until the lease controller's caches show `check` true (re-checking on RunNamespace events).
+        /// Waits until the API and then the lease controller's cache show `check` true.
+        ///
+        /// Two waits, not one check of both on each RunNamespace event: the test's watch can deliver
+        /// the last change before the controller's cache has applied it, and then no further event
+        /// comes — such a wait used to end only at the next watch BOOKMARK, 60 s later.
         func waitForRunNamespace(_ name: String, _ what: String, _ check: @escaping (RunNamespace?) -> Bool) async throws {
-            try await h.waitUntil("RunNamespace \(name): \(what)", watching: RunNamespace.self) {
-                let cached = check(leases.controller.store.get(ObjectKey(namespace: nil, name: name)))
-                let read = check(try await runNamespace(name))
-                return cached && read
+            try await h.waitUntil("RunNamespace \(name): \(what)", watching: RunNamespace.self) { check(try await runNamespace(name)) }
+            try await waitForCache("RunNamespace \(name) cached: \(what)") {
+                check(leases.controller.store.get(ObjectKey(namespace: nil, name: name)))
+            }
+        }
+
+        /// Polls the lease controller's cache (it has no change notification) until `check` holds;
+        /// the API already shows the state, so this is the cache's watch latency, not a timeout.
+        func waitForCache(_ what: String, _ check: () -> Bool) async throws {
+            try await Self.waitFor(what, check)
+        }
+
+        static func waitFor(_ what: String, _ check: () -> Bool) async throws {
+            let deadline = ContinuousClock.now + .seconds(120)
+            while !check() {
+                guard ContinuousClock.now < deadline else { throw HarnessTimeout(what: what) }
+                try await Task.sleep(for: .milliseconds(1))
             }
         }
 
@@ -89,7 +117,7 @@ import Testing
             #expect(rns.status?.phase == .active && rns.status?.leaseExpiresAt == leaseEnd && rns.status?.lastRun == "ttl-1")
             #expect(try await r.namespace(ns)?.metadata.annotations?[RunLabels.leaseAnnotation] == leaseEnd.rfc3339)
             #expect(Self.seconds(try await r.reconcile(ns)) == 2 * 3600 - 1800)
-            #expect(h.audit.names(run: "ttl-1").contains("run.namespace.ttl_scheduled"))
+            try await h.audit.waitFor(run: "ttl-1", "run.namespace.ttl_scheduled")
 
             // One second early: nothing is deleted.
             h.clock.advance(seconds: 2 * 3600 - 1800 - 1)
@@ -104,7 +132,7 @@ import Testing
                 let recordGone = try await r.runNamespace(ns) == nil
                 return gone && recordGone
             }
-            #expect(h.audit.names(run: "ttl-1").contains("run.namespace.cleaned"))
+            try await h.audit.waitFor(run: "ttl-1", "run.namespace.cleaned") // emitted after the delete
             if let server = h.server {
                 // The expiry read the RunNamespace from the API before deleting the Namespace.
                 let log = server.requests.all
@@ -163,7 +191,7 @@ extension NamespaceLeaseTests {
             #expect(Self.seconds(try await r.reconcile(ns)) == finished.secondsSince1970 + 72 * 3600 - KubeTime(h.clock.now).secondsSince1970)
             #expect(try await r.runNamespace(ns)?.status?.phase == .retained)
             #expect(try await r.namespace(ns)?.metadata.deletionTimestamp == nil)
-            #expect(h.audit.names(run: "dbg-1").contains("run.namespace.cleanup_skipped"))
+            try await h.audit.waitFor(run: "dbg-1", "run.namespace.cleanup_skipped")
 
             h.clock.advance(seconds: 72 * 3600)
             r.leases.requeueAll()
@@ -185,7 +213,10 @@ extension NamespaceLeaseTests {
             let finished = try #require(done.status?.finishedAt)
             let end = finished.adding(seconds: 600)
             #expect(try await r.runNamespace(ns)?.status?.leaseExpiresAt == end)
-            #expect(try await r.namespace(ns)?.metadata.annotations?[RunLabels.leaseAnnotation] == end.rfc3339)
+            // The annotation is mirrored right after the status write.
+            try await h.waitUntil("lease annotation of \(ns)", watching: Namespace.self) {
+                try await r.namespace(ns)?.metadata.annotations?[RunLabels.leaseAnnotation] == end.rfc3339
+            }
             h.clock.advance(seconds: 600)
             r.leases.requeueAll()
             try await h.waitUntil("namespace \(ns) and its RunNamespace gone", watching: RunNamespace.self) {
@@ -193,7 +224,7 @@ extension NamespaceLeaseTests {
                 let recordGone = try await r.runNamespace(ns) == nil
                 return gone && recordGone
             }
-            #expect(h.audit.names(run: "co-1").contains("run.namespace.cleaned"))
+            try await h.audit.waitFor(run: "co-1", "run.namespace.cleaned") // emitted after the delete
             await r.stop()
         }
     }

@@ -22,10 +22,23 @@ final class TestWallClock: Sendable {
 final class CapturingAudit: AuditSink {
     private let records = Mutex<[AuditRecord]>([])
     func record(_ record: AuditRecord) { records.withLock { $0.append(record) } }
+    /// Returns once run `run` has an event named `name`: events are emitted after the writes they
+    /// report, so a test that saw the write may get here first. Polls (the sink has no waiters);
+    /// throws after 120 s.
+    func waitFor(run: String, _ name: String) async throws {
+        let deadline = ContinuousClock.now + .seconds(120)
+        while !names(run: run).contains(name) {
+            guard ContinuousClock.now < deadline else { throw HarnessTimeout(what: "audit event \(name) of run \(run)") }
+            try await Task.sleep(for: .milliseconds(1))
+        }
+    }
     func recordRun(_ run: AgentRunRecord) {}
     func recordDelivery(_ delivery: WebhookDeliveryRecord) {}
     func names(run: String) -> [String] {
         records.withLock { $0.filter { $0.subject.run == run }.map(\.event.name.rawValue) }
+    }
+    func records(run: String) -> [AuditRecord] {
+        records.withLock { $0.filter { $0.subject.run == run } }
     }
 }
 

@@ -38,15 +38,19 @@ public struct LeaseState: Sendable, Hashable {
     public var runs: [LeaseRunUse]
     /// When a newer non-revise run of the same repository+issue+stage started elsewhere.
     public var supersededAt: KubeTime?
+    /// The last renewal (`status.leaseRenewedAt`): a run that started then (a revise reusing the
+    /// namespace) may not show in the runs yet, so no finish before it ends a code-only lease.
+    public var renewedAt: KubeTime?
 
     public init(mode: RunMode, retain: Bool, retainedSince: KubeTime, leaseExpiresAt: KubeTime, runs: [LeaseRunUse],
-                supersededAt: KubeTime? = nil) {
+                supersededAt: KubeTime? = nil, renewedAt: KubeTime? = nil) {
         self.mode = mode
         self.retain = retain
         self.retainedSince = retainedSince
         self.leaseExpiresAt = leaseExpiresAt
         self.runs = runs
         self.supersededAt = supersededAt
+        self.renewedAt = renewedAt
     }
 }
 
@@ -79,7 +83,10 @@ public enum LeaseDecision: Sendable, Hashable {
 /// Rules, in order:
 /// 1. A namespace with a non-terminal run never expires (`hold`).
 /// 2. Its end is the earliest of: the recorded lease; for code-only, the last run's `finishedAt`
-///    + `codeOnlyGrace`; when superseded, `supersededAt + supersededGrace`.
+///    + `codeOnlyGrace` (only a finish at or after the last renewal counts: a renewal is a run
+///    start, and that run may not show yet); when superseded, `supersededAt + supersededGrace`.
+///    So a renewal at `r` never yields an end before `r + ttl` until some event after `r` (a
+///    finish, a superseding admission) is seen — expiry cannot overtake a revise's renewal.
 /// 3. With `retain` (debug) it is kept past that end until `retainedSince + debugMaxRetention`, and
 ///    then expires normally: the end is the later of the two (`Retained` between them).
 /// 4. `now >= end` → `expire`; otherwise `requeue(at: end)`.
@@ -115,7 +122,8 @@ public enum LeasePolicy {
         func earlier(_ t: KubeTime, _ c: LeaseEndCause) {
             if t < end { (end, cause) = (t, c) }
         }
-        if state.mode == .codeOnly, let finished = state.runs.compactMap(\.finishedAt).max() {
+        if state.mode == .codeOnly, let finished = state.runs.compactMap(\.finishedAt).max(),
+           state.renewedAt.map({ finished >= $0 }) ?? true {
             earlier(finished.adding(seconds: Double(graces.codeOnlyGrace.seconds)), .codeOnlyFinished)
         }
         if let superseded = state.supersededAt {

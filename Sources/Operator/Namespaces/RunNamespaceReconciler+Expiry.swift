@@ -25,6 +25,7 @@ extension RunNamespaceReconciler {
         var status = fresh.status ?? RunNamespaceStatus()
         status.phase = .expired
         status.activeRuns = []
+        await faultPoints.reach("claim RunNamespace \(key.name)")
         try beforeWrite("status of RunNamespace \(key.name)")
         guard let claimed = try await claim(status, of: fresh) else {
             return .awaitChange // renewed or changed since the read: its watch event brings the key back
@@ -39,7 +40,7 @@ extension RunNamespaceReconciler {
     func finishExpiry(_ rns: RunNamespace) async throws -> Action {
         let name = rns.metadata.name ?? ""
         if let ns = try await getIfPresent(Namespace.self, name) {
-            guard WellKnown.isManagedRunNamespace(ns.metadata.labels) else {
+            guard RunNamespaceScope(config).contains(ns) else {
                 logger.error("namespace \(name) lacks the run namespace labels; not deleting it", metadata: ["namespace": "\(name)"])
                 return .awaitChange
             }

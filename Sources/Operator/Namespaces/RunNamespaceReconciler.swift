@@ -43,6 +43,8 @@ public final class RunNamespaceReconciler: Sendable {
     let wallClock: @Sendable () -> Date
     let beforeWrite: @Sendable (String) throws -> Void
     let logger: Logger
+    /// Where tests suspend an expiry between its re-read and its claim (`FaultPoints`).
+    public let faultPoints = FaultPoints()
     static let actor = "codex-k8s-operator"
 
     /// - Parameters:
@@ -68,7 +70,7 @@ public final class RunNamespaceReconciler: Sendable {
     var now: KubeTime { KubeTime(wallClock(), precision: .seconds) }
 
     /// Whether this operator manages the RunNamespace (or Namespace) named `name`.
-    public func inScope(_ name: String) -> Bool { name.hasPrefix(config.namespacePrefix + "-") }
+    public func inScope(_ name: String) -> Bool { RunNamespaceScope(config).allows(name: name) }
 
     public func reconcile(_ key: ObjectKey) async throws -> Action {
         guard inScope(key.name), let rns = stores.runNamespaces.get(key), rns.metadata.deletionTimestamp == nil else {
@@ -93,7 +95,7 @@ public final class RunNamespaceReconciler: Sendable {
             status.phase = phase
             status.activeRuns = []
             status.leaseExpiresAt = lease.at
-            status.lastRun = lastRun(of: rns) ?? status.lastRun
+            status.lastRun = lastRun(of: rns, current: status.lastRun)
             let written = try await write(rns, status)
             try await mirror(lease.at, on: key.name)
             if rns.status?.leaseExpiresAt != lease.at || rns.status?.activeRuns?.isEmpty == false {
@@ -120,15 +122,21 @@ public final class RunNamespaceReconciler: Sendable {
             leaseExpiresAt: rns.status?.leaseExpiresAt ?? renewed.adding(seconds: Double(rns.spec.ttl.seconds)),
             runs: mine.map(LeaseRunUse.init),
             supersededAt: LeasePolicy.supersededAt(namespace: name, repository: rns.spec.repository, issue: rns.spec.issue,
-                                                   stage: rns.spec.stage, since: renewed, runs: all))
+                                                   stage: rns.spec.stage, since: renewed, runs: all),
+            renewedAt: rns.status?.leaseRenewedAt)
     }
 
-    /// The newest AgentRun (by creation, then name) whose `status.namespace` names `rns`.
-    func lastRun(of rns: RunNamespace) -> String? {
+    /// The newest AgentRun (by creation, then name) whose `status.namespace` names `rns`, never
+    /// older than `current` (the recorded last run): a revise that just renewed the namespace is
+    /// its last run before the cache shows the run's status (or the run at all).
+    func lastRun(of rns: RunNamespace, current: String?) -> String? {
         let epoch = KubeTime(secondsSince1970: 0)
-        return stores.runs.list().filter { $0.status?.namespace == rns.metadata.name }.max {
-            ($0.metadata.creationTimestamp ?? epoch, $0.metadata.name ?? "") < ($1.metadata.creationTimestamp ?? epoch, $1.metadata.name ?? "")
-        }?.metadata.name
+        let order: (AgentRun) -> (KubeTime, String) = { ($0.metadata.creationTimestamp ?? epoch, $0.metadata.name ?? "") }
+        let newest = stores.runs.list().filter { $0.status?.namespace == rns.metadata.name }.max { order($0) < order($1) }
+        guard let current else { return newest?.metadata.name }
+        guard let recorded = stores.runs.get(ObjectKey(namespace: config.controlNamespace, name: current)) else { return current }
+        guard let newest, order(newest) > order(recorded) else { return current }
+        return newest.metadata.name
     }
 
     /// One PUT of `/status` conditional on the resourceVersion, only when `status` differs.

@@ -41,7 +41,20 @@ extension AgentRunReconciler {
             status.reason = .waitingForSlot
             status.message = "every slot is taken (maxActiveRuns \(config.slots.maxActiveRuns), perRepository \(config.slots.perRepository))"
         case .admit:
-            let plan = RunPlan.make(run: run, profile: profile, config: config, now: now)
+            var plan = RunPlan.make(run: run, profile: profile, config: config, now: now)
+            var placement: RevisePlacement?
+            if run.spec.isRevise {
+                do {
+                    placement = try await placeRevise(run, mode: plan.mode)
+                } catch {
+                    ledger.release(name)
+                    throw error
+                }
+                if case .reused(let namespace, let lease)? = placement {
+                    plan.namespace = namespace
+                    plan.leaseExpiresAt = lease
+                }
+            }
             status.phase = .provisioning
             status.reason = nil
             status.message = nil
@@ -52,7 +65,7 @@ extension AgentRunReconciler {
             status.namespace = plan.namespace
             status.runNamespace = plan.namespace
             status.jobName = plan.runName
-            status.reusedNamespace = false
+            status.reusedNamespace = placement.map { if case .reused = $0 { true } else { false } } ?? false
             status.leaseExpiresAt = plan.leaseExpiresAt
             RunCondition.set(&conditions, type: RunCondition.admitted, status: true, reason: "Admitted",
                              generation: generation, now: now)
@@ -65,6 +78,7 @@ extension AgentRunReconciler {
                 throw error
             }
             ledger.release(name)
+            if let placement { emitPlacement(placement, written) }
             return try await observe(written)
         }
         RunCondition.set(&conditions, type: RunCondition.admitted, status: false, reason: status.reason!.rawValue,

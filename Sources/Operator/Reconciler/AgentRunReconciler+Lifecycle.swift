@@ -19,7 +19,7 @@ extension AgentRunReconciler {
                 if !ledger.isProvisioned(name) {
                     var foreign: ForeignObject?
                     do {
-                        try await provision(plan)
+                        try await provision(plan, reused: run.status?.reusedNamespace == true)
                     } catch {
                         guard let f = error as? ForeignObject else { throw error }
                         foreign = f

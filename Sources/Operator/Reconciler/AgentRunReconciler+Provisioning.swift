@@ -29,33 +29,41 @@ extension AgentRunReconciler {
     /// `ForeignObject` error. Inside a namespace verified as this run's, the Secret copy is not read
     /// back (the operator cannot read Secrets outside the control namespace, and nobody else can
     /// create one there: the agent roles grant nothing on secrets).
-    func provision(_ plan: RunPlan) async throws {
+    ///
+    /// `reused`: the namespace is a revise's reused one — the RunNamespace and Namespace are not
+    /// created, and the objects already in it are accepted when labelled for the same issue+stage.
+    func provision(_ plan: RunPlan, reused: Bool = false) async throws {
         let secretName = config.agent.credentials.secretName
         guard let source = stores.secrets.get(ObjectKey(namespace: plan.controlNamespace, name: secretName)) else {
             throw OperatorError.missingCredentials(namespace: plan.controlNamespace, name: secretName)
         }
-        let rns = try await ensure(RunResources.runNamespace(plan), run: plan.runName)
-        if rns.status == nil {
-            var withStatus = rns
-            withStatus.status = RunResources.runNamespaceStatus(plan, now: now)
-            try beforeWrite("status of RunNamespace \(plan.namespace)")
-            _ = try await client.replaceStatus(withStatus)
+        // A reused namespace (revise, SPEC §6): its RunNamespace was renewed and its Namespace checked
+        // at admission; the objects in it were made by an earlier run of the same key.
+        let owner: RunLabels.Owner = reused ? .key(issue: plan.spec.issue, stage: plan.spec.stage) : .run(plan.runName)
+        if !reused {
+            let rns = try await ensure(RunResources.runNamespace(plan), owner: owner)
+            if rns.status == nil {
+                var withStatus = rns
+                withStatus.status = RunResources.runNamespaceStatus(plan, now: now)
+                try beforeWrite("status of RunNamespace \(plan.namespace)")
+                _ = try await client.replaceStatus(withStatus)
+            }
+            try await ensure(RunResources.namespace(plan), owner: owner)
         }
-        try await ensure(RunResources.namespace(plan), run: plan.runName)
-        try await ensure(RunResources.serviceAccount(plan), run: plan.runName)
-        try await ensure(RunResources.roleBinding(plan), run: plan.runName)
-        try await ensure(RunResources.resourceQuota(plan), run: plan.runName)
-        try await ensure(RunResources.limitRange(plan), run: plan.runName)
-        try await ensure(RunResources.networkPolicy(plan), run: plan.runName)
-        try await ensure(RunResources.credentials(plan, from: source), run: plan.runName, readBack: false)
-        try await ensure(RunResources.job(plan), run: plan.runName)
+        try await ensure(RunResources.serviceAccount(plan), owner: owner)
+        try await ensure(RunResources.roleBinding(plan), owner: owner)
+        try await ensure(RunResources.resourceQuota(plan), owner: owner)
+        try await ensure(RunResources.limitRange(plan), owner: owner)
+        try await ensure(RunResources.networkPolicy(plan), owner: owner)
+        try await ensure(RunResources.credentials(plan, from: source), owner: owner, readBack: false)
+        try await ensure(RunResources.job(plan), owner: .run(plan.runName))
         ledger.markProvisioned(plan.runName)
     }
 
     /// Creates `object`; on AlreadyExists reads it back (unless `readBack` is false) and accepts it
-    /// only when it is labelled for `run`.
+    /// only when it is labelled for `owner`.
     @discardableResult
-    func ensure<T: KubeResource>(_ object: T, run: String, readBack: Bool = true) async throws -> T {
+    func ensure<T: KubeResource>(_ object: T, owner: RunLabels.Owner, readBack: Bool = true) async throws -> T {
         let name = object.metadata.name ?? ""
         try beforeWrite("create \(T.resource.kind) \(name)")
         do {
@@ -64,7 +72,7 @@ extension AgentRunReconciler {
             guard error.isAlreadyExists else { throw error }
             guard readBack else { return object }
             let existing = try await client.get(T.self, namespace: object.metadata.namespace, name: name)
-            guard RunLabels.isOurs(existing.metadata.labels, run: run) else {
+            guard owner.owns(existing.metadata.labels) else {
                 throw ForeignObject(kind: T.resource.kind, name: object.metadata.namespace.map { "\($0)/\(name)" } ?? name)
             }
             return existing

@@ -60,6 +60,8 @@ public final class AgentRunReconciler: Sendable {
     let beforeWrite: @Sendable (String) throws -> Void
     let enqueue: Mutex<(@Sendable (ObjectKey) -> Void)?>
     let ledger = RunLedger()
+    /// Where tests suspend a reconcile between a read and its conditional write (`FaultPoints`).
+    public let faultPoints = FaultPoints()
     let logger: Logger
     /// The actor name of audit events.
     static let actor = "codex-k8s-operator"

@@ -25,9 +25,12 @@ public final class GitHubReporter: Sendable {
     ///   - github: the GitHub API (the REST client, or a test double).
     ///   - resyncInterval: how often the resync lists open issues (`github.resync`); nil: no resync.
     ///   - clock: the time of the rate-limit gate (tests inject theirs).
+    ///   - outageBackoff: the per-run retry delays while GitHub is unavailable (default 1 s
+    ///     doubling to 5 min, under a global 10/s bucket: an outage is not hammered).
     public init(client: KubeClient, github: any GitHubAPI, config: OperatorConfig, resyncInterval: Duration? = nil,
-                workers: Int = 4, clock: any RuntimeClock = SystemRuntimeClock(), metricsFactory: (any MetricsFactory)? = nil,
-                logger: Logger = Logger(label: "codex-k8s.reporter")) {
+                workers: Int = 4, clock: any RuntimeClock = SystemRuntimeClock(),
+                outageBackoff: PerKeyExponentialRateLimiter = PerKeyExponentialRateLimiter(base: .seconds(1), maximum: .seconds(300)),
+                metricsFactory: (any MetricsFactory)? = nil, logger: Logger = Logger(label: "codex-k8s.reporter")) {
         let factory = metricsFactory ?? MetricsSystem.factory
         let controlNamespace = config.controlNamespace
         let gate = RateLimitGate(clock: clock)
@@ -36,7 +39,8 @@ public final class GitHubReporter: Sendable {
                                    gate: gate, metrics: metrics, logger: logger)
         let controller = Controller<AgentRun>(
             name: "github-reporter", primary: KubeClientListWatch<AgentRun>(client: client, namespace: controlNamespace),
-            workers: workers, metricsFactory: factory, logger: logger,
+            workers: workers, rateLimiter: MaxOfRateLimiter([outageBackoff, TokenBucketRateLimiter(rate: 10, burst: 100)]),
+            metricsFactory: factory, logger: logger,
             reconcile: { key in try await reporter.reconcile(key) })
         let runs = controller.store
         let namespaces = controller.watches(KubeClientListWatch<RunNamespace>(client: client)) { rns in

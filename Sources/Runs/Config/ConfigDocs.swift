@@ -71,5 +71,9 @@ enum ConfigDocs {
         "webhook.secrets": "Shared secrets for X-Hub-Signature-256, each from {env: NAME} or {file: /path}; several allowed for rotation.",
         "webhook.allowedRepositories": "owner/name or owner/* allowed to trigger runs; empty allows all.",
         "webhook.allowedBots": "Bot logins (e.g. dependabot[bot]) that may trigger runs; other bots are ignored.",
+        "github": "The GitHub REST API of the reporter (status comments, labels, resync); see docs/github.md.",
+        "github.apiURL": "https://api.github.com, or https://HOST/api/v3 for GitHub Enterprise Server.",
+        "github.tokenFile": "File holding the token (a mounted Secret), read at every request so a rotated token needs no restart; empty: reporting is off.",
+        "github.resync": "How often open issues and PRs with run:* labels are listed to create runs a missed webhook never created (>= 1m).",
     ]
 }

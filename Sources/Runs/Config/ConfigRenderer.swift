@@ -58,6 +58,8 @@ extension OperatorConfig {
                 ("allowedRepositories", strings(webhook.allowedRepositories)),
                 ("allowedBots", strings(webhook.allowedBots)),
             ])),
+            ("github", .map([("apiURL", .scalar(github.apiURL)), ("tokenFile", .scalar(github.tokenFile)),
+                             ("resync", duration(github.resync))])),
         ]
     }
 }

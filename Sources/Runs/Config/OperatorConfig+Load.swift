@@ -3,7 +3,7 @@ import YAML
 extension OperatorConfig {
     /// The top-level keys, in the order `render` prints them.
     public static let topLevelKeys = ["controlNamespace", "namespacePrefix", "slots", "timeouts", "modes", "namespaceTTL",
-                                      "graces", "sweep", "agent", "quota", "limitRange", "networkPolicy", "profiles", "webhook"]
+                                      "graces", "sweep", "agent", "quota", "limitRange", "networkPolicy", "profiles", "webhook", "github"]
 
     /// Parses and validates a configuration file. Absent keys keep their defaults (maps keyed by
     /// stage or role merge over the defaults; every other value replaces its default).
@@ -60,6 +60,7 @@ extension OperatorConfig {
             case "networkPolicy": c.networkPolicy.read(&r, v, path)
             case "profiles": c.profiles.read(&r, v, path, marks: &marks)
             case "webhook": c.webhook.read(&r, v, path)
+            case "github": c.github.read(&r, v, path)
             default: break
             }
         }

@@ -21,6 +21,7 @@ public struct OperatorConfig: Sendable, Hashable {
     public var profiles = ProfileCatalog(models: ["gpt-5-codex", "gpt-5", "o3"], defaultModel: "gpt-5-codex",
                                          reasoning: Reasoning.allCases, defaultReasoning: .medium)
     public var webhook = WebhookSettings()
+    public var github = GitHubSettings()
 
     public static let maxNamespacePrefixLength = 16
 

@@ -46,7 +46,9 @@ extension OperatorHarness {
     func startReporter(_ github: InMemoryGitHub, workers: Int = 4, clock: any RuntimeClock = SystemRuntimeClock(),
                        metrics: (any MetricsFactory)? = nil) -> RunningReporter {
         let reporter = GitHubReporter(client: client, github: github, config: config, workers: workers,
-                                      clock: clock, metricsFactory: metrics, logger: Self.quiet)
+                                      clock: clock,
+                                      outageBackoff: PerKeyExponentialRateLimiter(base: .milliseconds(5), maximum: .seconds(1)),
+                                      metricsFactory: metrics, logger: Self.quiet)
         let task = Task { await reporter.controller.run() }
         return RunningReporter(reporter: reporter, task: task)
     }
