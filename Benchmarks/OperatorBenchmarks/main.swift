@@ -12,12 +12,13 @@ import Runs
 // pod in-process as soon as the Job controller makes it (no kubelet requests), and counts requests
 // by User-Agent: the operator's are `codex-k8s`, this process's `operator-benchmark`.
 //
-//   OperatorBenchmarks [runs=1000] [concurrency=32] [resync=10s] [idle=300] [dir=/tmp/opbench]
+//   OperatorBenchmarks [runs=1000] [concurrency=32] [resync=10s] [idle=300] [finalizer=yes] [dir=/tmp/opbench]
 //
 // Phases: (1) create `runs` AgentRuns at once (`concurrency` creates in flight), each a different
 // repository+issue, slots large enough for all; measure until every one is Running, then until the
 // operator is quiet: runs/s, time to Running, the operator's requests per run by verb, its CPU per
-// run and RSS. (2) `idle` seconds with `--resync-period resync`: every run re-queued each period,
+// run and RSS. Runs are created with the finalizer on, as the webhook creates them (`finalizer=no`:
+// as kubectl would, and the operator patches it in). (2) `idle` seconds with `--resync-period resync`: every run re-queued each period,
 // nothing changed: writes must be 0.
 
 let arguments = Dictionary(CommandLine.arguments.dropFirst().compactMap { arg -> (String, String)? in
@@ -28,6 +29,7 @@ let runCount = Int(arguments["runs"] ?? "") ?? 1000
 let concurrency = Int(arguments["concurrency"] ?? "") ?? 32
 let resync = arguments["resync"] ?? "10s"
 let idleSeconds = Int(arguments["idle"] ?? "") ?? 300
+let withFinalizer = arguments["finalizer"] != "no"
 let directory = arguments["dir"] ?? FileManager.default.temporaryDirectory.appendingPathComponent("opbench-\(getpid())").path
 let namespace = "codex-bench"
 let binaries = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
@@ -149,7 +151,8 @@ let created = try await withThrowingTaskGroup(of: (String, ContinuousClock.Insta
         group.addTask {
             let name = "bench-\(i)"
             let at = ContinuousClock.now
-            _ = try await client.create(AgentRun(metadata: ObjectMeta(name: name, namespace: namespace),
+            let finalizers = withFinalizer ? [WellKnown.cleanupFinalizer] : nil
+            _ = try await client.create(AgentRun(metadata: ObjectMeta(name: name, namespace: namespace, finalizers: finalizers),
                                                  spec: AgentRunSpec(repository: "bench/repo-\(i % 20)", issue: Int64(i + 1),
                                                                     stage: .dev)))
             return (name, at)
@@ -182,7 +185,7 @@ let latencies = created.compactMap { name, at in running[name].map { seconds($0 
 func pct(_ p: Double) -> Double { latencies.isEmpty ? 0 : latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))] }
 let wall = seconds(allRunning - started)
 say("")
-say("phase 1: \(runCount) AgentRuns created in \(fmt(seconds(createdAll - started))) s (\(concurrency) in flight); all Running after \(fmt(wall)) s")
+say("phase 1: \(runCount) AgentRuns (\(withFinalizer ? "with the finalizer, as the webhook creates them" : "without the finalizer")) created in \(fmt(seconds(createdAll - started))) s (\(concurrency) in flight); all Running after \(fmt(wall)) s")
 say("  runs/s (creation → Running, all): \(fmt(Double(runCount) / wall, 1))")
 say("  time to Running per run: p50 \(fmt(pct(0.5))) s, p99 \(fmt(pct(0.99))) s, max \(fmt(latencies.last ?? 0)) s")
 say("  operator CPU: \(fmt(atRunning.cpuSeconds - before.cpuSeconds)) s until all Running, \(fmt(quiet.cpuSeconds - before.cpuSeconds)) s until quiet → "

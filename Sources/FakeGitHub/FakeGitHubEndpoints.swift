@@ -67,7 +67,8 @@ extension FakeGitHubState {
                                          message: "body is too long (maximum is \(Self.maxCommentLength) characters)")
             }
             let id = addComment(repository: repo.fullName, number: n, body: text, author: login)
-            return FakeAnswer(status: 201, json: json(comments[id]!, repo: repo, base: base))
+            return FakeAnswer(status: 201, json: json(comments[id]!, repo: repo, base: base),
+                              headers: [("Location", "\(base)/repos/\(repo.fullName)/issues/comments/\(id)")])
         case (_, 3) where r[0] == "issues" && r[2] == "labels":
             guard let n = Int(r[1]), var issue = repo.issues[n] else { return .notFound }
             if method == "GET" { return FakeAnswer(status: 200, json: .array(issue.labels.map { labelJSON($0, repo: repo, base: base) })) }

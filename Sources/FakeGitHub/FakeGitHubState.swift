@@ -135,6 +135,9 @@ public enum FakeGitHubFault: Sendable, Hashable {
     /// A 422 whose message quotes the request's Authorization header (a hostile server, to prove
     /// the client never surfaces its token).
     case echoAuthorization
+    /// The request is served, but its `Link` header says `<url>; rel="next"` (a hostile or
+    /// misconfigured server pointing the client at another origin).
+    case nextLink(String)
 }
 
 /// One request as the server received it, with the status it answered.

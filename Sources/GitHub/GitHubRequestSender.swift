@@ -30,7 +30,7 @@ final class GitHubRequestSender: Sendable {
         self.options = options
         token = GitHubTokenSource(path: options.tokenFile)
         gate = GitHubRateLimitGate(now: now)
-        cache = GitHubResponseCache(capacity: options.cacheEntries)
+        cache = GitHubResponseCache(capacityBytes: options.cacheBytes)
         self.metrics = metrics
         self.logger = logger
         self.loop = loop
@@ -70,8 +70,9 @@ final class GitHubRequestSender: Sendable {
             throw .unavailable(message)
         }
         let message = redact(Self.message(response.body), token)
-        if let remaining = response.headers["x-ratelimit-remaining"].flatMap({ Int($0) }) { metrics.recordRemaining(remaining) }
-        if let wait = gate.record(status: response.status, headers: response.headers, message: message) {
+        let wait = gate.record(status: response.status, headers: response.headers, message: message)
+        if response.headers["x-ratelimit-remaining"] != nil, let remaining = gate.remaining { metrics.recordRemaining(remaining) }
+        if let wait {
             metrics.count(.rateLimited)
             logger.warning("GitHub rate limit", metadata: ["request": "\(where_)", "status": "\(response.status)",
                                                            "retryAfter": "\(wait)"])

@@ -57,7 +57,9 @@ public final class WebhookService: Service, Sendable {
 
     public func run() async throws {
         let readiness = WebhookReadiness { [self] in await self.notReadyReason() }
+        // Refused bodies: `Connection: close` answers end the connection at once (see CloseAfterAnswerHandler).
         let app = Application(router: WebhookRoutes.router(adapter: adapter, readiness: readiness, bodyLimit: bodyLimit),
+                              server: .http1(configuration: .init(additionalChannelHandlers: [CloseAfterAnswerHandler()])),
                               configuration: .init(address: .hostname(host, port: port), serverName: nil),
                               onServerRunning: { [onServerRunning] channel in await onServerRunning(channel.localAddress?.port ?? 0) },
                               logger: logger)

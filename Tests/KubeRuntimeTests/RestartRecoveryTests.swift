@@ -135,7 +135,7 @@ struct RestartRecoveryTests {
     /// return to a cache equal to the server.
     static func outage(_ api: TestAPI, _ feed: Feed, seconds: Int, streams: OutageStreamEnd,
                        round: Int) async throws -> Duration {
-        api.server.beginOutage(streams: streams)
+        await api.server.beginOutage(streams: streams)
         try changeWhileDown(api, round: round)
         try await feed.sitOut(.seconds(seconds))
         api.server.endOutage()

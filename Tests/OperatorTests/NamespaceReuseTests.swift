@@ -25,9 +25,9 @@ import Testing
     }
 
     @discardableResult
-    static func create(_ h: OperatorHarness, _ name: String, stage: Stage = .dev, revise: Bool = false,
+    static func create(_ h: OperatorHarness, _ name: String, issue: Int64 = 42, stage: Stage = .dev, revise: Bool = false,
                        mode: RunMode? = nil) async throws -> AgentRun {
-        var spec = AgentRunSpec(repository: "acme/shop", issue: 42, stage: stage, revise: revise)
+        var spec = AgentRunSpec(repository: "acme/shop", issue: issue, stage: stage, revise: revise)
         spec.mode = mode
         spec.timeout = .hours(100)
         return try await h.client.create(AgentRun(metadata: ObjectMeta(name: name, namespace: h.config.controlNamespace), spec: spec))

@@ -116,14 +116,27 @@ final class WebhookHarness: Sendable {
         }
     }
 
-    /// Polls `condition` (no fixed sleeps: yields between checks) for up to 60 s.
-    func waitUntil(_ what: String, _ condition: @Sendable () async throws -> Bool) async throws {
-        let deadline = ContinuousClock.now + .seconds(60)
-        while ContinuousClock.now < deadline {
-            if try await condition() { return }
-            try await Task.sleep(for: .milliseconds(20))
+    /// Waits until `condition` holds, re-checking it after every change of an AgentRun cache
+    /// (`changes`; default: the adapter's — what the conditions read), for up to 60 s. No polling.
+    func waitUntil(_ what: String, on changes: ChangeSignal? = nil, _ condition: @escaping @Sendable () async throws -> Bool) async throws {
+        let changes = changes ?? service.cache.changes
+        try await withThrowingTaskGroup(of: Bool.self) { group in
+            group.addTask {
+                while !Task.isCancelled {
+                    let seen = changes.version
+                    if try await condition() { return true }
+                    await changes.wait(after: seen)
+                }
+                return false
+            }
+            group.addTask {
+                try await Task.sleep(for: .seconds(60)) // the deadline, not a poll
+                return false
+            }
+            let met = try await group.next() ?? false
+            group.cancelAll()
+            if !met { throw HarnessError.timeout(what) }
         }
-        throw HarnessError.timeout(what)
     }
 
     enum HarnessError: Error { case timeout(String) }
