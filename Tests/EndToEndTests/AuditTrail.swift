@@ -66,6 +66,7 @@ final class AuditTrail: Sendable {
         guard migrate.status == 0 else { throw E2EFailure("codex-k8s db migrate: \(migrate.out)\(migrate.err)") }
         let feed = try ChildProcess(codexK8s: ["events", "--follow", "--since", "1h", "--limit", "1000"],
                                     environment: ["CODEX_K8S_DATABASE_URL": url])
+        try feed.killWithParent()
         let trail = AuditTrail(server: server, database: database, url: url, feed: feed)
         Task { await trail.drain() }
         return trail

@@ -219,6 +219,7 @@ final class ProcessGroup: Sendable {
     func start(name: String, _ arguments: [String], environment: [String: String],
                until: String?) async throws -> (child: ChildProcess, ready: String?) {
         let child = try ChildProcess(codexK8s: arguments, environment: environment)
+        try child.killWithParent()
         let tail = Tail()
         children.withLock { $0.append((name, child, tail)) }
         let waiter = Mutex<(seen: String??, continuation: CheckedContinuation<String?, Never>?)>((nil, nil))

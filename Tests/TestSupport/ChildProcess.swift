@@ -88,6 +88,20 @@ public final class ChildProcess: Sendable {
         sendSignal(signal, to: process.processIdentifier)
     }
 
+    /// Starts a small shell that SIGKILLs the child once this (the test) process is gone, so not even
+    /// a test runner killed by a CI timeout leaves the child behind; it ends with the child.
+    public func killWithParent() throws {
+        let script = "while kill -0 \(getpid()) 2>/dev/null && kill -0 \(pid) 2>/dev/null; do sleep 1; done; "
+            + "kill -0 \(getpid()) 2>/dev/null || kill -9 \(pid) 2>/dev/null"
+        let watchdog = Process()
+        watchdog.executableURL = URL(fileURLWithPath: "/bin/sh")
+        watchdog.arguments = ["-c", script]
+        watchdog.standardInput = FileHandle.nullDevice
+        watchdog.standardOutput = FileHandle.nullDevice
+        watchdog.standardError = FileHandle.nullDevice
+        try watchdog.run()
+    }
+
     /// Waits for the exit (off the cooperative pool) and returns the termination status.
     public func exitStatus() async -> Int32 {
         await withCheckedContinuation { c in
