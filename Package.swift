@@ -229,7 +229,7 @@ let package = Package(
                     ],
                     swiftSettings: strict),
         // `codex-k8s dev` as a child process, driven with the real kubectl (PATH=/work/main/tools/bin or tools/bin).
-        .testTarget(name: "PlaygroundTests", dependencies: [], swiftSettings: strict),
+        .testTarget(name: "PlaygroundTests", dependencies: ["TestSupport"], swiftSettings: strict),
         // The Helm chart (charts/codex-k8s) through the real helm, the Dockerfile's runtime library set.
         .testTarget(name: "ChartTests", dependencies: ["KubeAPI", "KubeClient", "KubeTestServer", "YAML", "TestSupport"],
                     swiftSettings: strict),
@@ -240,6 +240,12 @@ let package = Package(
                         .product(name: "Logging", package: "swift-log"),
                         .product(name: "MetricsTestKit", package: "swift-metrics"),
                     ],
+                    swiftSettings: strict),
+        // End to end (issue 14): the chart installed with helm into KubeTestServer, the codex-k8s binary as
+        // two operator replicas and the webhook (ServiceAccount tokens), signed deliveries, PostgreSQL audit.
+        .testTarget(name: "EndToEndTests",
+                    dependencies: ["KubeAPI", "KubeClient", "KubeTestServer", "Runs", "PostgresTestServer", "COpenSSL",
+                                   "TestSupport"],
                     swiftSettings: strict),
         .testTarget(name: "AuditTests",
                     dependencies: [
