@@ -83,7 +83,7 @@ import Webhook
         try await WebhookHarness.with { h in
             let frozen = AgentRunCache(client: h.client, namespace: WebhookHarness.namespace, logger: WebhookHarness.quiet)
             let task = Task { await frozen.run() }
-            try await h.waitUntil("frozen cache synced") { frozen.isSynced }
+            try await h.waitUntil("frozen cache synced", on: frozen.changes) { frozen.isSynced }
             task.cancel()
             await task.value
             let executor = DeliveryExecutor(client: h.client, namespace: WebhookHarness.namespace, cache: frozen,

@@ -61,7 +61,8 @@ final class WebhookHarness: Sendable {
     }
 
     static func start(settings: WebhookSettings = WebhookSettings(), secrets: WebhookSecrets = WebhookSecrets(values: [secret]),
-                      bodyLimit: Int = WebhookRoutes.defaultBodyLimit) async throws -> WebhookHarness {
+                      bodyLimit: Int = WebhookRoutes.defaultBodyLimit,
+                      wallClock: @escaping @Sendable () -> Date = { Date() }) async throws -> WebhookHarness {
         let server = try await KubeTestServer.start()
         let client = KubeClient(config: KubeClientConfig(server: server.url, credentials: .token(KubeTestServer.adminToken)),
                                 retryPolicy: .none, logger: quiet)
@@ -75,7 +76,7 @@ final class WebhookHarness: Sendable {
         let audit = RecordingAuditSink()
         let (ports, portSink) = AsyncStream<Int>.makeStream()
         let service = WebhookService(config: config, client: client, namespace: namespace, secrets: secrets, audit: audit,
-                                     host: "127.0.0.1", port: 0, bodyLimit: bodyLimit, logger: quiet,
+                                     wallClock: wallClock, host: "127.0.0.1", port: 0, bodyLimit: bodyLimit, logger: quiet,
                                      onServerRunning: { port in portSink.yield(port) })
         let task = Task { try await service.run() }
         var port = 0
@@ -86,8 +87,9 @@ final class WebhookHarness: Sendable {
     }
 
     static func with(settings: WebhookSettings = WebhookSettings(), secrets: WebhookSecrets = WebhookSecrets(values: [secret]),
+                     wallClock: @escaping @Sendable () -> Date = { Date() },
                      _ body: (WebhookHarness) async throws -> Void) async throws {
-        let h = try await start(settings: settings, secrets: secrets)
+        let h = try await start(settings: settings, secrets: secrets, wallClock: wallClock)
         do {
             try await body(h)
         } catch {
@@ -116,14 +118,27 @@ final class WebhookHarness: Sendable {
         }
     }
 
-    /// Polls `condition` (no fixed sleeps: yields between checks) for up to 60 s.
-    func waitUntil(_ what: String, _ condition: @Sendable () async throws -> Bool) async throws {
-        let deadline = ContinuousClock.now + .seconds(60)
-        while ContinuousClock.now < deadline {
-            if try await condition() { return }
-            try await Task.sleep(for: .milliseconds(20))
+    /// Waits until `condition` holds, re-checking it after every change of an AgentRun cache
+    /// (`changes`; default: the adapter's — what the conditions read), for up to 60 s. No polling.
+    func waitUntil(_ what: String, on changes: ChangeSignal? = nil, _ condition: @escaping @Sendable () async throws -> Bool) async throws {
+        let changes = changes ?? service.cache.changes
+        try await withThrowingTaskGroup(of: Bool.self) { group in
+            group.addTask {
+                while !Task.isCancelled {
+                    let seen = changes.version
+                    if try await condition() { return true }
+                    await changes.wait(after: seen)
+                }
+                return false
+            }
+            group.addTask {
+                try await Task.sleep(for: .seconds(60)) // the deadline, not a poll
+                return false
+            }
+            let met = try await group.next() ?? false
+            group.cancelAll()
+            if !met { throw HarnessError.timeout(what) }
         }
-        throw HarnessError.timeout(what)
     }
 
     enum HarnessError: Error { case timeout(String) }

@@ -13,6 +13,8 @@ import Runs
 /// server-side (`DeliveryExecutor`).
 public final class AgentRunCache: RunHistory, Sendable {
     public let store = Store<AgentRun>(indexedLabels: [WebhookLabels.trigger])
+    /// Bumped after every watch event applied to `store` (wait on it instead of polling the cache).
+    public let changes = ChangeSignal()
     private let watcher: Watcher<KubeClientListWatch<AgentRun>>
 
     public init(client: KubeClient, namespace: String, logger: Logger = Logger(label: "codex-k8s.webhook.cache")) {
@@ -21,8 +23,11 @@ public final class AgentRunCache: RunHistory, Sendable {
 
     /// Keeps the cache current until the task is cancelled.
     public func run() async {
-        let store = self.store
-        await watcher.run { event in _ = store.apply(event) }
+        let store = self.store, changes = self.changes
+        await watcher.run { event in
+            _ = store.apply(event)
+            changes.bump()
+        }
     }
 
     public var isSynced: Bool { store.isReady }
