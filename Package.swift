@@ -132,12 +132,13 @@ let package = Package(
         .target(name: "PostgresTestServer", dependencies: ["CPostgres"], swiftSettings: strict),
         .executableTarget(name: "codex-k8s",
                           dependencies: [
-                              "KubeAPI", "KubeClient", "KubeRuntime", "Audit", "Runs", "Operator", "Webhook",
+                              "KubeAPI", "KubeClient", "KubeRuntime", "Audit", "Runs", "Operator", "Webhook", "GitHub",
                               "KubeTestServer", "LocalCluster", // `codex-k8s dev`: the playground's in-memory apiserver
                               .product(name: "ArgumentParser", package: "swift-argument-parser"),
                               .product(name: "Logging", package: "swift-log"),
                               .product(name: "Prometheus", package: "swift-prometheus"),
                               .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                              .product(name: "Metrics", package: "swift-metrics"),
                           ],
                           swiftSettings: strict),
 
@@ -176,9 +177,9 @@ let package = Package(
                                          .product(name: "Logging", package: "swift-log")],
                           path: "Benchmarks/WebhookBenchmarks", swiftSettings: strict),
 
-        // The sweep over 10,000 managed namespaces (issue 11): CPU, memory, API requests.
+        // The sweep over 10,000 managed namespaces (issue 11): CPU, memory, API requests; drives `kube-test-server`.
         .executableTarget(name: "SweepBenchmarks",
-                          dependencies: ["Operator", "Audit", "Runs", "KubeAPI", "KubeClient", "KubeRuntime", "KubeTestServer", "YAML",
+                          dependencies: ["Operator", "Audit", "Runs", "KubeAPI", "KubeClient", "KubeRuntime",
                                          .product(name: "Logging", package: "swift-log")],
                           path: "Benchmarks/SweepBenchmarks", swiftSettings: strict),
 
@@ -212,6 +213,7 @@ let package = Package(
         .testTarget(name: "WebhookTests",
                     dependencies: [
                         "Webhook", "Runs", "Audit", "KubeAPI", "KubeClient", "KubeRuntime", "KubeTestServer", "COpenSSL",
+                        "Operator", // WebhookLeaseCloseTests: a close delivery through to the namespace leases
                         .product(name: "Logging", package: "swift-log"),
                     ],
                     swiftSettings: strict),
@@ -219,7 +221,7 @@ let package = Package(
         .testTarget(name: "OperatorTests",
                     dependencies: [
                         "Operator", "Runs", "Audit", "KubeAPI", "KubeClient", "KubeRuntime", "KubeTestServer", "TestSupport",
-                        "GitHub", "Webhook",
+                        "GitHub", "FakeGitHub", "Webhook",
                         "PostgresTestServer", // OperatorDatabaseTests: `codex-k8s operator` writing audit rows
                         .product(name: "Logging", package: "swift-log"),
                         .product(name: "Metrics", package: "swift-metrics"),
@@ -227,7 +229,7 @@ let package = Package(
                     ],
                     swiftSettings: strict),
         // `codex-k8s dev` as a child process, driven with the real kubectl (PATH=/work/main/tools/bin or tools/bin).
-        .testTarget(name: "PlaygroundTests", dependencies: [], swiftSettings: strict),
+        .testTarget(name: "PlaygroundTests", dependencies: ["TestSupport"], swiftSettings: strict),
         // The Helm chart (charts/codex-k8s) through the real helm, the Dockerfile's runtime library set.
         .testTarget(name: "ChartTests", dependencies: ["KubeAPI", "KubeClient", "KubeTestServer", "YAML", "TestSupport"],
                     swiftSettings: strict),
@@ -238,6 +240,12 @@ let package = Package(
                         .product(name: "Logging", package: "swift-log"),
                         .product(name: "MetricsTestKit", package: "swift-metrics"),
                     ],
+                    swiftSettings: strict),
+        // End to end (issue 14): the chart installed with helm into KubeTestServer, the codex-k8s binary as
+        // two operator replicas and the webhook (ServiceAccount tokens), signed deliveries, PostgreSQL audit.
+        .testTarget(name: "EndToEndTests",
+                    dependencies: ["KubeAPI", "KubeClient", "KubeTestServer", "Runs", "PostgresTestServer", "COpenSSL",
+                                   "TestSupport"],
                     swiftSettings: strict),
         .testTarget(name: "AuditTests",
                     dependencies: [

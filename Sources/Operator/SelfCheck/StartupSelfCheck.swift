@@ -49,7 +49,7 @@ public enum StartupSelfCheck {
     public static func requiredPermissions(controlNamespace ns: String) -> [RequiredPermission] {
         var out: [RequiredPermission] = []
         let g = "codex-k8s.dev"
-        for v in ["get", "list", "watch", "patch", "update"] { out.append(.init(v, g, "agentruns", namespace: ns)) }
+        for v in ["get", "list", "watch", "patch", "update", "delete"] { out.append(.init(v, g, "agentruns", namespace: ns)) }
         out.append(.init("update", g, "agentruns", subresource: "status", namespace: ns))
         for v in ["get", "list", "watch", "create", "update", "delete"] { out.append(.init(v, g, "runnamespaces")) }
         out.append(.init("update", g, "runnamespaces", subresource: "status"))

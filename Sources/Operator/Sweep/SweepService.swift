@@ -17,12 +17,15 @@ public final class SweepService: ManagedController {
     public let sweeper: Sweeper
     let caches: NamespaceLeaseCaches
     let interval: Duration
+    let onSweep: @Sendable (SweepReport) -> Void
     private let state = Mutex<(stopped: Bool, sleeper: Task<Void, Never>?)>((false, nil))
     public var name: String { "sweep" }
 
-    public init(sweeper: Sweeper, caches: NamespaceLeaseCaches) {
+    /// - Parameter onSweep: called with each sweep's report (tests wait on it).
+    public init(sweeper: Sweeper, caches: NamespaceLeaseCaches, onSweep: @escaping @Sendable (SweepReport) -> Void = { _ in }) {
         self.sweeper = sweeper
         self.caches = caches
+        self.onSweep = onSweep
         self.interval = .seconds(max(1, sweeper.config.sweep.interval.seconds))
     }
 
@@ -35,7 +38,7 @@ public final class SweepService: ManagedController {
         await caches.namespaces.waitUntilReady()
         await caches.runs.waitUntilReady()
         while !state.withLock({ $0.stopped }) && !Task.isCancelled {
-            _ = await sweeper.sweep(SweepInventory(caches))
+            onSweep(await sweeper.sweep(SweepInventory(caches)))
             await pause()
         }
     }
@@ -64,11 +67,12 @@ extension SweepService {
     /// The operator's sweep: over `leases`' caches, with its reconciler's lease rules and expiry path.
     public convenience init(leases: NamespaceLeaseRuntime, audit: any AuditSink, metricsFactory: (any MetricsFactory)? = nil,
                             wallClock: @escaping @Sendable () -> Date = { Date() },
-                            logger: Logger = Logger(label: "codex-k8s.sweep")) {
+                            logger: Logger = Logger(label: "codex-k8s.sweep"),
+                            onSweep: @escaping @Sendable (SweepReport) -> Void = { _ in }) {
         let reconciler = leases.reconciler
         let sweeper = Sweeper(client: reconciler.client, config: reconciler.config, audit: audit, reconciler: reconciler,
                               metrics: SweepMetrics(factory: metricsFactory ?? MetricsSystem.factory), wallClock: wallClock,
                               logger: logger)
-        self.init(sweeper: sweeper, caches: reconciler.stores)
+        self.init(sweeper: sweeper, caches: reconciler.stores, onSweep: onSweep)
     }
 }
