@@ -171,10 +171,15 @@ let package = Package(
                           dependencies: ["Audit", "KubeAPI", "PostgresTestServer",
                                          .product(name: "Logging", package: "swift-log")],
                           path: "Benchmarks/AuditBenchmarks", swiftSettings: strict),
+        // The webhook adapter (issue 12): verify + decode on one core; end to end against `kube-test-server`.
+        .executableTarget(name: "WebhookBenchmarks",
+                          dependencies: ["Webhook", "Runs", "Audit", "KubeAPI", "KubeClient", "KubeRuntime",
+                                         .product(name: "Logging", package: "swift-log")],
+                          path: "Benchmarks/WebhookBenchmarks", swiftSettings: strict),
 
-        // The sweep over 10,000 managed namespaces (issue 11): CPU, memory, API requests.
+        // The sweep over 10,000 managed namespaces (issue 11): CPU, memory, API requests; drives `kube-test-server`.
         .executableTarget(name: "SweepBenchmarks",
-                          dependencies: ["Operator", "Audit", "Runs", "KubeAPI", "KubeClient", "KubeRuntime", "KubeTestServer", "YAML",
+                          dependencies: ["Operator", "Audit", "Runs", "KubeAPI", "KubeClient", "KubeRuntime",
                                          .product(name: "Logging", package: "swift-log")],
                           path: "Benchmarks/SweepBenchmarks", swiftSettings: strict),
 
@@ -208,6 +213,7 @@ let package = Package(
         .testTarget(name: "WebhookTests",
                     dependencies: [
                         "Webhook", "Runs", "Audit", "KubeAPI", "KubeClient", "KubeRuntime", "KubeTestServer", "COpenSSL",
+                        "Operator", // WebhookLeaseCloseTests: a close delivery through to the namespace leases
                         .product(name: "Logging", package: "swift-log"),
                     ],
                     swiftSettings: strict),

@@ -61,7 +61,8 @@ final class WebhookHarness: Sendable {
     }
 
     static func start(settings: WebhookSettings = WebhookSettings(), secrets: WebhookSecrets = WebhookSecrets(values: [secret]),
-                      bodyLimit: Int = WebhookRoutes.defaultBodyLimit) async throws -> WebhookHarness {
+                      bodyLimit: Int = WebhookRoutes.defaultBodyLimit,
+                      wallClock: @escaping @Sendable () -> Date = { Date() }) async throws -> WebhookHarness {
         let server = try await KubeTestServer.start()
         let client = KubeClient(config: KubeClientConfig(server: server.url, credentials: .token(KubeTestServer.adminToken)),
                                 retryPolicy: .none, logger: quiet)
@@ -75,7 +76,7 @@ final class WebhookHarness: Sendable {
         let audit = RecordingAuditSink()
         let (ports, portSink) = AsyncStream<Int>.makeStream()
         let service = WebhookService(config: config, client: client, namespace: namespace, secrets: secrets, audit: audit,
-                                     host: "127.0.0.1", port: 0, bodyLimit: bodyLimit, logger: quiet,
+                                     wallClock: wallClock, host: "127.0.0.1", port: 0, bodyLimit: bodyLimit, logger: quiet,
                                      onServerRunning: { port in portSink.yield(port) })
         let task = Task { try await service.run() }
         var port = 0
@@ -86,8 +87,9 @@ final class WebhookHarness: Sendable {
     }
 
     static func with(settings: WebhookSettings = WebhookSettings(), secrets: WebhookSecrets = WebhookSecrets(values: [secret]),
+                     wallClock: @escaping @Sendable () -> Date = { Date() },
                      _ body: (WebhookHarness) async throws -> Void) async throws {
-        let h = try await start(settings: settings, secrets: secrets)
+        let h = try await start(settings: settings, secrets: secrets, wallClock: wallClock)
         do {
             try await body(h)
         } catch {
