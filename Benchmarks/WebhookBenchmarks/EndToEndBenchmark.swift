@@ -61,7 +61,8 @@ enum EndToEndBenchmark {
         let cpu0 = (adapterStats.cpuSeconds, serverStats.cpuSeconds, ProcStats(pid: getpid()).cpuSeconds)
         let sustained = load.closedLoop(connections: options.connections, total: Int(options.seconds * 2000))
         let cpu1 = (adapterStats.cpuSeconds, serverStats.cpuSeconds, ProcStats(pid: getpid()).cpuSeconds)
-        say("sustained, \(options.connections) connections, closed loop: " + sustained.summary)
+        say("sustained, \(options.connections) connections, closed loop: " + sustained.summary
+            + "; runs deleted by the janitor so far \(janitor.deleted.load(ordering: .relaxed))")
         let n = Double(sustained.count)
         say(String(format: "  CPU per delivery: adapter %.0f µs, KubeTestServer %.0f µs (incl. janitor deletes), load generator %.0f µs; "
                      + "CPU busy %.2f of 2 cores", (cpu1.0 - cpu0.0) / n * 1e6, (cpu1.1 - cpu0.1) / n * 1e6, (cpu1.2 - cpu0.2) / n * 1e6,
