@@ -95,7 +95,8 @@ public enum LeaseDecision: Sendable, Hashable {
 ///    finish, a superseding admission) is seen — expiry cannot overtake a revise's renewal. A close
 ///    of the issue or PR (`IssueClosure`, at or after the last renewal) ends it at `closedEnd`.
 /// 3. With `retain` (debug) it is kept past that end until `retainedSince + debugMaxRetention`, and
-///    then expires normally: the end is the later of the two (`Retained` between them).
+///    then expires normally: the end is the later of the two (`Retained` between them). Before the
+///    lease passes, the decision is requeued at the lease end, so the phase turns `Retained` then.
 /// 4. `now >= end` → `expire`; otherwise `requeue(at: end)`.
 public enum LeasePolicy {
     /// A lease granted or renewed at `now` for `role`: `now + ttl(role)` (`namespaceTTL`).
@@ -149,7 +150,9 @@ public enum LeasePolicy {
         if state.retain {
             let retainedUntil = state.retainedSince.adding(seconds: Double(graces.debugMaxRetention.seconds))
             if retainedUntil > end {
-                if now >= end { phase = .retained }
+                // Decide again when the lease passes, so the namespace turns Retained (and says so) then.
+                if now < end { return .requeue(at: end, phase: .active, cause: cause) }
+                phase = .retained
                 (end, cause) = (retainedUntil, .debugRetentionEnded)
             }
         }
