@@ -2,6 +2,7 @@ import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
+import TestSupport
 import Testing
 
 /// `codex-k8s dev` with its webhook adapter, driven as a newcomer drives it: `codex-k8s dev
