@@ -32,6 +32,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.81.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.29.0"),
         .package(url: "https://github.com/apple/swift-nio-http2.git", from: "1.36.0"),
+        .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.34.1"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.1.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.6.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.5.0"),
@@ -91,6 +92,8 @@ let package = Package(
                 dependencies: [
                     "Runs", "KubeAPI", "KubeClient", "KubeRuntime", "Audit", "COpenSSL",
                     .product(name: "Hummingbird", package: "hummingbird"),
+                    .product(name: "NIOCore", package: "swift-nio"),
+                    .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                     .product(name: "Logging", package: "swift-log"),
                     .product(name: "Prometheus", package: "swift-prometheus"),
                     .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -129,12 +132,14 @@ let package = Package(
         .target(name: "PostgresTestServer", dependencies: ["CPostgres"], swiftSettings: strict),
         .executableTarget(name: "codex-k8s",
                           dependencies: [
-                              "KubeAPI", "KubeClient", "KubeRuntime", "Audit", "Runs", "Operator", "Webhook",
+                              "KubeAPI", "KubeClient", "KubeRuntime", "Audit", "Runs", "Operator", "Webhook", "GitHub",
                               "KubeTestServer", "LocalCluster", // `codex-k8s dev`: the playground's in-memory apiserver
+                              "PostgresTestServer", // `codex-k8s dev --audit local`: a throwaway audit database
                               .product(name: "ArgumentParser", package: "swift-argument-parser"),
                               .product(name: "Logging", package: "swift-log"),
                               .product(name: "Prometheus", package: "swift-prometheus"),
                               .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                              .product(name: "Metrics", package: "swift-metrics"),
                           ],
                           swiftSettings: strict),
 
@@ -167,6 +172,11 @@ let package = Package(
                           dependencies: ["Audit", "KubeAPI", "PostgresTestServer",
                                          .product(name: "Logging", package: "swift-log")],
                           path: "Benchmarks/AuditBenchmarks", swiftSettings: strict),
+        // The webhook adapter (issue 12): verify + decode on one core; end to end against `kube-test-server`.
+        .executableTarget(name: "WebhookBenchmarks",
+                          dependencies: ["Webhook", "Runs", "Audit", "KubeAPI", "KubeClient", "KubeRuntime",
+                                         .product(name: "Logging", package: "swift-log")],
+                          path: "Benchmarks/WebhookBenchmarks", swiftSettings: strict),
 
         // The sweep over 10,000 managed namespaces (issue 11): CPU, memory, API requests; drives `kube-test-server`.
         .executableTarget(name: "SweepBenchmarks",
@@ -204,6 +214,7 @@ let package = Package(
         .testTarget(name: "WebhookTests",
                     dependencies: [
                         "Webhook", "Runs", "Audit", "KubeAPI", "KubeClient", "KubeRuntime", "KubeTestServer", "COpenSSL",
+                        "Operator", // WebhookLeaseCloseTests: a close delivery through to the namespace leases
                         .product(name: "Logging", package: "swift-log"),
                     ],
                     swiftSettings: strict),
@@ -211,7 +222,7 @@ let package = Package(
         .testTarget(name: "OperatorTests",
                     dependencies: [
                         "Operator", "Runs", "Audit", "KubeAPI", "KubeClient", "KubeRuntime", "KubeTestServer", "TestSupport",
-                        "GitHub", "Webhook",
+                        "GitHub", "FakeGitHub", "Webhook",
                         "PostgresTestServer", // OperatorDatabaseTests: `codex-k8s operator` writing audit rows
                         .product(name: "Logging", package: "swift-log"),
                         .product(name: "Metrics", package: "swift-metrics"),
@@ -219,7 +230,7 @@ let package = Package(
                     ],
                     swiftSettings: strict),
         // `codex-k8s dev` as a child process, driven with the real kubectl (PATH=/work/main/tools/bin or tools/bin).
-        .testTarget(name: "PlaygroundTests", dependencies: [], swiftSettings: strict),
+        .testTarget(name: "PlaygroundTests", dependencies: ["TestSupport"], swiftSettings: strict),
         // The Helm chart (charts/codex-k8s) through the real helm, the Dockerfile's runtime library set.
         .testTarget(name: "ChartTests", dependencies: ["KubeAPI", "KubeClient", "KubeTestServer", "YAML", "TestSupport"],
                     swiftSettings: strict),
@@ -230,6 +241,12 @@ let package = Package(
                         .product(name: "Logging", package: "swift-log"),
                         .product(name: "MetricsTestKit", package: "swift-metrics"),
                     ],
+                    swiftSettings: strict),
+        // End to end (issue 14): the chart installed with helm into KubeTestServer, the codex-k8s binary as
+        // two operator replicas and the webhook (ServiceAccount tokens), signed deliveries, PostgreSQL audit.
+        .testTarget(name: "EndToEndTests",
+                    dependencies: ["KubeAPI", "KubeClient", "KubeTestServer", "Runs", "PostgresTestServer", "COpenSSL",
+                                   "TestSupport"],
                     swiftSettings: strict),
         .testTarget(name: "AuditTests",
                     dependencies: [

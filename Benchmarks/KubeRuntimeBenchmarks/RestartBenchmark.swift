@@ -32,7 +32,7 @@ enum RestartBenchmark {
         for round in 1...restarts {
             // Let the new watch settle, as between real restarts.
             try await Task.sleep(for: .milliseconds(Int.random(in: 500...1500, using: &generator)))
-            server.beginOutage(streams: round % 2 == 0 ? .midChunk : .dropped)
+            await server.beginOutage(streams: round % 2 == 0 ? .midChunk : .dropped)
             for i in 0..<5 {
                 let name = "cm-\((round * 7 + i) % 200)"
                 _ = try server.store.update(configmaps, namespace: "default", name: name,

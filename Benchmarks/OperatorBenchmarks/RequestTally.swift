@@ -1,8 +1,8 @@
 import KubeAPI
 
 /// One client's requests from a `kube-test-server` `requests` answer, split the way the benchmark
-/// reports them: object writes (the budget), Events, leader-election Lease writes, reads (get,
-/// list) and watches.
+/// reports them: object writes (the budget), Events, leader-election Lease requests, access
+/// reviews of the self-check, reads (get, list) and watches.
 struct RequestTally {
     struct Row: Hashable, Comparable {
         var verb: String
@@ -27,8 +27,13 @@ struct RequestTally {
 
     static func isEvent(_ r: Row) -> Bool { r.resource == "events" || r.resource == "events.events.k8s.io" }
     static func isLease(_ r: Row) -> Bool { r.resource == "leases.coordination.k8s.io" }
+    /// SelfSubjectAccessReviews of the start-up self-check: creates that store nothing.
+    static func isReview(_ r: Row) -> Bool { r.resource.hasSuffix("accessreviews.authorization.k8s.io") }
 
-    var objectWrites: [Row] { rows.filter { Self.writeVerbs.contains($0.verb) && !Self.isEvent($0) && !Self.isLease($0) } }
+    var objectWrites: [Row] {
+        rows.filter { Self.writeVerbs.contains($0.verb) && !Self.isEvent($0) && !Self.isLease($0) && !Self.isReview($0) }
+    }
+    var reviews: [Row] { rows.filter(Self.isReview) }
     var eventWrites: [Row] { rows.filter { Self.writeVerbs.contains($0.verb) && Self.isEvent($0) } }
     var leaseRequests: [Row] { rows.filter { Self.isLease($0) } }
     var reads: [Row] { rows.filter { ($0.verb == "get" || $0.verb == "list") && !Self.isLease($0) } }

@@ -12,12 +12,13 @@ import Runs
 // pod in-process as soon as the Job controller makes it (no kubelet requests), and counts requests
 // by User-Agent: the operator's are `codex-k8s`, this process's `operator-benchmark`.
 //
-//   OperatorBenchmarks [runs=1000] [concurrency=32] [resync=10s] [idle=300] [dir=/tmp/opbench]
+//   OperatorBenchmarks [runs=1000] [concurrency=32] [resync=10s] [idle=300] [finalizer=yes] [dir=/tmp/opbench]
 //
 // Phases: (1) create `runs` AgentRuns at once (`concurrency` creates in flight), each a different
 // repository+issue, slots large enough for all; measure until every one is Running, then until the
 // operator is quiet: runs/s, time to Running, the operator's requests per run by verb, its CPU per
-// run and RSS. (2) `idle` seconds with `--resync-period resync`: every run re-queued each period,
+// run and RSS. Runs are created with the finalizer on, as the webhook creates them (`finalizer=no`:
+// as kubectl would, and the operator patches it in). (2) `idle` seconds with `--resync-period resync`: every run re-queued each period,
 // nothing changed: writes must be 0.
 
 let arguments = Dictionary(CommandLine.arguments.dropFirst().compactMap { arg -> (String, String)? in
@@ -28,6 +29,7 @@ let runCount = Int(arguments["runs"] ?? "") ?? 1000
 let concurrency = Int(arguments["concurrency"] ?? "") ?? 32
 let resync = arguments["resync"] ?? "10s"
 let idleSeconds = Int(arguments["idle"] ?? "") ?? 300
+let withFinalizer = arguments["finalizer"] != "no"
 let directory = arguments["dir"] ?? FileManager.default.temporaryDirectory.appendingPathComponent("opbench-\(getpid())").path
 let namespace = "codex-bench"
 let binaries = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
@@ -65,20 +67,18 @@ slots:
   perRepository: \(max(runCount, 1))
 
 """.write(toFile: configPath, atomically: true, encoding: .utf8)
-let operatorLog = directory + "/operator.log"
-let op = try ChildProcess(binaries.appendingPathComponent("codex-k8s").path,
-                          ["operator", "--config", configPath, "--kubeconfig", kubeconfig, "--metrics-bind", "127.0.0.1:0",
-                           "--identity", "bench", "--resync-period", resync],
-                          stdoutFile: operatorLog, stderrFile: directory + "/operator.err")
-say("operator: pid \(op.pid), log \(operatorLog)")
-
-/// The metrics port from the operator's "serving /healthz" log line.
-func metricsPort() async throws -> Int {
+/// Starts `codex-k8s operator` (stdout to `log`) and returns it once it serves /healthz, with its metrics port.
+func startOperator(log: String, resync: String?) async throws -> (ChildProcess, Int) {
+    let op = try ChildProcess(binaries.appendingPathComponent("codex-k8s").path,
+                              ["operator", "--config", configPath, "--kubeconfig", kubeconfig, "--metrics-bind", "127.0.0.1:0",
+                               "--identity", "bench"] + (resync.map { ["--resync-period", $0] } ?? []),
+                              stdoutFile: log, stderrFile: log + ".err")
+    say("operator: pid \(op.pid), log \(log)")
     for _ in 0..<1200 {
-        let log = (try? String(contentsOfFile: operatorLog, encoding: .utf8)) ?? ""
-        if let line = log.split(separator: "\n").first(where: { $0.contains("serving /healthz") }),
+        let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+        if let line = text.split(separator: "\n").first(where: { $0.contains("serving /healthz") }),
            let json = try? JSONValue(parsing: String(line)), let port = json["port"]?.stringValue.flatMap({ Int($0) }) {
-            return port
+            return (op, port)
         }
         if !op.process.isRunning { fail("the operator exited: see \(op.stderrPath)") }
         try await Task.sleep(for: .milliseconds(100))
@@ -100,22 +100,33 @@ func reconciles(_ port: Int) async -> Int {
         .compactMap { Int(Double($0.split(separator: " ").last ?? "") ?? -1) }.reduce(0, +)
 }
 
-let port = try await metricsPort()
 var config = try KubeClientConfig.fromEnvironment(kubeconfigPath: kubeconfig)
 config.userAgent = "operator-benchmark"
 let client = KubeClient(config: config)
-// Ready: caches synced (/readyz) and this operator holds the Lease (its workers run).
-for attempt in 0... {
-    let readyz = await get(port, "/readyz").0
-    let lease = try? await client.get(Lease.self, namespace: namespace, name: "codex-k8s-operator")
-    if readyz == 200, lease?.spec?.holderIdentity == "bench" { break }
-    if attempt > 1200 { fail("the operator did not become ready and leader within 2 minutes") }
-    try await Task.sleep(for: .milliseconds(100))
+
+/// Waits until the caches are synced (/readyz) and the operator holds the Lease (its workers run).
+func waitUntilLeading(_ port: Int) async throws {
+    for attempt in 0... {
+        let readyz = await get(port, "/readyz").0
+        let lease = try? await client.get(Lease.self, namespace: namespace, name: "codex-k8s-operator")
+        if readyz == 200, lease?.spec?.holderIdentity == "bench" { return }
+        if attempt > 1200 { fail("the operator did not become ready and leader within 2 minutes") }
+        try await Task.sleep(for: .milliseconds(100))
+    }
 }
+
+/// The operator's requests other than Lease renewals so far (to see when it has gone quiet).
+func operatorRequests() async -> Int {
+    let t = RequestTally(await requests(), userAgent: "codex-k8s")
+    return RequestTally.total(t.rows) - RequestTally.total(t.leaseRequests)
+}
+
+var (op, port) = try await startOperator(log: directory + "/operator.log", resync: nil)
+try await waitUntilLeading(port)
 try await Task.sleep(for: .seconds(2))
 let startup = RequestTally(await requests(), userAgent: "codex-k8s")
 say("operator start-up: \(RequestTally.total(startup.reads)) reads, \(RequestTally.total(startup.watches)) watches, "
-    + "\(RequestTally.total(startup.objectWrites)) object writes (self-check reviews), "
+    + "\(RequestTally.total(startup.reviews)) self-check access reviews, \(RequestTally.total(startup.objectWrites)) object writes, "
     + "\(RequestTally.total(startup.leaseRequests)) Lease requests")
 guard let idleBase = ProcessSample.of(op.pid) else { fail("cannot read /proc/\(op.pid)") }
 say("operator idle with 0 runs: RSS \(idleBase.rssKiB) KiB (anon \(idleBase.rssAnonKiB) KiB), \(idleBase.threads) threads")
@@ -149,7 +160,8 @@ let created = try await withThrowingTaskGroup(of: (String, ContinuousClock.Insta
         group.addTask {
             let name = "bench-\(i)"
             let at = ContinuousClock.now
-            _ = try await client.create(AgentRun(metadata: ObjectMeta(name: name, namespace: namespace),
+            let finalizers = withFinalizer ? [WellKnown.cleanupFinalizer] : nil
+            _ = try await client.create(AgentRun(metadata: ObjectMeta(name: name, namespace: namespace, finalizers: finalizers),
                                                  spec: AgentRunSpec(repository: "bench/repo-\(i % 20)", issue: Int64(i + 1),
                                                                     stage: .dev)))
             return (name, at)
@@ -166,13 +178,16 @@ let createdAll = ContinuousClock.now
 let running = try await watchTask.value
 let allRunning = ContinuousClock.now
 let atRunning = ProcessSample.of(op.pid)!
-// Quiet: the operator's CPU stops moving (Events and audit drain after the last status write).
+// Quiet: no new operator request (Events and audit drain after the last status write) for 2 s.
 var quiet = atRunning
-while true {
-    try await Task.sleep(for: .seconds(2))
-    let s = ProcessSample.of(op.pid)!
-    defer { quiet = s }
-    if s.cpuSeconds - quiet.cpuSeconds < 0.03 { break }
+var seen = await operatorRequests()
+var still = 0
+while still < 2 {
+    try await Task.sleep(for: .seconds(1))
+    let now = await operatorRequests()
+    still = now == seen ? still + 1 : 0
+    seen = now
+    quiet = ProcessSample.of(op.pid)!
 }
 let phase1 = RequestTally(await requests(), userAgent: "codex-k8s")
 let bench1 = RequestTally(await requests(), userAgent: "operator-benchmark")
@@ -182,7 +197,7 @@ let latencies = created.compactMap { name, at in running[name].map { seconds($0 
 func pct(_ p: Double) -> Double { latencies.isEmpty ? 0 : latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))] }
 let wall = seconds(allRunning - started)
 say("")
-say("phase 1: \(runCount) AgentRuns created in \(fmt(seconds(createdAll - started))) s (\(concurrency) in flight); all Running after \(fmt(wall)) s")
+say("phase 1: \(runCount) AgentRuns (\(withFinalizer ? "with the finalizer, as the webhook creates them" : "without the finalizer")) created in \(fmt(seconds(createdAll - started))) s (\(concurrency) in flight); all Running after \(fmt(wall)) s")
 say("  runs/s (creation → Running, all): \(fmt(Double(runCount) / wall, 1))")
 say("  time to Running per run: p50 \(fmt(pct(0.5))) s, p99 \(fmt(pct(0.99))) s, max \(fmt(latencies.last ?? 0)) s")
 say("  operator CPU: \(fmt(atRunning.cpuSeconds - before.cpuSeconds)) s until all Running, \(fmt(quiet.cpuSeconds - before.cpuSeconds)) s until quiet → "
@@ -197,21 +212,31 @@ for r in phase1.reads { say("    \(r.verb) \(r.resource): \(r.count)") }
 say("  new watches: \(RequestTally.total(phase1.watches)); Lease requests: \(RequestTally.total(phase1.leaseRequests))")
 say("  (this process: \(RequestTally.total(bench1.rows)) requests, not counted above)")
 
-// MARK: phase 2 — resyncs of unchanged runs
+// MARK: phase 2 — a restarted operator, resyncs of unchanged runs
+// The first operator had no resync (so phase 1 measured only the runs' work); this one re-queues
+// every run every `resync`. Its start-up lists are counted here, so reads appear, once per cache.
+op.process.terminate()
+let firstExit = await op.waitForExit()
 _ = await server.command("reset")
+(op, port) = try await startOperator(log: directory + "/operator-resync.log", resync: resync)
+try await waitUntilLeading(port)
+let restarted = ProcessSample.of(op.pid)!
 let reconcilesBefore = await reconciles(port)
-let idleStart = ProcessSample.of(op.pid)!
 say("")
-say("phase 2: \(idleSeconds) s with every run re-queued every \(resync) (nothing changes)…")
+say("phase 2: the operator restarted (first exit status \(firstExit)); caches filled with \(runCount) runs: RSS \(restarted.rssKiB) KiB "
+    + "(\(fmt(Double(restarted.rssKiB) / 1024, 1)) MiB; anon \(restarted.rssAnonKiB) KiB), \(restarted.threads) threads")
+let idleStart = ProcessSample.of(op.pid)!
+say("  \(idleSeconds) s with every run re-queued every \(resync) (nothing changes)…")
 try await Task.sleep(for: .seconds(idleSeconds))
 let idleEnd = ProcessSample.of(op.pid)!
 let reconcilesAfter = await reconciles(port)
 let phase2 = RequestTally(await requests(), userAgent: "codex-k8s")
 let resyncReconciles = reconcilesAfter - reconcilesBefore
-say("  reconciles: \(resyncReconciles) (\(fmt(Double(resyncReconciles) / Double(runCount), 1)) per run)")
-say("  object writes: \(RequestTally.total(phase2.objectWrites)); Event writes: \(RequestTally.total(phase2.eventWrites)); "
+say("  reconciles: \(resyncReconciles) (\(fmt(Double(resyncReconciles) / Double(runCount), 1)) per run) since it was ready")
+say("  since the restart — object writes: \(RequestTally.total(phase2.objectWrites)); Event writes: \(RequestTally.total(phase2.eventWrites)); "
     + "reads: \(RequestTally.total(phase2.reads)); new watches: \(RequestTally.total(phase2.watches)); Lease requests: \(RequestTally.total(phase2.leaseRequests))")
 for r in phase2.objectWrites + phase2.eventWrites + phase2.reads { say("    \(r.verb) \(r.resource): \(r.count)") }
+say("  (self-check access reviews at the restart: \(RequestTally.total(phase2.reviews)))")
 say("  operator CPU: \(fmt(idleEnd.cpuSeconds - idleStart.cpuSeconds)) s"
     + (resyncReconciles > 0 ? " (\(fmt((idleEnd.cpuSeconds - idleStart.cpuSeconds) * 1e6 / Double(resyncReconciles), 0)) µs per reconcile)" : "")
     + "; RSS \(idleEnd.rssKiB) KiB")

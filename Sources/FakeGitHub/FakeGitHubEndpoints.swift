@@ -29,6 +29,15 @@ extension FakeGitHubState {
 
     /// Routes `/repos/{owner}/{repo}/…` and `/repositories/{id}/…` (the form GitHub's Link URLs use).
     mutating func route(method: String, segments: [String], query: String, body: [UInt8], base: String) -> FakeAnswer {
+        if segments.count >= 3, segments[0] == "repos", repos[Self.key("\(segments[1])/\(segments[2])")] == nil,
+           let id = renamed[Self.key("\(segments[1])/\(segments[2])")] {
+            let location = "\(base)/repositories/\(id)/" + segments.dropFirst(3).map(FakeHash.encodeSegment).joined(separator: "/")
+                + (query.isEmpty ? "" : "?\(query)")
+            var a = FakeAnswer.error(301, "Moved Permanently")
+            a.json?["url"] = .string(location)
+            a.headers = [("Location", location)]
+            return a
+        }
         let key: String
         let rest: ArraySlice<String>
         if segments.count >= 3, segments[0] == "repos" {
@@ -67,7 +76,8 @@ extension FakeGitHubState {
                                          message: "body is too long (maximum is \(Self.maxCommentLength) characters)")
             }
             let id = addComment(repository: repo.fullName, number: n, body: text, author: login)
-            return FakeAnswer(status: 201, json: json(comments[id]!, repo: repo, base: base))
+            return FakeAnswer(status: 201, json: json(comments[id]!, repo: repo, base: base),
+                              headers: [("Location", "\(base)/repos/\(repo.fullName)/issues/comments/\(id)")])
         case (_, 3) where r[0] == "issues" && r[2] == "labels":
             guard let n = Int(r[1]), var issue = repo.issues[n] else { return .notFound }
             if method == "GET" { return FakeAnswer(status: 200, json: .array(issue.labels.map { labelJSON($0, repo: repo, base: base) })) }

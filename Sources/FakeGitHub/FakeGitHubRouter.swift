@@ -60,14 +60,18 @@ final class FakeGitHubCore: Sendable {
         if s.rateLimit.remaining <= 0 {
             return Self.render(.error(403, "API rate limit exceeded for user ID 1."), extra: Self.rateHeaders(s.rateLimit))
         }
+        var nextLink: String?
         if let i = s.faults.firstIndex(where: { $0.matches(method: method, path: path) }) {
             let fault = s.faults[i].fault
             s.faults[i].remaining -= 1
             if s.faults[i].remaining <= 0 { s.faults.remove(at: i) }
-            return Self.render(fault: fault, headers: headers, rate: s.rateLimit)
+            if case .nextLink(let url) = fault { nextLink = url } else {
+                return Self.render(fault: fault, headers: headers, rate: s.rateLimit)
+            }
         }
         let segments = path.split(separator: "/").map { FakeQuery.decode($0, plusIsSpace: false) }
         var a = s.route(method: method, segments: segments, query: query, body: body, base: base)
+        if let nextLink { a.headers = a.headers.filter { $0.0 != "Link" } + [("Link", "<\(nextLink)>; rel=\"next\"")] }
         var extra: [(String, String)] = []
         if method == "GET" && a.status == 200 {
             let bytes = a.json?.serialized(sortedKeys: true) ?? []
@@ -107,6 +111,8 @@ final class FakeGitHubCore: Sendable {
         case .echoAuthorization:
             return render(.error(422, "Validation Failed: unexpected credentials \(headers["authorization"] ?? "")"),
                           extra: rateHeaders(rate))
+        case .nextLink:
+            return render(.notFound, extra: rateHeaders(rate))  // handled before routing
         }
     }
 
@@ -129,8 +135,24 @@ enum FakeHash {
         return h
     }
 
+    /// Percent-encodes a path segment (unreserved characters and `:@` stay).
+    static func encodeSegment(_ s: String) -> String {
+        var out = ""
+        for b in s.utf8 {
+            let c = Character(Unicode.Scalar(b))
+            if b < 0x80, c.isLetter || c.isNumber || "-._~:@".contains(c) { out.append(c) } else {
+                out += "%" + String(b, radix: 16, uppercase: true).leftPadded(2)
+            }
+        }
+        return out
+    }
+
     static func hex(_ bytes: [UInt8]) -> String {
         let h = String(fnv(bytes), radix: 16)
         return String(repeating: "0", count: 16 - h.count) + h
     }
+}
+
+extension String {
+    fileprivate func leftPadded(_ n: Int) -> String { count >= n ? self : String(repeating: "0", count: n - count) + self }
 }

@@ -35,6 +35,8 @@ struct FakeGitHubState {
     }
 
     var repos: [String: Repo] = [:]
+    /// Old names of renamed repositories (lower-cased) → the repository's id.
+    var renamed: [String: Int64] = [:]
     var comments: [Int64: Comment] = [:]
     var nextRepoID: Int64 = 1_296_269
     var nextIssueID: Int64 = 1_347_000_000
@@ -91,6 +93,15 @@ struct FakeGitHubState {
         return id
     }
 
+    /// Renames a repository: the old name then answers 301 to `/repositories/{id}/…`, like GitHub.
+    mutating func rename(_ old: String, to new: String) {
+        guard var r = repos.removeValue(forKey: Self.key(old)) else { return }
+        r.fullName = new
+        repos[Self.key(new)] = r
+        renamed[Self.key(old)] = r.id
+        for (id, c) in comments where c.repoKey == Self.key(old) { comments[id]?.repoKey = Self.key(new) }
+    }
+
     /// The comments of one issue, oldest first (GitHub's order for issue comments).
     func comments(repoKey: String, number: Int) -> [Comment] {
         comments.values.filter { $0.repoKey == repoKey && $0.number == number }.sorted { $0.id < $1.id }
@@ -135,6 +146,9 @@ public enum FakeGitHubFault: Sendable, Hashable {
     /// A 422 whose message quotes the request's Authorization header (a hostile server, to prove
     /// the client never surfaces its token).
     case echoAuthorization
+    /// The request is served, but its `Link` header says `<url>; rel="next"` (a hostile or
+    /// misconfigured server pointing the client at another origin).
+    case nextLink(String)
 }
 
 /// One request as the server received it, with the status it answered.

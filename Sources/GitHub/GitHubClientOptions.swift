@@ -13,15 +13,15 @@ public struct GitHubClientOptions: Sendable, Hashable {
     public var perPage: Int
     /// A list stops with `.rejected` after this many pages (a pagination loop guard).
     public var maxPages: Int
-    /// GET answers kept for conditional requests (oldest dropped first).
-    public var cacheEntries: Int
+    /// Bytes of GET answers kept for conditional requests (oldest dropped first).
+    public var cacheBytes: Int
 
     public static let defaultAPIURL = "https://api.github.com"
     /// The REST API version every request asks for.
     public static let apiVersion = "2022-11-28"
 
     public init(apiURL: String = defaultAPIURL, tokenFile: String? = nil, userAgent: String = "codex-k8s",
-                timeout: Duration = .seconds(30), perPage: Int = 100, maxPages: Int = 1000, cacheEntries: Int = 1024) {
+                timeout: Duration = .seconds(30), perPage: Int = 100, maxPages: Int = 1000, cacheBytes: Int = 8 << 20) {
         var url = apiURL
         while url.hasSuffix("/") { url.removeLast() }
         self.apiURL = url
@@ -30,7 +30,7 @@ public struct GitHubClientOptions: Sendable, Hashable {
         self.timeout = timeout
         self.perPage = perPage
         self.maxPages = maxPages
-        self.cacheEntries = cacheEntries
+        self.cacheBytes = cacheBytes
     }
 
     /// `scheme://host[:port]` of `apiURL`: pagination links are only followed there, so the token

@@ -1,7 +1,7 @@
 import Metrics
 
 /// The client's metrics (SPEC §9):
-/// - `codex_github_ratelimit_remaining`: `x-ratelimit-remaining` of the last answer;
+/// - `codex_github_ratelimit_remaining`: the budget left in the current window (`x-ratelimit-remaining`);
 /// - `codex_github_requests_total{outcome}`: requests by outcome — `ok`, `not_modified` (a 304
 ///   served from the cache), `not_found`, `unauthorized`, `rate_limited` (refused by GitHub),
 ///   `deferred` (not sent: a known limit is in force), `unavailable` (5xx or transport),

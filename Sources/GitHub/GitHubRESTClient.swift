@@ -27,7 +27,7 @@ public final class GitHubRESTClient: GitHubAPI {
                                      metrics: GitHubMetrics(factory: metrics), now: now)
     }
 
-    /// The `x-ratelimit-remaining` of the last answer that carried one.
+    /// The budget left in the current rate-limit window, as GitHub last reported it.
     public var rateLimitRemaining: Int? { sender.gate.remaining }
 
     public func listComments(repository: String, number: Int) async throws(GitHubError) -> [GitHubComment] {

@@ -2,8 +2,9 @@ import Synchronization
 
 /// What the client knows about GitHub's rate limits, and the rule that keeps it from sending
 /// while a limit is in force (docs.github.com "Rate limits for the REST API"):
-/// - every answer's `x-ratelimit-remaining` / `x-ratelimit-reset` (UTC epoch seconds) is kept;
-///   when `remaining` is 0, nothing is sent until `reset`;
+/// - every answer's `x-ratelimit-remaining` / `x-ratelimit-reset` (UTC epoch seconds) is kept
+///   (the lowest remaining of a window, since concurrent answers arrive in any order); when
+///   `remaining` is 0, nothing is sent until `reset`;
 /// - a 403/429 with `retry-after: N` blocks for N seconds; a 403/429 with `remaining: 0` blocks
 ///   until `reset`; a 403/429 saying "secondary rate limit" without either blocks for a minute.
 ///
@@ -36,7 +37,7 @@ final class GitHubRateLimitGate: Sendable {
         }
     }
 
-    /// The `x-ratelimit-remaining` of the last answer that had one.
+    /// The budget left in the current window (the lowest `x-ratelimit-remaining` seen for its reset).
     var remaining: Int? { state.withLock { $0.remaining } }
 
     /// Records an answer's headers; returns the wait when the answer is a rate-limit refusal.
@@ -46,14 +47,19 @@ final class GitHubRateLimitGate: Sendable {
         let reset = headers["x-ratelimit-reset"].flatMap { Double($0) }
         let retryAfter = headers["retry-after"].flatMap { Double($0) }
         return state.withLock { s -> Double? in
-            if let remaining { s.remaining = remaining }
+            // Answers of concurrent requests arrive in any order: within one window (same reset)
+            // the lowest remaining is the truth; a new reset starts a new window.
+            if let remaining {
+                if let reset, reset != s.reset { s.remaining = remaining } else { s.remaining = min(s.remaining ?? remaining, remaining) }
+            }
             if let reset { s.reset = reset }
             guard status == 403 || status == 429 else { return nil }
             let wait: Double
             if let retryAfter {
                 wait = max(retryAfter, 0)
             } else if remaining == 0, let reset {
-                wait = max(reset - t, 1)
+                // A reset already past by our clock while GitHub still refuses: our clock is ahead.
+                wait = reset > t ? reset - t : Self.defaultWait
             } else if status == 429 || message.lowercased().contains("rate limit") {
                 wait = Self.defaultWait
             } else {

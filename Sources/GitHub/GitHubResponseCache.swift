@@ -3,8 +3,9 @@ import Synchronization
 /// The last 200 answer of each GET URL with its `ETag`, for conditional requests: a 304 is served
 /// from here (GitHub does not count it against the rate limit).
 ///
-/// Contract: at most `capacity` entries (the oldest stored is dropped first); `clear()` when the
-/// token changes, because answers depend on what the token may see.
+/// Contract: the kept bodies total at most `capacityBytes` (the oldest stored entry is dropped
+/// first; a body larger than the whole budget is not kept); `clear()` when the token changes,
+/// because answers depend on what the token may see.
 final class GitHubResponseCache: Sendable {
     struct Entry: Sendable {
         var etag: String
@@ -12,26 +13,44 @@ final class GitHubResponseCache: Sendable {
         var link: String?
     }
 
-    private let state = Mutex<(entries: [String: Entry], order: [String])>(([:], []))
-    let capacity: Int
+    private struct State {
+        var entries: [String: Entry] = [:]
+        var order: [String] = []
+        var bytes = 0
+    }
 
-    init(capacity: Int) { self.capacity = capacity }
+    private let state = Mutex(State())
+    let capacityBytes: Int
+
+    init(capacityBytes: Int) { self.capacityBytes = capacityBytes }
 
     subscript(url: String) -> Entry? { state.withLock { $0.entries[url] } }
 
     func store(_ entry: Entry, for url: String) {
-        guard capacity > 0 else { return }
         state.withLock { s in
-            if s.entries.updateValue(entry, forKey: url) == nil { s.order.append(url) }
-            while s.order.count > capacity {
-                s.entries[s.order.removeFirst()] = nil
+            if let old = s.entries.removeValue(forKey: url) {
+                s.bytes -= Self.size(old, url)
+                s.order.removeAll { $0 == url }
+            }
+            guard Self.size(entry, url) <= capacityBytes else { return }
+            s.entries[url] = entry
+            s.order.append(url)
+            s.bytes += Self.size(entry, url)
+            while s.bytes > capacityBytes, !s.order.isEmpty {
+                let oldest = s.order.removeFirst()
+                if let e = s.entries.removeValue(forKey: oldest) { s.bytes -= Self.size(e, oldest) }
             }
         }
     }
 
-    func clear() { state.withLock { $0 = ([:], []) } }
+    func clear() { state.withLock { $0 = State() } }
 
     var count: Int { state.withLock { $0.entries.count } }
+    var bytes: Int { state.withLock { $0.bytes } }
+
+    private static func size(_ e: Entry, _ url: String) -> Int {
+        e.body.count + e.etag.utf8.count + (e.link?.utf8.count ?? 0) + url.utf8.count
+    }
 }
 
 /// RFC 8288 `Link` headers as GitHub sends them: `<url>; rel="next", <url>; rel="last"`.

@@ -88,9 +88,11 @@ struct OperatorCommand: AsyncParsableCommand {
                                          identity: identity ?? ProcessInfo.processInfo.hostName),
             client: KubeClientLeaseClient(client: client))
         let leases = NamespaceLeaseRuntime(client: client, config: settings, audit: audit, metricsFactory: factory, logger: logger)
+        let reporting = Self.reporter(settings: settings, client: client, metricsFactory: factory, logger: logger)
         let manager = Manager(configuration: ManagerConfiguration(host: host, port: port),
                               controllers: [runtime.controller, leases.controller,
-                                            SweepService(leases: leases, audit: audit, metricsFactory: factory, logger: logger)],
+                                            SweepService(leases: leases, audit: audit, metricsFactory: factory, logger: logger)]
+                                  + (reporting?.controllers ?? []),
                               elector: elector, registry: registry, logger: logger,
                               onServerRunning: { port in
                                   logger.info("serving /healthz /readyz /metrics", metadata: ["port": "\(port)"])

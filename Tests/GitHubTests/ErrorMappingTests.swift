@@ -20,6 +20,7 @@ import Testing
             let e1 = await githubError { () async throws(GitHubError) in try await f.client.createComment(repository: "acme/shop", number: n + 1, body: "x") }
             #expect(e1 == .notFound)
             let c = try await f.client.createComment(repository: "acme/shop", number: n, body: "status")
+            #expect(c.body == "status" && c.authorLogin == "codex-bot[bot]")
             f.server.deleteComment(id: c.id)
             let e2 = await githubError { () async throws(GitHubError) in try await f.client.updateComment(repository: "acme/shop", commentID: c.id, body: "y") }
             #expect(e2 == .notFound)

@@ -86,3 +86,18 @@ import Testing
         }
     }
 }
+
+/// Edge cases of the rate-limit rules.
+@Suite struct RateLimitEdgeTests {
+    /// A refusal with `remaining: 0` whose reset is already past by our clock (our clock runs
+    /// ahead): wait a minute instead of retrying at once.
+    @Test func resetInThePastWaitsAMinute() async throws {
+        try await withGitHub { f in
+            let n = f.server.addIssue("acme/shop")
+            f.server.setRateLimit(FakeRateLimit(limit: 5000, remaining: 0, reset: Int64(f.clock.now) - 5))
+            let e = await githubError { () async throws(GitHubError) in try await f.client.listComments(repository: "acme/shop", number: n) }
+            #expect(e == .rateLimited(retryAfter: 60))
+            #expect(f.server.requests.count == 1)
+        }
+    }
+}

@@ -70,6 +70,10 @@ import Testing
         /// Polls the lease controller's cache (it has no change notification) until `check` holds;
         /// the API already shows the state, so this is the cache's watch latency, not a timeout.
         func waitForCache(_ what: String, _ check: () -> Bool) async throws {
+            try await Self.waitFor(what, check)
+        }
+
+        static func waitFor(_ what: String, _ check: () -> Bool) async throws {
             let deadline = ContinuousClock.now + .seconds(120)
             while !check() {
                 guard ContinuousClock.now < deadline else { throw HarnessTimeout(what: what) }

@@ -25,9 +25,9 @@ import Testing
     }
 
     @discardableResult
-    static func create(_ h: OperatorHarness, _ name: String, stage: Stage = .dev, revise: Bool = false,
+    static func create(_ h: OperatorHarness, _ name: String, issue: Int64 = 42, stage: Stage = .dev, revise: Bool = false,
                        mode: RunMode? = nil) async throws -> AgentRun {
-        var spec = AgentRunSpec(repository: "acme/shop", issue: 42, stage: stage, revise: revise)
+        var spec = AgentRunSpec(repository: "acme/shop", issue: issue, stage: stage, revise: revise)
         spec.mode = mode
         spec.timeout = .hours(100)
         return try await h.client.create(AgentRun(metadata: ObjectMeta(name: name, namespace: h.config.controlNamespace), spec: spec))
@@ -59,8 +59,12 @@ import Testing
             let rns = try await h.client.get(RunNamespace.self, name: ns)
             #expect(rns.status?.leaseRenewedAt == renewedAt && rns.status?.leaseExpiresAt == renewedAt.adding(seconds: 2 * 3600))
             #expect(rns.status?.renewals == 1 && rns.status?.lastRun == "rev" && rns.status?.phase == .active)
-            let namespace = try await h.client.get(Namespace.self, name: ns)
-            #expect(namespace.metadata.annotations?[RunLabels.leaseAnnotation] == renewedAt.adding(seconds: 2 * 3600).rfc3339)
+            // Mirrored on the Namespace (the lease controller, acting on a cache that has not seen the
+            // renewal yet, may rewrite the old value for a moment; the renewal's event corrects it).
+            try await h.waitUntil("lease annotation of \(ns)", watching: Namespace.self) {
+                try await h.client.get(Namespace.self, name: ns).metadata.annotations?[RunLabels.leaseAnnotation]
+                    == renewedAt.adding(seconds: 2 * 3600).rfc3339
+            }
             try await h.audit.waitFor(run: "rev", "run.namespace.ttl_extended")
             let names = h.audit.names(run: "rev")
             #expect(names.contains("run.namespace.reused") && names.contains("run.namespace.ttl_extended"))

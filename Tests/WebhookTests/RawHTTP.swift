@@ -49,6 +49,36 @@ enum RawHTTP {
         }
     }
 
+    /// Sends `head` (a keep-alive request whose body is not sent in full) and `bodyPart`, reads the
+    /// answer, then waits up to 30 s for the server to end the connection: `closed` is true when it
+    /// did (EOF or reset), false when the connection stayed open.
+    static func answerThenClose(port: Int, head: String, bodyPart: [UInt8]) async throws -> (code: Int, body: [UInt8], closed: Bool) {
+        try await onThread {
+            let fd = try connectTo(port)
+            defer { close(fd) }
+            var timeout = timeval(tv_sec: 30, tv_usec: 0)
+            setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+            _ = sendAll(fd, Array(head.utf8) + bodyPart) // the server may stop reading (and close) part-way
+            let (code, body) = try readAnswer(fd)
+            var byte: UInt8 = 0
+            let n = recv(fd, &byte, 1, 0)
+            return (code, body, n == 0 || (n < 0 && errno == ECONNRESET))
+        }
+    }
+
+    /// Sends `first`, reads its answer, then `second` on the same connection; the two status codes.
+    static func twoOnOneConnection(port: Int, first: String, second: String) async throws -> [Int] {
+        try await onThread {
+            let fd = try connectTo(port)
+            defer { close(fd) }
+            guard sendAll(fd, Array(first.utf8)) else { throw Failure(description: "send first") }
+            let (a, _) = try readAnswer(fd)
+            guard sendAll(fd, Array(second.utf8)) else { throw Failure(description: "send second") }
+            let (b, _) = try readAnswer(fd)
+            return [a, b]
+        }
+    }
+
     static func onThread<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { (c: CheckedContinuation<T, any Error>) in
             let thread = Thread { c.resume(with: Result { try work() }) }

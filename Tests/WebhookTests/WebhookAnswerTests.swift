@@ -27,6 +27,7 @@ import Webhook
             #expect(t.source == .github && t.deliveryID == id && t.event == "issues" && t.action == "labeled")
             #expect(t.label == "run:dev" && t.sender == "octocat" && t.receivedAt != nil)
             #expect(run.metadata.labels?[WebhookLabels.trigger] == TriggerKey(run.spec).labelValue)
+            #expect(run.metadata.finalizers == [WellKnown.cleanupFinalizer], "created with the operator's finalizer (one write less)")
             #expect(h.audit.names(delivery: id) == ["webhook.received"])
             #expect(h.audit.deliveries.map(\.outcome) == [.accepted])
             #expect(h.audit.deliveries.first?.run == name)

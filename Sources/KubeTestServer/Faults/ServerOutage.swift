@@ -47,14 +47,18 @@ extension KubeTestServer {
     /// keeps working (tests may change objects through `store` meanwhile), and watch history is
     /// kept, so clients can resume from where they were once it is back. Open watches are
     /// unregistered before this returns: a change made after it reaches no client before the
-    /// outage ends, as with an apiserver that has gone away.
-    public func beginOutage(streams: OutageStreamEnd = .dropped) {
+    /// outage ends, as with an apiserver that has gone away. Returns once every connection is
+    /// closed: no request sent after it is served (closing without waiting let a client's pooled
+    /// connection carry one more request before its close ran on the event loop).
+    public func beginOutage(streams: OutageStreamEnd = .dropped) async {
         core.outage.set(true)
         switch streams {
         case .midChunk: breakWatchesMidChunk()
         case .dropped: _ = store.takeWatchSinks()
         }
-        dropConnections()
+        for closing in core.connections.all.map({ $0.close() }) {
+            try? await closing.get()  // already closed is as good as closed
+        }
     }
 
     /// Brings the server back: connections are accepted and served again.
