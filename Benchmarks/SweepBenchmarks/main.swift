@@ -36,6 +36,9 @@ func status(_ field: String) -> Int {
     return -1
 }
 
+/// One line on stdout, unbuffered (seen at once even through a pipe, and not lost if the run is killed).
+func say(_ line: String) { FileHandle.standardOutput.write(Data((line + "\n").utf8)) }
+
 func mib(_ kib: Int) -> String { String(format: "%.1f MiB", Double(kib) / 1024) }
 
 /// Runs `body` over `0..<count`, `width` at a time.
@@ -83,7 +86,7 @@ try await concurrently(total) { i in
                                            renewals: 0, activeRuns: [], lastRun: "run-\(i)")
     _ = try await client.replaceStatus(withStatus)
 }
-print("setup: \(total) namespaces (\(orphans) orphaned, \(toDelete - orphans) with an ended lease) in "
+say("setup: \(total) namespaces (\(orphans) orphaned, \(toDelete - orphans) with an ended lease) in "
       + String(format: "%.1f s", Date().timeIntervalSince(setupStarted)))
 
 let rssBefore = status("VmRSS")
@@ -103,10 +106,10 @@ for _ in 0..<5 {
     planCPU.append(processCPUSeconds() - cpu0)
 }
 let destructive = plan.filter { $0.action == .delete || $0.action == .expire }.count
-print("plan from an inventory of \(inventory.namespaces.count) namespaces, \(inventory.runNamespaces.count) RunNamespaces: "
+say("plan from an inventory of \(inventory.namespaces.count) namespaces, \(inventory.runNamespaces.count) RunNamespaces: "
       + "\(plan.count) items, \(destructive) deletions/expiries; CPU median "
       + String(format: "%.1f ms", planCPU.sorted()[2] * 1000) + " (5 runs); lists: \(listRequests)")
-print("memory: RSS \(mib(rssBefore)) before the inventory, \(mib(status("VmRSS"))) with it (peak \(mib(status("VmHWM"))))")
+say("memory: RSS \(mib(rssBefore)) before the inventory, \(mib(status("VmRSS"))) with it (peak \(mib(status("VmHWM"))))")
 
 // 2. A whole one-shot sweep (`codex-k8s sweep`): lists, plan, writes.
 server.reset()
@@ -115,13 +118,13 @@ var wall0 = Date()
 let report = try await Sweeper.once(client: client, config: config, audit: NoAudit(), dryRun: false, wallClock: { sweepAt.date }, logger: quiet)
 var cpu = processCPUSeconds() - cpu0
 let failed = report.outcomes.filter { if case .failed = $0.result { true } else { false } }.count
-print("sweep 1: " + String(format: "wall %.2f s, CPU %.2f s (the sweep's process)", Date().timeIntervalSince(wall0), cpu)
+say("sweep 1: " + String(format: "wall %.2f s, CPU %.2f s (the sweep's process)", Date().timeIntervalSince(wall0), cpu)
       + ", \(report.outcomes.count) items, \(failed) failed")
 func requestSummary() -> String {
     let r = server.requests()
     return "\(r.total) — \(r.summary)"
 }
-print("  requests: \(requestSummary())")
+say("  requests: \(requestSummary())")
 
 // 3. The next sweep finishes the expiries (the Namespaces are gone: the RunNamespaces go).
 server.reset()
@@ -129,11 +132,11 @@ cpu0 = processCPUSeconds()
 wall0 = Date()
 let second = try await Sweeper.once(client: client, config: config, audit: NoAudit(), dryRun: false, wallClock: { sweepAt.date }, logger: quiet)
 cpu = processCPUSeconds() - cpu0
-print("sweep 2: " + String(format: "wall %.2f s, CPU %.2f s", Date().timeIntervalSince(wall0), cpu) + ", \(second.outcomes.count) items")
-print("  requests: \(requestSummary())")
+say("sweep 2: " + String(format: "wall %.2f s, CPU %.2f s", Date().timeIntervalSince(wall0), cpu) + ", \(second.outcomes.count) items")
+say("  requests: \(requestSummary())")
 let left = try await client.listAll(Namespace.self, options: ListOptions(labelSelector: RunLabels.managedSelector)).items.count
 let leftRecords = try await client.listAll(RunNamespace.self).items.count
-print("left: \(left) namespaces, \(leftRecords) RunNamespaces (want \(total - toDelete) each)")
+say("left: \(left) namespaces, \(leftRecords) RunNamespaces (want \(total - toDelete) each)")
 
 // 4. The RunNamespace controller over the live namespaces: its first pass and a tick write nothing.
 let leases = NamespaceLeaseRuntime(client: client, config: config, audit: NoAudit(), workers: 2, wallClock: { sweepAt.date }, logger: quiet)
@@ -160,9 +163,9 @@ server.reset()
 cpu0 = processCPUSeconds()
 leases.requeueAll()
 await settle()
-print("lease controller over \(leases.controller.store.count) RunNamespaces: \(firstPass) writes on its first pass, "
+say("lease controller over \(leases.controller.store.count) RunNamespaces: \(firstPass) writes on its first pass, "
       + "\(writes()) on a tick (every key reconciled again); tick CPU " + String(format: "%.2f s", processCPUSeconds() - cpu0))
 running.cancel()
 await running.value
-print("peak RSS \(mib(status("VmHWM")))")
+say("peak RSS \(mib(status("VmHWM")))")
 server.stop()
