@@ -134,6 +134,7 @@ let package = Package(
                           dependencies: [
                               "KubeAPI", "KubeClient", "KubeRuntime", "Audit", "Runs", "Operator", "Webhook", "GitHub",
                               "KubeTestServer", "LocalCluster", // `codex-k8s dev`: the playground's in-memory apiserver
+                              "PostgresTestServer", // `codex-k8s dev --audit local`: a throwaway audit database
                               .product(name: "ArgumentParser", package: "swift-argument-parser"),
                               .product(name: "Logging", package: "swift-log"),
                               .product(name: "Prometheus", package: "swift-prometheus"),
@@ -171,10 +172,15 @@ let package = Package(
                           dependencies: ["Audit", "KubeAPI", "PostgresTestServer",
                                          .product(name: "Logging", package: "swift-log")],
                           path: "Benchmarks/AuditBenchmarks", swiftSettings: strict),
+        // The webhook adapter (issue 12): verify + decode on one core; end to end against `kube-test-server`.
+        .executableTarget(name: "WebhookBenchmarks",
+                          dependencies: ["Webhook", "Runs", "Audit", "KubeAPI", "KubeClient", "KubeRuntime",
+                                         .product(name: "Logging", package: "swift-log")],
+                          path: "Benchmarks/WebhookBenchmarks", swiftSettings: strict),
 
-        // The sweep over 10,000 managed namespaces (issue 11): CPU, memory, API requests.
+        // The sweep over 10,000 managed namespaces (issue 11): CPU, memory, API requests; drives `kube-test-server`.
         .executableTarget(name: "SweepBenchmarks",
-                          dependencies: ["Operator", "Audit", "Runs", "KubeAPI", "KubeClient", "KubeRuntime", "KubeTestServer", "YAML",
+                          dependencies: ["Operator", "Audit", "Runs", "KubeAPI", "KubeClient", "KubeRuntime",
                                          .product(name: "Logging", package: "swift-log")],
                           path: "Benchmarks/SweepBenchmarks", swiftSettings: strict),
 
@@ -208,6 +214,7 @@ let package = Package(
         .testTarget(name: "WebhookTests",
                     dependencies: [
                         "Webhook", "Runs", "Audit", "KubeAPI", "KubeClient", "KubeRuntime", "KubeTestServer", "COpenSSL",
+                        "Operator", // WebhookLeaseCloseTests: a close delivery through to the namespace leases
                         .product(name: "Logging", package: "swift-log"),
                     ],
                     swiftSettings: strict),
@@ -223,7 +230,7 @@ let package = Package(
                     ],
                     swiftSettings: strict),
         // `codex-k8s dev` as a child process, driven with the real kubectl (PATH=/work/main/tools/bin or tools/bin).
-        .testTarget(name: "PlaygroundTests", dependencies: [], swiftSettings: strict),
+        .testTarget(name: "PlaygroundTests", dependencies: ["TestSupport"], swiftSettings: strict),
         // The Helm chart (charts/codex-k8s) through the real helm, the Dockerfile's runtime library set.
         .testTarget(name: "ChartTests", dependencies: ["KubeAPI", "KubeClient", "KubeTestServer", "YAML", "TestSupport"],
                     swiftSettings: strict),
@@ -234,6 +241,12 @@ let package = Package(
                         .product(name: "Logging", package: "swift-log"),
                         .product(name: "MetricsTestKit", package: "swift-metrics"),
                     ],
+                    swiftSettings: strict),
+        // End to end (issue 14): the chart installed with helm into KubeTestServer, the codex-k8s binary as
+        // two operator replicas and the webhook (ServiceAccount tokens), signed deliveries, PostgreSQL audit.
+        .testTarget(name: "EndToEndTests",
+                    dependencies: ["KubeAPI", "KubeClient", "KubeTestServer", "Runs", "PostgresTestServer", "COpenSSL",
+                                   "TestSupport"],
                     swiftSettings: strict),
         .testTarget(name: "AuditTests",
                     dependencies: [

@@ -1,8 +1,9 @@
-// Sweep benchmark (issue 11): `swift run -c release SweepBenchmarks [namespaces] [toDelete]`
-// (default 10000 and 1000). Against an in-process KubeTestServer over loopback HTTP: managed
+// Sweep benchmark (issue 11): `swift build -c release --product SweepBenchmarks --product kube-test-server`,
+// then `.build/release/SweepBenchmarks [namespaces] [toDelete]` (default 10000 and 1000). Against
+// `kube-test-server` (KubeTestServer in a child process, so CPU and memory here are the sweep's alone): managed
 // namespaces, half of those to delete orphaned (no RunNamespace), half with an ended lease; the
 // rest live. Prints the CPU time of planning from an inventory (the operator's cache path), of a
-// whole one-shot sweep (paginated lists + plan + writes; client and in-process server together),
+// whole one-shot sweep (paginated lists + plan + writes; the client only),
 // its API requests by verb and resource, the process's memory, and the RunNamespace reconciler's
 // writes on a tick over the live namespaces (the lease is renewed per run start, never per tick).
 // Results go to docs/performance.md (## Sweep).
@@ -11,11 +12,9 @@ import Foundation
 import KubeAPI
 import KubeClient
 import KubeRuntime
-import KubeTestServer
 import Logging
 import Operator
 import Runs
-import YAML
 
 struct NoAudit: AuditSink {
     func record(_ record: AuditRecord) {}
@@ -56,17 +55,11 @@ let toDelete = args.dropFirst().first.flatMap(Int.init) ?? 1_000
 var quiet = Logger(label: "sweep-bench")
 quiet.logLevel = .critical
 
-let server = try await KubeTestServer.start()
 let dir = FileManager.default.temporaryDirectory.appendingPathComponent("sweep-bench-\(getpid())")
 try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-let client = try KubeClient.load(kubeconfigPath: try server.writeKubeconfig(to: dir.appendingPathComponent("kubeconfig").path))
-for doc in try YAMLNode.parseDocuments(Array(EmbeddedManifests.crds.utf8)) {
-    _ = try await client.create(ResourceDescriptor(group: "apiextensions.k8s.io", version: "v1", plural: "customresourcedefinitions",
-                                                   kind: "CustomResourceDefinition", namespaced: false), try doc.jsonValue())
-}
-var config = OperatorConfig.defaults
-_ = try await client.create(Namespace(metadata: ObjectMeta(name: config.controlNamespace)))
-config.sweep.orphanGrace = .minutes(10)
+let server = try ServerProcess(directory: dir) // CRDs, control namespace codex-system installed
+let client = try KubeClient.load(kubeconfigPath: server.kubeconfig)
+let config = OperatorConfig.defaults
 
 let start = KubeTime(Date(), precision: .seconds)
 let sweepAt = start.adding(seconds: 3600) // orphans are past the 10m grace; ended leases ended at `start`
@@ -96,9 +89,9 @@ print("setup: \(total) namespaces (\(orphans) orphaned, \(toDelete - orphans) wi
 let rssBefore = status("VmRSS")
 // 1. The inventory as one paginated list per kind, then the plan alone (the operator plans from its
 //    caches: this is its whole per-sweep cost besides the writes).
-server.requests.reset()
+server.reset()
 let inventory = try await SweepInventory.list(client: client, config: config)
-let listRequests = server.requests.all.count
+let listRequests = server.requests().summary
 let reconciler = RunNamespaceReconciler(client: client, config: config, audit: NoAudit(), wallClock: { sweepAt.date }, logger: quiet)
 reconciler.attach(inventory.caches())
 let sweeper = Sweeper(client: client, config: config, audit: NoAudit(), reconciler: reconciler, wallClock: { sweepAt.date }, logger: quiet)
@@ -112,33 +105,32 @@ for _ in 0..<5 {
 let destructive = plan.filter { $0.action == .delete || $0.action == .expire }.count
 print("plan from an inventory of \(inventory.namespaces.count) namespaces, \(inventory.runNamespaces.count) RunNamespaces: "
       + "\(plan.count) items, \(destructive) deletions/expiries; CPU median "
-      + String(format: "%.1f ms", planCPU.sorted()[2] * 1000) + " (5 runs); lists: \(listRequests) requests")
+      + String(format: "%.1f ms", planCPU.sorted()[2] * 1000) + " (5 runs); lists: \(listRequests)")
 print("memory: RSS \(mib(rssBefore)) before the inventory, \(mib(status("VmRSS"))) with it (peak \(mib(status("VmHWM"))))")
 
 // 2. A whole one-shot sweep (`codex-k8s sweep`): lists, plan, writes.
-server.requests.reset()
+server.reset()
 var cpu0 = processCPUSeconds()
 var wall0 = Date()
 let report = try await Sweeper.once(client: client, config: config, audit: NoAudit(), dryRun: false, wallClock: { sweepAt.date }, logger: quiet)
 var cpu = processCPUSeconds() - cpu0
 let failed = report.outcomes.filter { if case .failed = $0.result { true } else { false } }.count
-print("sweep 1: " + String(format: "wall %.2f s, CPU %.2f s (client + in-process server)", Date().timeIntervalSince(wall0), cpu)
+print("sweep 1: " + String(format: "wall %.2f s, CPU %.2f s (the sweep's process)", Date().timeIntervalSince(wall0), cpu)
       + ", \(report.outcomes.count) items, \(failed) failed")
 func requestSummary() -> String {
-    var counts: [String: Int] = [:]
-    for r in server.requests.all { counts["\(r.verb) \(r.resource)\(r.subresource.map { "/\($0)" } ?? "")", default: 0] += 1 }
-    return counts.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: ", ")
+    let r = server.requests()
+    return "\(r.total) — \(r.summary)"
 }
-print("  requests: \(server.requests.all.count) — \(requestSummary())")
+print("  requests: \(requestSummary())")
 
 // 3. The next sweep finishes the expiries (the Namespaces are gone: the RunNamespaces go).
-server.requests.reset()
+server.reset()
 cpu0 = processCPUSeconds()
 wall0 = Date()
 let second = try await Sweeper.once(client: client, config: config, audit: NoAudit(), dryRun: false, wallClock: { sweepAt.date }, logger: quiet)
 cpu = processCPUSeconds() - cpu0
 print("sweep 2: " + String(format: "wall %.2f s, CPU %.2f s", Date().timeIntervalSince(wall0), cpu) + ", \(second.outcomes.count) items")
-print("  requests: \(server.requests.all.count) — \(requestSummary())")
+print("  requests: \(requestSummary())")
 let left = try await client.listAll(Namespace.self, options: ListOptions(labelSelector: RunLabels.managedSelector)).items.count
 let leftRecords = try await client.listAll(RunNamespace.self).items.count
 print("left: \(left) namespaces, \(leftRecords) RunNamespaces (want \(total - toDelete) each)")
@@ -155,11 +147,16 @@ func settle() async {
         await Task.yield()
     }
 }
-server.requests.reset()
+server.reset()
 await settle()
-let writes = { server.requests.all.filter { ["create", "update", "patch", "delete"].contains($0.verb) }.count }
+let writes = { () -> Int in
+    // Writes only: the summary's rows for create/update/patch/delete.
+    server.requests().summary.split(separator: ",").filter { row in
+        ["create", "update", "patch", "delete"].contains(row.trimmingCharacters(in: .whitespaces).split(separator: " ").first.map(String.init) ?? "")
+    }.compactMap { Int($0.split(separator: ":").last!.trimmingCharacters(in: .whitespaces)) }.reduce(0, +)
+}
 let firstPass = writes()
-server.requests.reset()
+server.reset()
 cpu0 = processCPUSeconds()
 leases.requeueAll()
 await settle()
@@ -168,4 +165,4 @@ print("lease controller over \(leases.controller.store.count) RunNamespaces: \(f
 running.cancel()
 await running.value
 print("peak RSS \(mib(status("VmHWM")))")
-try? await server.stop()
+server.stop()

@@ -29,6 +29,15 @@ extension FakeGitHubState {
 
     /// Routes `/repos/{owner}/{repo}/…` and `/repositories/{id}/…` (the form GitHub's Link URLs use).
     mutating func route(method: String, segments: [String], query: String, body: [UInt8], base: String) -> FakeAnswer {
+        if segments.count >= 3, segments[0] == "repos", repos[Self.key("\(segments[1])/\(segments[2])")] == nil,
+           let id = renamed[Self.key("\(segments[1])/\(segments[2])")] {
+            let location = "\(base)/repositories/\(id)/" + segments.dropFirst(3).map(FakeHash.encodeSegment).joined(separator: "/")
+                + (query.isEmpty ? "" : "?\(query)")
+            var a = FakeAnswer.error(301, "Moved Permanently")
+            a.json?["url"] = .string(location)
+            a.headers = [("Location", location)]
+            return a
+        }
         let key: String
         let rest: ArraySlice<String>
         if segments.count >= 3, segments[0] == "repos" {

@@ -135,8 +135,24 @@ enum FakeHash {
         return h
     }
 
+    /// Percent-encodes a path segment (unreserved characters and `:@` stay).
+    static func encodeSegment(_ s: String) -> String {
+        var out = ""
+        for b in s.utf8 {
+            let c = Character(Unicode.Scalar(b))
+            if b < 0x80, c.isLetter || c.isNumber || "-._~:@".contains(c) { out.append(c) } else {
+                out += "%" + String(b, radix: 16, uppercase: true).leftPadded(2)
+            }
+        }
+        return out
+    }
+
     static func hex(_ bytes: [UInt8]) -> String {
         let h = String(fnv(bytes), radix: 16)
         return String(repeating: "0", count: 16 - h.count) + h
     }
+}
+
+extension String {
+    fileprivate func leftPadded(_ n: Int) -> String { count >= n ? self : String(repeating: "0", count: n - count) + self }
 }

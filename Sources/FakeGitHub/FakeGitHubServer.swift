@@ -100,6 +100,11 @@ public final class FakeGitHubServer: Sendable {
         core.state.withLock { $0.repos[FakeGitHubState.key(repository)]?.id }
     }
 
+    /// Renames a repository; requests to the old name get GitHub's 301 to `/repositories/{id}/…`.
+    public func renameRepository(_ old: String, to new: String) {
+        core.state.withLock { $0.rename(old, to: new) }
+    }
+
     /// Deletes a comment behind the client's back (a user deleting the bot's comment).
     public func deleteComment(id: Int64) {
         _ = core.state.withLock { $0.comments.removeValue(forKey: id) }

@@ -35,6 +35,8 @@ struct FakeGitHubState {
     }
 
     var repos: [String: Repo] = [:]
+    /// Old names of renamed repositories (lower-cased) → the repository's id.
+    var renamed: [String: Int64] = [:]
     var comments: [Int64: Comment] = [:]
     var nextRepoID: Int64 = 1_296_269
     var nextIssueID: Int64 = 1_347_000_000
@@ -89,6 +91,15 @@ struct FakeGitHubState {
         comments[id] = Comment(id: id, repoKey: Self.key(repository), number: number, body: body, author: author,
                                createdAt: t, updatedAt: t)
         return id
+    }
+
+    /// Renames a repository: the old name then answers 301 to `/repositories/{id}/…`, like GitHub.
+    mutating func rename(_ old: String, to new: String) {
+        guard var r = repos.removeValue(forKey: Self.key(old)) else { return }
+        r.fullName = new
+        repos[Self.key(new)] = r
+        renamed[Self.key(old)] = r.id
+        for (id, c) in comments where c.repoKey == Self.key(old) { comments[id]?.repoKey = Self.key(new) }
     }
 
     /// The comments of one issue, oldest first (GitHub's order for issue comments).

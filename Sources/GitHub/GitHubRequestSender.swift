@@ -36,8 +36,27 @@ final class GitHubRequestSender: Sendable {
         self.loop = loop
     }
 
-    /// Sends `method url` (an absolute URL under `options.apiURL`) with an optional JSON body.
+    /// Redirects followed for one call (GitHub answers 301 for a renamed repository).
+    static let maxRedirects = 3
+
+    /// Sends `method url` (an absolute URL under `options.apiURL`) with an optional JSON body,
+    /// following redirects (301, 302, 307, 308) that stay on the API's origin with the same
+    /// method and body, as GitHub asks clients to; a redirect elsewhere is `.rejected`.
     func send(_ method: String, _ url: String, json: JSONValue? = nil) async throws(GitHubError) -> GitHubAnswer {
+        var url = url
+        for _ in 0...Self.maxRedirects {
+            switch try await sendOnce(method, url, json: json) {
+            case .answer(let a): return a
+            case .redirect(let to): url = to
+            }
+        }
+        metrics.count(.rejected)
+        throw .rejected(status: 301, message: "more than \(Self.maxRedirects) redirects")
+    }
+
+    private enum Step { case answer(GitHubAnswer), redirect(String) }
+
+    private func sendOnce(_ method: String, _ url: String, json: JSONValue?) async throws(GitHubError) -> Step {
         guard let token = token.current() else { throw .disabled }
         let changed = lastToken.withLock { last -> Bool in
             defer { last = token }
@@ -79,15 +98,24 @@ final class GitHubRequestSender: Sendable {
             throw .rateLimited(retryAfter: wait)
         }
         switch response.status {
+        case 301, 302, 307, 308:
+            let location = response.headers["location"].map { $0.hasPrefix("/") ? options.origin + $0 : $0 } ?? ""
+            guard location.hasPrefix(options.origin + "/") else {
+                metrics.count(.rejected)
+                throw .rejected(status: response.status, message: "redirect leaves \(options.origin)")
+            }
+            logger.debug("GitHub redirect", metadata: ["request": "\(where_)", "status": "\(response.status)",
+                                                       "location": "\(Self.pathOf(location))"])
+            return .redirect(location)
         case 304 where cached != nil:
             metrics.count(.notModified)
-            return GitHubAnswer(status: 200, body: cached!.body, link: cached!.link)
+            return .answer(GitHubAnswer(status: 200, body: cached!.body, link: cached!.link))
         case 200..<300:
             metrics.count(.ok)
             if method == "GET", let etag = response.headers["etag"] {
                 cache.store(.init(etag: etag, body: response.body, link: response.headers["link"]), for: url)
             }
-            return GitHubAnswer(status: response.status, body: response.body, link: response.headers["link"])
+            return .answer(GitHubAnswer(status: response.status, body: response.body, link: response.headers["link"]))
         default:
             let error = Self.error(status: response.status, message: message)
             metrics.count(Self.outcome(error))

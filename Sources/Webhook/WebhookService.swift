@@ -1,3 +1,4 @@
+import Foundation
 import Audit
 import Hummingbird
 import KubeAPI
@@ -26,11 +27,13 @@ public final class WebhookService: Service, Sendable {
 
     public init(config: OperatorConfig, client: KubeClient, namespace: String, secrets: WebhookSecrets, audit: any AuditSink,
                 registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
-                leaseEnding: any IssueLeaseEnding = LeaseEndingNotImplemented(),
+                leaseEnding: (any IssueLeaseEnding)? = nil, wallClock: @escaping @Sendable () -> Date = { Date() },
                 host: String = "0.0.0.0", port: Int = 8080, bodyLimit: Int = WebhookRoutes.defaultBodyLimit,
                 logger: Logger = Logger(label: "codex-k8s.webhook"),
                 onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) {
         cache = AgentRunCache(client: client, namespace: namespace, logger: logger)
+        // Closed issues and PRs end their namespace leases (`RunLeaseCloser`) unless told otherwise.
+        let leaseEnding = leaseEnding ?? RunLeaseCloser(client: client, namespace: namespace, cache: cache, wallClock: wallClock)
         let executor = DeliveryExecutor(client: client, namespace: namespace, cache: cache, leaseEnding: leaseEnding,
                                         closeGrace: config.graces.closeGrace, logger: logger)
         adapter = WebhookAdapter(secrets: secrets, planner: DeliveryPlanner(settings: config.webhook), executor: executor,

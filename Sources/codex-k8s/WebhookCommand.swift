@@ -66,7 +66,9 @@ struct WebhookCommand: AsyncParsableCommand {
         }
         let service = WebhookService(config: settings, client: client, namespace: namespace ?? settings.controlNamespace,
                                      secrets: secrets, audit: AuditSinks(sinks), host: host.isEmpty ? "0.0.0.0" : host, port: port,
-                                     logger: logger)
+                                     logger: logger, onServerRunning: { port in
+                                         logger.info("serving /webhooks/github /healthz /readyz /metrics", metadata: ["port": "\(port)"])
+                                     })
         let group = ServiceGroup(services: [service], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         try await group.run()
     }

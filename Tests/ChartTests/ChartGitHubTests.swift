@@ -47,3 +47,16 @@ struct ChartGitHubTests {
         #expect(result.err.contains("/config/github") && result.err.contains("tokenFile"), "\(result.err)")
     }
 }
+
+/// The GitHub alerts use the metric names the client exports.
+@Suite(.enabled(if: Helm.path != nil, "helm not found on PATH or in tools/bin (run scripts/install-kube-tools)"))
+struct ChartGitHubAlertTests {
+    @Test func alertsUseTheClientsMetrics() async throws {
+        let objects = try await Helm.template(["metrics.prometheusRule.enabled=true"])
+        let rules = try #require(objects.object("PrometheusRule", "codex-k8s")?[path: ["spec", "groups"]]?.arrayValue?.first?["rules"]?.arrayValue)
+        func expr(_ alert: String) -> String? { rules.first { $0["alert"]?.stringValue == alert }?["expr"]?.stringValue }
+        #expect(expr("CodexK8sGitHubFailing")?.contains("codex_github_requests_total") == true)
+        #expect(expr("CodexK8sGitHubFailing")?.contains("outcome=~\"unauthorized|unavailable\"") == true)
+        #expect(expr("CodexK8sGitHubRateLimitLow")?.contains("codex_github_ratelimit_remaining") == true)
+    }
+}

@@ -72,7 +72,7 @@ struct WaitTimedOut: Error, CustomStringConvertible {
 /// Waits until `condition` holds, re-checking it each time `pulse` signals (the signaller must
 /// signal after every change `condition` depends on). Throws `WaitTimedOut`, with `diagnostics()`
 /// describing the state at that moment, if it does not hold within `patience` of wall-clock time.
-func waitUntil(_ what: String, pulse: Pulse, patience: Duration = .seconds(60),
+func waitUntil(_ what: String, pulse: Pulse, patience: Duration = .seconds(120),
                diagnostics: () -> String = { "" }, _ condition: () -> Bool) async throws {
     let deadline = ContinuousClock.now + patience
     while true {
@@ -90,7 +90,7 @@ func waitUntil(_ what: String, pulse: Pulse, patience: Duration = .seconds(60),
 /// Runs `operation` (a wait that may ignore cancellation, such as `ManualClock.waitForSleepers`)
 /// and returns when it finishes; throws `WaitTimedOut` if it has not finished within `patience`
 /// of wall-clock time (the operation is then cancelled and left behind).
-func within(_ what: String, _ patience: Duration = .seconds(60),
+func within(_ what: String, _ patience: Duration = .seconds(120),
             _ operation: @escaping @Sendable () async -> Void) async throws {
     let slot = Locked<CheckedContinuation<Bool, Never>?>(nil)
     var tasks: [Task<Void, Never>] = []

@@ -5,7 +5,7 @@ import Testing
 @testable import KubeRuntime
 
 /// Controller, events and finalizers over real HTTP against KubeTestServer.
-@Suite(.timeLimit(.minutes(1))) struct ControllerHTTPTests {
+@Suite(.timeLimit(.minutes(4))) struct ControllerHTTPTests {
     /// 1,000 watch events over 100 keys reconciled by 8 workers: never two workers on one key, and
     /// each key's last reconcile saw its final resourceVersion (no lost update).
     @Test func thousandEventsOverHundredKeysWithEightWorkersNeverOverlap() async throws {

@@ -10,7 +10,7 @@ import Testing
 
 /// Two managers (controllers + leader election + HTTP endpoints) against KubeTestServer. Lease
 /// timing runs on a shared manual clock; everything else (HTTP, watches, queues) is real.
-@Suite(.timeLimit(.minutes(1))) struct LeaderElectionHTTPTests {
+@Suite(.timeLimit(.minutes(4))) struct LeaderElectionHTTPTests {
     final class Replica: Sendable {
         let id: String
         let elector: LeaderElector

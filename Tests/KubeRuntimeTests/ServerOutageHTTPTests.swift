@@ -9,7 +9,7 @@ import Testing
 /// `isUnreachable`) depends on: an open watch breaks as "server gone", requests while down fail as
 /// "unreachable", and after the outage a watch resumes from its resourceVersion with the changes
 /// made meanwhile.
-@Suite(.timeLimit(.minutes(2)))
+@Suite(.timeLimit(.minutes(4)))
 struct ServerOutageHTTPTests {
     /// What one watch stream delivered before it ended, and how it ended.
     final class Reading: Sendable {

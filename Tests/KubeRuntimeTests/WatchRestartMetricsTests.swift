@@ -8,7 +8,7 @@ import Testing
 /// and `watch_recovery_seconds` times a broken watch from the break to the first sign of a working
 /// one (the new stream's first event, or a completed relist) — on a fake source and a manual clock,
 /// so the recorded durations are exact.
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.timeLimit(.minutes(2)))
 struct WatchRestartMetricsTests {
     final class Run: Sendable {
         let api = FakeListWatch<Widget>()

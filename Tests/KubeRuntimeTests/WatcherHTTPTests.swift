@@ -9,7 +9,7 @@ import Testing
 /// clean watch ends and dropped connections. (These once hung in full-suite runs: a PostgreSQL
 /// server spawned by another suite inherited the process's sockets and kept connections the test
 /// server had closed alive; see `SpawnTests` and docs/runtime.md.)
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.timeLimit(.minutes(4)))
 struct WatcherHTTPTests {
     /// Runs a watcher of ConfigMaps in `default` into a store; events are also streamed to the test.
     final class Feed: Sendable {

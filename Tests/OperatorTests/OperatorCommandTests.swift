@@ -6,74 +6,12 @@ import KubeAPI
 import KubeClient
 import Operator
 import Runs
-import Synchronization
+import TestSupport
 import Testing
 
 /// `codex-k8s operator` as a process: the self-check refusal, then leader election, the HTTP
 /// endpoints, reconciling, and a graceful SIGTERM.
 @Suite(.serialized) struct OperatorCommandTests {
-    static var binary: String {
-        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("codex-k8s").path
-    }
-
-    /// A child process whose stdout lines arrive on a stream.
-    final class Child: Sendable {
-        let process: Process
-        let lines: AsyncStream<String>
-        let stderr: URL
-
-        init(_ arguments: [String], environment: [String: String] = [:]) throws {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: OperatorCommandTests.binary)
-            process.arguments = arguments
-            if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
-            let pipe = Pipe()
-            process.standardOutput = pipe
-            stderr = FileManager.default.temporaryDirectory.appendingPathComponent("op-\(UUID().uuidString).err")
-            _ = FileManager.default.createFile(atPath: stderr.path, contents: nil)
-            process.standardError = FileHandle(forWritingAtPath: stderr.path)
-            process.standardInput = FileHandle.nullDevice
-            let (lines, continuation) = AsyncStream<String>.makeStream()
-            let buffer = Mutex(Data())
-            pipe.fileHandleForReading.readabilityHandler = { handle in
-                let chunk = handle.availableData
-                if chunk.isEmpty {
-                    handle.readabilityHandler = nil
-                    continuation.finish()
-                    return
-                }
-                let complete = buffer.withLock { b -> [String] in
-                    b.append(chunk)
-                    var out: [String] = []
-                    while let i = b.firstIndex(of: UInt8(ascii: "\n")) {
-                        out.append(String(decoding: b[b.startIndex..<i], as: UTF8.self))
-                        b.removeSubrange(b.startIndex...i)
-                    }
-                    return out
-                }
-                for line in complete { continuation.yield(line) }
-            }
-            self.process = process
-            self.lines = lines
-            try process.run()
-        }
-
-        /// The first stdout line containing `text`.
-        func line(containing text: String) async -> String? {
-            for await line in lines where line.contains(text) { return line }
-            return nil
-        }
-
-        func exitStatus() async -> Int32 {
-            await withCheckedContinuation { c in
-                DispatchQueue.global().async {
-                    self.process.waitUntilExit()
-                    c.resume(returning: self.process.terminationStatus)
-                }
-            }
-        }
-    }
-
     static func get(_ port: Int, _ path: String) async throws -> (Int, String) {
         let (data, response) = try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(port)\(path)")!)
         return ((response as! HTTPURLResponse).statusCode, String(decoding: data, as: UTF8.self))
@@ -84,8 +22,9 @@ import Testing
             var role = try await h.client.get(ClusterRole.self, name: AgentClusterRoles.codeOnly)
             role.rules = (role.rules ?? []) + [PolicyRule(apiGroups: [""], resources: ["secrets"], verbs: ["list"])]
             _ = try await h.client.replace(role)
-            let child = try Child(["operator", "--kubeconfig", h.kubeconfigPath, "--namespace", h.config.controlNamespace,
+            let child = try ChildProcess(codexK8s: ["operator", "--kubeconfig", h.kubeconfigPath, "--namespace", h.config.controlNamespace,
                                    "--metrics-bind", "127.0.0.1:0"])
+            defer { child.kill() }
             #expect(await child.exitStatus() == 1)
             let err = try String(contentsOf: child.stderr, encoding: .utf8)
             #expect(err.contains("refusing to start: ClusterRole codex-k8s-agent-code-only: rules[3]: grants \"list\" on secrets"), "\(err)")
@@ -94,8 +33,9 @@ import Testing
 
     @Test func leadsServesHealthReconcilesAndStopsGracefullyOnSIGTERM() async throws {
         try await OperatorHarness.with { h in
-            let child = try Child(["operator", "--kubeconfig", h.kubeconfigPath, "--namespace", h.config.controlNamespace,
+            let child = try ChildProcess(codexK8s: ["operator", "--kubeconfig", h.kubeconfigPath, "--namespace", h.config.controlNamespace,
                                    "--metrics-bind", "127.0.0.1:0", "--identity", "op-\(h.suffix)"])
+            defer { child.kill() }
             let serving = try #require(await child.line(containing: "serving /healthz"))
             let fields = try #require(try JSONSerialization.jsonObject(with: Data(serving.utf8)) as? [String: Any])
             let port = try #require((fields["port"] as? String).flatMap(Int.init), "\(serving)")

@@ -3,6 +3,7 @@ import KubeAPI
 import KubeClient
 import PostgresTestServer
 import Runs
+import TestSupport
 import Testing
 
 /// `codex-k8s operator` with `CODEX_K8S_DATABASE_URL` (and `--database-url-file`): its audit
@@ -36,9 +37,10 @@ import Testing
         let config = h.directory.appendingPathComponent("operator.yaml")
         try "controlNamespace: \(h.config.controlNamespace)\nnamespacePrefix: \(h.config.namespacePrefix)\n"
             .write(to: config, atomically: true, encoding: .utf8)
-        let child = try OperatorCommandTests.Child(["operator", "--config", config.path, "--kubeconfig", h.kubeconfigPath,
-                                                    "--metrics-bind", "127.0.0.1:0", "--identity", "op-\(h.suffix)"] + arguments,
-                                                   environment: environment)
+        let child = try ChildProcess(codexK8s: ["operator", "--config", config.path, "--kubeconfig", h.kubeconfigPath,
+                                                "--metrics-bind", "127.0.0.1:0", "--identity", "op-\(h.suffix)"] + arguments,
+                                     environment: environment)
+        defer { child.kill() }
         _ = try #require(await child.line(containing: "serving /healthz"))
         try await h.createRun(name)
         let admitted = try await h.waitForPhase(name, .provisioning)

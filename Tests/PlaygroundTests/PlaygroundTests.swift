@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// `codex-k8s dev` as a newcomer runs it: the built binary as a child process, driven with the
@@ -24,6 +25,7 @@ import Testing
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("dev-\(UUID().uuidString.prefix(8))")
         defer { try? FileManager.default.removeItem(at: dir) }
         let dev = try ChildProcess(Self.binary, ["dev", "--dir", dir.path, "--agent-delay", "15s"])
+        defer { dev.kill() }
         let ready = await dev.line { $0.contains("ready") }
         try #require(ready != nil, "no ready line; stderr: \(dev.errorText)")
         let export = await dev.line { $0.contains("export KUBECONFIG=") }
@@ -41,6 +43,7 @@ import Testing
         let watch = try ChildProcess(kubectl, ["-n", "codex-system", "get", "agentruns", "example-dev-42", "-w",
                                                "--request-timeout=180s", "-o", "jsonpath={.status.phase}{\"\\n\"}"],
                                      environment: env)
+        defer { watch.kill() }
         var phases: [String] = []
         for await line in watch.lines where phases.last != line {
             phases.append(line)

@@ -61,7 +61,8 @@ final class WebhookHarness: Sendable {
     }
 
     static func start(settings: WebhookSettings = WebhookSettings(), secrets: WebhookSecrets = WebhookSecrets(values: [secret]),
-                      bodyLimit: Int = WebhookRoutes.defaultBodyLimit) async throws -> WebhookHarness {
+                      bodyLimit: Int = WebhookRoutes.defaultBodyLimit,
+                      wallClock: @escaping @Sendable () -> Date = { Date() }) async throws -> WebhookHarness {
         let server = try await KubeTestServer.start()
         let client = KubeClient(config: KubeClientConfig(server: server.url, credentials: .token(KubeTestServer.adminToken)),
                                 retryPolicy: .none, logger: quiet)
@@ -75,19 +76,20 @@ final class WebhookHarness: Sendable {
         let audit = RecordingAuditSink()
         let (ports, portSink) = AsyncStream<Int>.makeStream()
         let service = WebhookService(config: config, client: client, namespace: namespace, secrets: secrets, audit: audit,
-                                     host: "127.0.0.1", port: 0, bodyLimit: bodyLimit, logger: quiet,
+                                     wallClock: wallClock, host: "127.0.0.1", port: 0, bodyLimit: bodyLimit, logger: quiet,
                                      onServerRunning: { port in portSink.yield(port) })
         let task = Task { try await service.run() }
         var port = 0
         for await p in ports { port = p; break }
         let h = WebhookHarness(server: server, client: client, service: service, audit: audit, port: port, task: task)
-        try await h.waitUntil("cache synced") { service.cache.isSynced }
+        try await h.waitForCache("cache synced") { service.cache.isSynced }
         return h
     }
 
     static func with(settings: WebhookSettings = WebhookSettings(), secrets: WebhookSecrets = WebhookSecrets(values: [secret]),
+                     wallClock: @escaping @Sendable () -> Date = { Date() },
                      _ body: (WebhookHarness) async throws -> Void) async throws {
-        let h = try await start(settings: settings, secrets: secrets)
+        let h = try await start(settings: settings, secrets: secrets, wallClock: wallClock)
         do {
             try await body(h)
         } catch {
@@ -116,9 +118,9 @@ final class WebhookHarness: Sendable {
         }
     }
 
-    /// Waits until `condition` holds, re-checking it after every change of an AgentRun cache
-    /// (`changes`; default: the adapter's — what the conditions read), for up to 60 s. No polling.
-    func waitUntil(_ what: String, on changes: ChangeSignal? = nil, _ condition: @escaping @Sendable () async throws -> Bool) async throws {
+    /// Waits until `condition` — about an AgentRun cache — holds, re-checking it after every change
+    /// of that cache (`changes`; default: the adapter's), for up to 60 s. No polling.
+    func waitForCache(_ what: String, on changes: ChangeSignal? = nil, _ condition: @escaping @Sendable () async throws -> Bool) async throws {
         let changes = changes ?? service.cache.changes
         try await withThrowingTaskGroup(of: Bool.self) { group in
             group.addTask {
@@ -137,6 +139,17 @@ final class WebhookHarness: Sendable {
             group.cancelAll()
             if !met { throw HarnessError.timeout(what) }
         }
+    }
+
+    /// Polls `condition` (yields 20 ms between checks) for up to 60 s: for conditions about the
+    /// apiserver (RunNamespaces, namespaces), of which the adapter keeps no cache to wait on.
+    func waitUntil(_ what: String, _ condition: @Sendable () async throws -> Bool) async throws {
+        let deadline = ContinuousClock.now + .seconds(60)
+        while ContinuousClock.now < deadline {
+            if try await condition() { return }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        throw HarnessError.timeout(what)
     }
 
     enum HarnessError: Error { case timeout(String) }

@@ -41,9 +41,13 @@ public struct LeaseState: Sendable, Hashable {
     /// The last renewal (`status.leaseRenewedAt`): a run that started then (a revise reusing the
     /// namespace) may not show in the runs yet, so no finish before it ends a code-only lease.
     public var renewedAt: KubeTime?
+    /// When a close of the issue or pull request ends the lease (`IssueClosure`: `closed-at +
+    /// close-grace` of a close at or after the last renewal); `nil` if none.
+    public var closedEnd: KubeTime?
 
     public init(mode: RunMode, retain: Bool, retainedSince: KubeTime, leaseExpiresAt: KubeTime, runs: [LeaseRunUse],
-                supersededAt: KubeTime? = nil, renewedAt: KubeTime? = nil) {
+                supersededAt: KubeTime? = nil, renewedAt: KubeTime? = nil, closedEnd: KubeTime? = nil) {
+        self.closedEnd = closedEnd
         self.mode = mode
         self.retain = retain
         self.retainedSince = retainedSince
@@ -64,6 +68,8 @@ public enum LeaseEndCause: String, Sendable, Hashable, CaseIterable {
     case superseded
     /// A debug namespace reached `debugMaxRetention`.
     case debugRetentionEnded = "debug_retention_ended"
+    /// `closeGrace` after its issue or pull request was closed (`IssueClosure`).
+    case issueClosed = "issue_closed"
 }
 
 /// What to do with a run namespace now (SPEC §6).
@@ -86,9 +92,11 @@ public enum LeaseDecision: Sendable, Hashable {
 ///    + `codeOnlyGrace` (only a finish at or after the last renewal counts: a renewal is a run
 ///    start, and that run may not show yet); when superseded, `supersededAt + supersededGrace`.
 ///    So a renewal at `r` never yields an end before `r + ttl` until some event after `r` (a
-///    finish, a superseding admission) is seen — expiry cannot overtake a revise's renewal.
+///    finish, a superseding admission) is seen — expiry cannot overtake a revise's renewal. A close
+///    of the issue or PR (`IssueClosure`, at or after the last renewal) ends it at `closedEnd`.
 /// 3. With `retain` (debug) it is kept past that end until `retainedSince + debugMaxRetention`, and
-///    then expires normally: the end is the later of the two (`Retained` between them).
+///    then expires normally: the end is the later of the two (`Retained` between them). Before the
+///    lease passes, the decision is requeued at the lease end, so the phase turns `Retained` then.
 /// 4. `now >= end` → `expire`; otherwise `requeue(at: end)`.
 public enum LeasePolicy {
     /// A lease granted or renewed at `now` for `role`: `now + ttl(role)` (`namespaceTTL`).
@@ -129,6 +137,7 @@ public enum LeasePolicy {
         if let superseded = state.supersededAt {
             earlier(superseded.adding(seconds: Double(graces.supersededGrace.seconds)), .superseded)
         }
+        if let closed = state.closedEnd { earlier(closed, .issueClosed) }
         return (end, cause)
     }
 
@@ -141,7 +150,9 @@ public enum LeasePolicy {
         if state.retain {
             let retainedUntil = state.retainedSince.adding(seconds: Double(graces.debugMaxRetention.seconds))
             if retainedUntil > end {
-                if now >= end { phase = .retained }
+                // Decide again when the lease passes, so the namespace turns Retained (and says so) then.
+                if now < end { return .requeue(at: end, phase: .active, cause: cause) }
+                phase = .retained
                 (end, cause) = (retainedUntil, .debugRetentionEnded)
             }
         }
@@ -153,12 +164,18 @@ public enum LeasePolicy {
     /// time) after `since` (the namespace's last lease renewal); `nil` if none.
     public static func supersededAt(namespace: String, repository: String, issue: Int64, stage: Stage,
                                     since: KubeTime, runs: [AgentRun]) -> KubeTime? {
-        runs.compactMap { run -> KubeTime? in
-            guard run.spec.repository == repository, run.spec.issue == issue, run.spec.stage == stage, !run.spec.isRevise,
-                  let other = run.status?.namespace, other != namespace,
+        superseding(namespace: namespace, repository: repository, issue: issue, stage: stage, since: since, runs: runs)?.at
+    }
+
+    /// The run behind `supersededAt` (the earliest such admission; ties by name) and its admission time.
+    public static func superseding(namespace: String, repository: String, issue: Int64, stage: Stage,
+                                   since: KubeTime, runs: [AgentRun]) -> (run: String, at: KubeTime)? {
+        runs.compactMap { run -> (run: String, at: KubeTime)? in
+            guard run.spec.repository.lowercased() == repository.lowercased(), run.spec.issue == issue, run.spec.stage == stage,
+                  !run.spec.isRevise, let other = run.status?.namespace, other != namespace,
                   let admitted = run.status?.conditions?.first(where: { $0.type == "Admitted" && $0.status == "True" })?
                   .lastTransitionTime, admitted > since else { return nil }
-            return admitted
-        }.min()
+            return (run.metadata.name ?? "", admitted)
+        }.min { ($0.at, $0.run) < ($1.at, $1.run) }
     }
 }

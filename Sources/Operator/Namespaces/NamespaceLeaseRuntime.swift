@@ -10,7 +10,8 @@ import Runs
 /// The RunNamespace controller wired to its watches (SPEC §6): every RunNamespace (the primary),
 /// the managed Namespaces (label `app.kubernetes.io/managed-by=codex-k8s`, mapped to the
 /// RunNamespace of the same name) and the AgentRuns of the control namespace (mapped to the
-/// RunNamespace their `status.namespace` names, before and after a change). Register `controller`
+/// RunNamespace their `status.namespace` names, before and after a change, and — for a non-revise
+/// run — every RunNamespace of its repository+issue+stage, which it supersedes). Register `controller`
 /// with the `Manager` next to the AgentRun controller, or run it directly in tests.
 public final class NamespaceLeaseRuntime: Sendable {
     public let controller: Controller<RunNamespace>
@@ -33,8 +34,9 @@ public final class NamespaceLeaseRuntime: Sendable {
         let namespaces = controller.watches(KubeClientListWatch<Namespace>(client: client, labelSelector: RunLabels.managedSelector)) {
             sameName($0.metadata)
         }
+        let runNamespaces = controller.store
         let runs = controller.watches(KubeClientListWatch<AgentRun>(client: client, namespace: config.controlNamespace)) { run in
-            run.status?.namespace.map { [ObjectKey(namespace: nil, name: $0)] } ?? []
+            LeaseRunMapping.keys(of: run, runNamespaces: runNamespaces)
         }
         reconciler.attach(NamespaceLeaseCaches(runNamespaces: controller.store, namespaces: namespaces, runs: runs))
         self.controller = controller

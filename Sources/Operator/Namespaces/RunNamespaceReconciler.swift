@@ -89,8 +89,16 @@ public final class RunNamespaceReconciler: Sendable {
             status.phase = .active
             status.activeRuns = active
             try await write(rns, status)
+            // The recorded lease (a revise's renewal moved it); a stale cache mirrors an older one
+            // for a moment, and the newer version's event brings the key back.
+            if let lease = status.leaseExpiresAt { try await mirror(lease, on: key.name) }
             return .awaitChange
         case .requeue(let at, let phase, _):
+            if try await activeButUnseen(rns) != nil {
+                // A run that started in it is not in the cache yet: change nothing; its event comes.
+                let end = rns.status?.leaseExpiresAt ?? at
+                return .requeue(after: .seconds(max(0, end.secondsSince1970 - now.secondsSince1970)))
+            }
             let lease = LeasePolicy.leaseEnd(state, graces: config.graces)
             status.phase = phase
             status.activeRuns = []
@@ -100,6 +108,9 @@ public final class RunNamespaceReconciler: Sendable {
             try await mirror(lease.at, on: key.name)
             if rns.status?.leaseExpiresAt != lease.at || rns.status?.activeRuns?.isEmpty == false {
                 emit(.namespaceTTLScheduled(namespace: key.name, leaseExpiresAt: lease.at, cause: lease.cause.rawValue), written)
+                if lease.cause == .superseded, let by = superseding(rns) {
+                    emit(.namespaceSuperseded(namespace: key.name, supersededBy: by, leaseExpiresAt: lease.at), written)
+                }
             }
             if phase == .retained, rns.status?.phase != .retained {
                 emit(.namespaceCleanupSkipped(namespace: key.name, reason: "debug_label_present", retainUntil: at), written)
@@ -123,7 +134,15 @@ public final class RunNamespaceReconciler: Sendable {
             runs: mine.map(LeaseRunUse.init),
             supersededAt: LeasePolicy.supersededAt(namespace: name, repository: rns.spec.repository, issue: rns.spec.issue,
                                                    stage: rns.spec.stage, since: renewed, runs: all),
-            renewedAt: rns.status?.leaseRenewedAt)
+            renewedAt: rns.status?.leaseRenewedAt,
+            closedEnd: mine.compactMap { IssueClosure.recorded($0.metadata.annotations, defaultGrace: config.graces.closeGrace) }
+                .filter { $0.closedAt >= renewed }.map(\.end).min())
+    }
+
+    /// The run whose admission superseded `rns` (see `LeasePolicy.superseding`), from the caches.
+    func superseding(_ rns: RunNamespace) -> String? {
+        LeasePolicy.superseding(namespace: rns.metadata.name ?? "", repository: rns.spec.repository, issue: rns.spec.issue,
+                                stage: rns.spec.stage, since: rns.status?.leaseRenewedAt ?? now, runs: stores.runs.list())?.run
     }
 
     /// The newest AgentRun (by creation, then name) whose `status.namespace` names `rns`, never

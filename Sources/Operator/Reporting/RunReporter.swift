@@ -91,7 +91,10 @@ public final class RunReporter: Sendable {
         case .unauthorized(let why):
             logger.error("GitHub refused the token; fix github.tokenFile", metadata: ["run": "\(name)", "error": "\(why)"])
             return .requeue(after: .seconds(300))
-        case .notFound, .rejected, .disabled:
+        case .disabled:
+            // The token file is empty or missing: it is re-read at every call, so try again later.
+            return .requeue(after: .seconds(60))
+        case .notFound, .rejected:
             logger.warning("GitHub report dropped until the run changes", metadata: ["run": "\(name)", "error": "\(failure)"])
             return .awaitChange
         }

@@ -15,6 +15,8 @@ public final class AgentRunCache: RunHistory, Sendable {
     public let store = Store<AgentRun>(indexedLabels: [WebhookLabels.trigger])
     /// Bumped after every watch event applied to `store` (wait on it instead of polling the cache).
     public let changes = ChangeSignal()
+    /// The runs by trigger, so the per-delivery duplicate check does not scan every run.
+    private let byTrigger = TriggerIndex()
     private let watcher: Watcher<KubeClientListWatch<AgentRun>>
 
     public init(client: KubeClient, namespace: String, logger: Logger = Logger(label: "codex-k8s.webhook.cache")) {
@@ -23,9 +25,10 @@ public final class AgentRunCache: RunHistory, Sendable {
 
     /// Keeps the cache current until the task is cancelled.
     public func run() async {
-        let store = self.store, changes = self.changes
+        let store = self.store, changes = self.changes, byTrigger = self.byTrigger
         await watcher.run { event in
-            _ = store.apply(event)
+            let affected = store.apply(event)
+            byTrigger.update(event, affected: affected, store: store)
             changes.bump()
         }
     }
@@ -41,9 +44,12 @@ public final class AgentRunCache: RunHistory, Sendable {
         !(run.status?.phase?.isTerminal ?? false) && !run.spec.isCancelRequested
     }
 
-    /// The active runs of a trigger (also runs created by hand, which carry no trigger label).
+    /// The active runs of a trigger (also runs created by hand, which carry no trigger label), by
+    /// name; a lookup in the trigger index, not a scan of every run.
     public func activeRuns(_ key: TriggerKey) -> [AgentRun] {
-        store.list().filter { Self.isActive($0) && TriggerKey($0.spec) == key }
+        byTrigger.objects(key).compactMap { store.get($0) }
+            .filter { Self.isActive($0) && TriggerKey($0.spec) == key }
+            .sorted { ($0.metadata.name ?? "") < ($1.metadata.name ?? "") }
     }
 
     /// The runs a cancellation addresses that are still active.

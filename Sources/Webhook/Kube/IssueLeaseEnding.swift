@@ -10,8 +10,8 @@ public protocol IssueLeaseEnding: Sendable {
     func endLeases(repository: String, issue: Int64, after grace: RunDuration) async throws
 }
 
-/// Until the leases API lands (issue 11): ends nothing. Cancelled runs still end their Jobs, and
-/// namespaces still expire at their lease (SPEC §6).
+/// Ends nothing (for adapters that must not write beyond runs, e.g. in tests). `WebhookService`
+/// uses `RunLeaseCloser` unless given another.
 public struct LeaseEndingNotImplemented: IssueLeaseEnding {
     public init() {}
     public func endLeases(repository: String, issue: Int64, after grace: RunDuration) async throws {}

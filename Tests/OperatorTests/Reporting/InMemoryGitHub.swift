@@ -21,6 +21,9 @@ final class InMemoryGitHub: GitHubAPI {
         var calls: [Call] = []
         var pagesServed: [Int] = []
         var failures: [GitHubError] = []
+        /// While true, every call waits (GitHub hangs) until `release()`.
+        var holding = false
+        var held: [CheckedContinuation<Void, Never>] = []
         var waiters: [(condition: @Sendable (State) -> Bool, continuation: CheckedContinuation<Void, Never>)] = []
     }
 
@@ -35,6 +38,21 @@ final class InMemoryGitHub: GitHubAPI {
 
     /// The next calls fail with these errors, in order (and are recorded).
     func fail(next errors: [GitHubError]) { state.withLock { $0.failures += errors } }
+
+    /// Makes every call hang until `release()` (a GitHub that accepts connections and never answers).
+    func hold() { state.withLock { $0.holding = true } }
+
+    func release() {
+        let held = state.withLock { s in
+            s.holding = false
+            defer { s.held = [] }
+            return s.held
+        }
+        held.forEach { $0.resume() }
+    }
+
+    /// How many calls are hanging.
+    var hanging: Int { state.withLock { $0.held.count } }
 
     /// Seeds comments written by someone else.
     func seed(repository: String, number: Int, bodies: [String]) {
@@ -94,9 +112,17 @@ final class InMemoryGitHub: GitHubAPI {
         return result
     }
 
-    /// Records the call; returns a queued failure, if any.
-    private func record(_ call: Call) -> GitHubError? {
-        update { s in
+    /// Records the call (after any hold); returns a queued failure, if any.
+    private func record(_ call: Call) async -> GitHubError? {
+        await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
+            let wait = update { s -> Bool in
+                guard s.holding else { return false }
+                s.held.append(c)
+                return true
+            }
+            if !wait { c.resume() }
+        }
+        return update { s in
             s.calls.append(call)
             return s.failures.isEmpty ? nil : s.failures.removeFirst()
         }
@@ -105,7 +131,7 @@ final class InMemoryGitHub: GitHubAPI {
     // MARK: GitHubAPI
 
     func listComments(repository: String, number: Int) async throws(GitHubError) -> [GitHubComment] {
-        if let e = record(Call(method: "listComments", repository: repository, number: number)) { throw e }
+        if let e = await record(Call(method: "listComments", repository: repository, number: number)) { throw e }
         return update { s in
             let all = s.comments[Self.key(repository, number)] ?? []
             s.pagesServed.append(max(1, (all.count + pageSize - 1) / pageSize))
@@ -114,7 +140,7 @@ final class InMemoryGitHub: GitHubAPI {
     }
 
     func createComment(repository: String, number: Int, body: String) async throws(GitHubError) -> GitHubComment {
-        if let e = record(Call(method: "createComment", repository: repository, number: number)) { throw e }
+        if let e = await record(Call(method: "createComment", repository: repository, number: number)) { throw e }
         return update { s in
             s.nextID += 1
             let c = GitHubComment(id: s.nextID, body: body, authorLogin: "codex-k8s[bot]")
@@ -124,7 +150,7 @@ final class InMemoryGitHub: GitHubAPI {
     }
 
     func updateComment(repository: String, commentID: Int64, body: String) async throws(GitHubError) -> GitHubComment {
-        if let e = record(Call(method: "updateComment", repository: repository, commentID: commentID)) { throw e }
+        if let e = await record(Call(method: "updateComment", repository: repository, commentID: commentID)) { throw e }
         let updated: GitHubComment? = update { s in
             for (k, list) in s.comments {
                 if let i = list.firstIndex(where: { $0.id == commentID }) {
@@ -139,17 +165,17 @@ final class InMemoryGitHub: GitHubAPI {
     }
 
     func addLabels(repository: String, number: Int, labels: [String]) async throws(GitHubError) {
-        if let e = record(Call(method: "addLabels", repository: repository, number: number)) { throw e }
+        if let e = await record(Call(method: "addLabels", repository: repository, number: number)) { throw e }
         update { s in s.labels[Self.key(repository, number), default: []].formUnion(labels) }
     }
 
     func removeLabel(repository: String, number: Int, label: String) async throws(GitHubError) {
-        if let e = record(Call(method: "removeLabel", repository: repository, number: number)) { throw e }
+        if let e = await record(Call(method: "removeLabel", repository: repository, number: number)) { throw e }
         update { s in _ = s.labels[Self.key(repository, number)]?.remove(label) }
     }
 
     func listOpenIssues(repository: String) async throws(GitHubError) -> [GitHubIssue] {
-        if let e = record(Call(method: "listOpenIssues", repository: repository)) { throw e }
+        if let e = await record(Call(method: "listOpenIssues", repository: repository)) { throw e }
         return update { s in
             (s.issues[repository.lowercased()] ?? []).map { issue in
                 var i = issue

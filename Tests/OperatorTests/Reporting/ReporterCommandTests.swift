@@ -4,6 +4,7 @@ import KubeAPI
 import KubeClient
 import Operator
 import Runs
+import TestSupport
 import Testing
 
 /// `codex-k8s operator` with `github.tokenFile` configured (issue 13): the leader reports runs to
@@ -21,8 +22,9 @@ import Testing
         do {
             try await OperatorHarness.with { h in
                 let issue = gh.addIssue("acme/shop", labels: ["run:dev"])
-                let child = try OperatorCommandTests.Child(["operator", "--kubeconfig", h.kubeconfigPath, "--namespace", h.config.controlNamespace,
-                                                            "--config", config, "--metrics-bind", "127.0.0.1:0", "--identity", "op-\(h.suffix)"])
+                let child = try ChildProcess(codexK8s: ["operator", "--kubeconfig", h.kubeconfigPath, "--namespace", h.config.controlNamespace,
+                                                        "--config", config, "--metrics-bind", "127.0.0.1:0", "--identity", "op-\(h.suffix)"])
+                defer { child.kill() }
                 let on = try #require(await child.line(containing: "GitHub reporting is on"))
                 #expect(on.contains(gh.url) && !on.contains(FakeGitHubServer.defaultToken))
                 let serving = try #require(await child.line(containing: "serving /healthz"))

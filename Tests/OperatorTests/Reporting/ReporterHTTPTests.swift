@@ -111,6 +111,26 @@ import Testing
         }
     }
 
+    @Test func fiftyRunsConcurrentlyGetOneCommentEachOverHTTP() async throws {
+        try await Self.with { h, gh in
+            let issues = (0..<5).map { _ in gh.server.addIssue("acme/shop", labels: ["run:dev"]) }
+            let rep = start(h, gh, workers: 8)
+            let names = (1...50).map { "fifty-\($0)" }
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for (i, name) in names.enumerated() {
+                    group.addTask { try await h.createRun(name, issue: Int64(issues[i % 5])) }
+                    group.addTask { for _ in 0..<5 { rep.reporter.requeueAll() } }
+                }
+                try await group.waitForAll()
+            }
+            for name in names { try await h.waitForReport(name, "Pending") }
+            await rep.settle()
+            for (i, name) in names.enumerated() { #expect(gh.marked(name, issues[i % 5]).count == 1, "\(name)") }
+            #expect(gh.requests("POST").filter { $0.path.hasSuffix("/comments") }.count == 50)
+            await rep.stop()
+        }
+    }
+
     @Test(arguments: [429, 403])
     func aSecondaryLimitIsHonouredForEveryRunUntilRetryAfter(_ status: Int) async throws {
         try await Self.with { h, gh in

@@ -51,3 +51,46 @@ import Testing
         }
     }
 }
+
+/// Reporting never blocks reconciling, and the resync stops on shutdown (issue 13).
+@Suite(.serialized) struct ReporterIsolationTests {
+    @Test func aHangingGitHubNeverDelaysTheReconciler() async throws {
+        try await OperatorHarness.with { h in
+            let github = InMemoryGitHub()
+            github.hold()
+            let op = h.startOperator()
+            let rep = h.startReporter(github, workers: 2)
+            try await h.createRun("hang-1", issue: 31)
+            try await h.createRun("hang-2", issue: 32)
+            let admitted = try await h.waitForRun("hang-1", "a namespace") { $0.status?.namespace != nil }
+            try await h.podRunning(admitted)
+            _ = try await h.waitForPhase("hang-1", .running)
+            await github.waitUntil { $0.held.count == 2 } // both reporter workers are stuck on GitHub
+            #expect(github.comments("acme/shop", 31).isEmpty)
+            github.release()
+            try await h.waitForReport("hang-1", "Running")
+            try await h.waitForReport("hang-2", "")
+            #expect(github.calls("createComment").count == 2)
+            await rep.stop()
+            await op.stop()
+        }
+    }
+
+    @Test(.timeLimit(.minutes(2))) func theResyncLoopPassesAtOnceAndEndsOnShutDown() async throws {
+        try await OperatorHarness.with(customize: { $0.webhook.allowedRepositories = ["acme/shop"] }) { h in
+            let github = InMemoryGitHub()
+            let reporter = GitHubReporter(client: h.client, github: github, config: h.config, resyncInterval: .seconds(3600),
+                                          logger: OperatorHarness.quiet)
+            let resync = try #require(reporter.resync)
+            #expect(reporter.controllers.map(\.name) == ["github-reporter", "github-resync"])
+            let caches = Task { await resync.runCaches() }
+            let workers = Task { await resync.runWorkers() }
+            await github.waitUntil { $0.calls.contains { $0.method == "listOpenIssues" } }
+            resync.shutDown()
+            await workers.value // returns although the next pass is an hour away
+            #expect(github.calls("listOpenIssues").count == 1)
+            caches.cancel()
+            await caches.value
+        }
+    }
+}

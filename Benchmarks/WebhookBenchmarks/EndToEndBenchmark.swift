@@ -1,0 +1,198 @@
+import Foundation
+import KubeAPI
+import Runs
+import Synchronization
+import Webhook
+
+/// (b) The adapter end to end: this process is the load generator; `kube-test-server` and the
+/// adapter (`ChildModes.adapter`, a mode of this executable) run as two child processes, all on
+/// the same cores.
+///
+/// Every delivery creates an AgentRun. A janitor (standing in for the operator's clean-up of
+/// finished runs) deletes the adapter's AgentRuns once a second (DELETE collection + a finalizer
+/// PATCH per run), so the stores hold about a second's worth of runs: steady-state numbers.
+enum EndToEndBenchmark {
+    struct Failure: Error, CustomStringConvertible { var description: String }
+
+    static let namespace = "codex-system"
+    static let secret = "bench-secret"
+
+    struct Options {
+        var connections = 16
+        var seconds = 20.0
+        var rate = 1000.0
+        var memoryDeliveries = 100_000
+        /// `kube-test-server` to run; default: the one next to this executable.
+        var serverBinary: String?
+    }
+
+    static func run(_ options: Options) async throws {
+        let me = URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL
+        let serverBinary = options.serverBinary ?? me.deletingLastPathComponent().appendingPathComponent("kube-test-server").path
+        guard FileManager.default.isExecutableFile(atPath: serverBinary) else {
+            throw Failure(description: "\(serverBinary) is missing: swift build -c release --product kube-test-server")
+        }
+        let kubeconfig = FileManager.default.temporaryDirectory.appendingPathComponent("webhook-bench-\(getpid()).kubeconfig").path
+        defer { try? FileManager.default.removeItem(atPath: kubeconfig) }
+        // `kube-test-server` installs the CRDs and the control namespace (LocalCluster, like `codex-k8s dev`).
+        let server = try startServer([serverBinary, "--port", "0", "--kubeconfig", kubeconfig, "--namespace", namespace, "--ignore-stdin"])
+        defer { server.process.terminate() }
+        let port = try freePort()
+        let adapter = Process()
+        adapter.executableURL = me
+        adapter.arguments = ["adapter", kubeconfig, String(port)]
+        adapter.environment = ProcessInfo.processInfo.environment.merging([ChildModes.secretVariable: secret]) { $1 }
+        adapter.standardOutput = FileHandle.nullDevice // the JSON logs (one line per delivery), as a container's stdout
+        try adapter.run()
+        defer { adapter.terminate() }
+        try waitReady(port: port)
+        let adapterStats = ProcStats(pid: adapter.processIdentifier), serverStats = ProcStats(pid: server.process.processIdentifier)
+        say("end to end: adapter pid \(adapter.processIdentifier) on 127.0.0.1:\(port) (HTTPS to the apiserver), "
+            + "kube-test-server pid \(server.process.processIdentifier) at \(server.url); load generator pid \(getpid())")
+
+        let janitor = Janitor(serverPort: URLComponents(string: server.url)?.port ?? 0, token: try token(kubeconfig))
+        let janitorThread = Thread { janitor.run() }
+        janitorThread.start()
+        defer { janitor.stop() }
+
+        let load = LoadGenerator(port: port, secret: secret)
+        say("warm-up: " + load.closedLoop(connections: options.connections, total: 3000).summary)
+
+        let cpu0 = (adapterStats.cpuSeconds, serverStats.cpuSeconds, ProcStats(pid: getpid()).cpuSeconds)
+        let sustained = load.closedLoop(connections: options.connections, total: Int(options.seconds * 2000))
+        let cpu1 = (adapterStats.cpuSeconds, serverStats.cpuSeconds, ProcStats(pid: getpid()).cpuSeconds)
+        say("sustained, \(options.connections) connections, closed loop: " + sustained.summary
+            + "; runs deleted by the janitor so far \(janitor.deleted.load(ordering: .relaxed))")
+        let n = Double(sustained.count)
+        say(String(format: "  CPU per delivery: adapter %.0f µs, KubeTestServer %.0f µs (incl. janitor deletes), load generator %.0f µs; "
+                     + "CPU busy %.2f of 2 cores", (cpu1.0 - cpu0.0) / n * 1e6, (cpu1.1 - cpu0.1) / n * 1e6, (cpu1.2 - cpu0.2) / n * 1e6,
+                     ((cpu1.0 - cpu0.0) + (cpu1.1 - cpu0.1) + (cpu1.2 - cpu0.2)) / sustained.seconds))
+
+        let fixed = load.fixedRate(options.rate, seconds: options.seconds, connections: options.connections)
+        say(String(format: "fixed %.0f/s offered, %d connections: ", options.rate, options.connections) + fixed.summary)
+
+        say("memory over \(options.memoryDeliveries) deliveries (adapter RSS, KubeTestServer RSS, runs deleted so far):")
+        let start = load.completed.load(ordering: .relaxed)
+        say("  0: adapter \(adapterStats.residentKiB / 1024) MiB, server \(serverStats.residentKiB / 1024) MiB")
+        let memory = load.closedLoop(connections: options.connections, total: options.memoryDeliveries, every: 10_000) { done in
+            say("  \(done - start): adapter \(adapterStats.residentKiB / 1024) MiB, server \(serverStats.residentKiB / 1024) MiB, "
+                  + "deleted \(janitor.deleted.load(ordering: .relaxed))")
+        }
+        say("memory run: " + memory.summary)
+    }
+
+
+    struct Server {
+        var process: Process
+        var url: String
+    }
+
+    /// Starts `kube-test-server` and reads the URL of its `ready <url>` line.
+    static func startServer(_ command: [String]) throws -> Server {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: command[0])
+        process.arguments = Array(command.dropFirst())
+        let out = Pipe()
+        process.standardOutput = out
+        try process.run()
+        var text = ""
+        while !text.contains("\n") {
+            let data = out.fileHandleForReading.availableData
+            if data.isEmpty { throw Failure(description: "the server exited before printing its URL: \(text)") }
+            text += String(decoding: data, as: UTF8.self)
+        }
+        guard let range = text.range(of: #"https?://127\.0\.0\.1:[0-9]+"#, options: .regularExpression) else {
+            throw Failure(description: "no URL in the server's first line: \(text)")
+        }
+        return Server(process: process, url: String(text[range]))
+    }
+
+    /// The bearer token of the kubeconfig `kube-test-server` wrote (the janitor speaks plain HTTP).
+    static func token(_ kubeconfig: String) throws -> String {
+        let text = (try? String(contentsOfFile: kubeconfig, encoding: .utf8)) ?? ""
+        for line in text.split(separator: "\n") {
+            let t = line.trimmingCharacters(in: .whitespaces)
+            if t.hasPrefix("token:") { return t.dropFirst(6).trimmingCharacters(in: .whitespaces) }
+        }
+        throw Failure(description: "no token in \(kubeconfig)")
+    }
+
+    static func freePort() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let ok = withUnsafeMutablePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
+        }
+        guard ok else { throw Failure(description: "no free port") }
+        return Int(UInt16(bigEndian: addr.sin_port))
+    }
+
+    /// Polls `/readyz` until 200 (the adapter's cache has synced and the apiserver answers).
+    static func waitReady(port: Int) throws {
+        let deadline = nanos() + 120_000_000_000
+        let request = Array("GET /readyz HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\n\r\n".utf8)
+        while nanos() < deadline {
+            if let answer = try? Connection(port: port).roundTrip(request), answer.status == 200 { return }
+            usleep(50_000)
+        }
+        throw Failure(description: "the adapter was not ready within 120 s")
+    }
+}
+
+/// Deletes the adapter's AgentRuns once a second: one DELETE collection by the managed-by label,
+/// then one PATCH per run that removes the operator's finalizer (what the operator does once it
+/// has cleaned up), so the runs are gone from the apiserver and from the adapter's cache.
+final class Janitor: Sendable {
+    let serverPort: Int
+    let token: String
+    let deleted = Atomic<Int>(0)
+    private let running = Atomic<Bool>(true)
+
+    init(serverPort: Int, token: String) {
+        self.serverPort = serverPort
+        self.token = token
+    }
+
+    func stop() { running.store(false, ordering: .relaxed) }
+
+    func run() {
+        let selector = "\(WellKnown.managedByLabel)=\(WellKnown.managedByValue)"
+            .addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
+        let path = "/apis/codex-k8s.dev/v1alpha1/namespaces/\(EndToEndBenchmark.namespace)/agentruns"
+        let request = Array(("DELETE \(path)?labelSelector=\(selector)"
+            + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \(token)\r\nContent-Length: 0\r\n\r\n").utf8)
+        let connection = Connection(port: serverPort)
+        while running.load(ordering: .relaxed) {
+            let next = nanos() + 1_000_000_000
+            do {
+                let answer = try connection.roundTrip(request)
+                guard answer.status == 200, let list = try? JSONValue(parsing: answer.body) else {
+                    say("janitor: \(answer.status) \(String(decoding: answer.body.prefix(300), as: UTF8.self))")
+                    sleep(until: next)
+                    continue
+                }
+                // The adapter creates runs with the operator's finalizer: drop it, as the operator
+                // does after its clean-up, so the runs really go.
+                for item in list["items"]?.arrayValue ?? [] {
+                    guard let name = item[path: ["metadata", "name"]]?.stringValue else { continue }
+                    if (item[path: ["metadata", "finalizers"]]?.arrayValue ?? []).isEmpty {
+                        deleted.add(1, ordering: .relaxed)
+                        continue
+                    }
+                    let body = Array(#"{"metadata":{"finalizers":null}}"#.utf8)
+                    let patch = Array(("PATCH \(path)/\(name) HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \(token)\r\n"
+                        + "Content-Type: application/merge-patch+json\r\nContent-Length: \(body.count)\r\n\r\n").utf8) + body
+                    let patched = try connection.roundTrip(patch)
+                    if patched.status == 200 { deleted.add(1, ordering: .relaxed) }
+                }
+            } catch {
+                say("janitor: \(error)")
+            }
+            sleep(until: next)
+        }
+    }
+}
