@@ -134,6 +134,7 @@ let package = Package(
                           dependencies: [
                               "KubeAPI", "KubeClient", "KubeRuntime", "Audit", "Runs", "Operator", "Webhook", "GitHub",
                               "KubeTestServer", "LocalCluster", // `codex-k8s dev`: the playground's in-memory apiserver
+                              "PostgresTestServer", // `codex-k8s dev --audit local`: a throwaway audit database
                               .product(name: "ArgumentParser", package: "swift-argument-parser"),
                               .product(name: "Logging", package: "swift-log"),
                               .product(name: "Prometheus", package: "swift-prometheus"),

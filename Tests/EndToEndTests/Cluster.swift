@@ -184,6 +184,12 @@ final class Cluster: Sendable {
 
     var kubectl: Kubectl { Kubectl(kubeconfig: adminKubeconfig) }
 
+    /// The webhook's `/metrics` (Prometheus text).
+    func webhookMetrics() async throws -> String {
+        let url = URL(string: webhookURL.replacingOccurrences(of: "/webhooks/github", with: "/metrics"))!
+        return String(decoding: try await URLSession.shared.data(from: url).0, as: UTF8.self)
+    }
+
     /// Sends a signed delivery to the webhook process.
     func deliver(_ delivery: GitHubDelivery) async throws -> GitHubDelivery.Answer {
         try await delivery.send(to: webhookURL, secret: webhookSecret)

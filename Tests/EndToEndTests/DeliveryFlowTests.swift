@@ -58,6 +58,10 @@ extension EndToEndTests {
                 #expect(other.code == 200 && other.status == "duplicate" && other.run == first.run, "\(other)")
                 let runs = try await c.admin.list(AgentRun.self, namespace: Cluster.namespace)
                 #expect(runs.items.map(\.metadata.name) == [first.run])
+                // Deliveries by outcome (SPEC §9).
+                let counted = try await c.webhookMetrics().split(separator: "\n").filter { $0.hasPrefix("codex_webhook_deliveries") }
+                #expect(counted.contains { $0.contains("outcome=\"accepted\"") && $0.hasSuffix(" 1") }, "\(counted)")
+                #expect(counted.contains { $0.contains("outcome=\"duplicate\"") && $0.hasSuffix(" 2") }, "\(counted)")
 
                 guard let audit = c.audit else { return }
                 try await audit.waitFor("webhook.duplicate", containing: [delivery.id])

@@ -36,7 +36,7 @@ extension EndToEndTests {
                 let first = try await c.labelIssue(42)
                 let done = try await c.runToSuccess(first)
                 let ns = try #require(done.status?.namespace)
-                let before = try #require(try await c.admin.get(RunNamespace.self, name: ns).status?.leaseExpiresAt)
+                let before = try #require(try await c.admin.get(RunNamespace.self, name: ns).status)
                 let review = GitHubDelivery.review(repository: Cluster.repository, pullRequest: 43, state: "changes_requested",
                                                    labels: ["run:dev"], body: "Closes #42")
                 let answer = try await c.deliver(review)
@@ -46,8 +46,12 @@ extension EndToEndTests {
                 #expect(spec.revise == true && spec.issue == 42 && spec.pullRequest == 43 && spec.stage == .dev)
                 let reused = try await c.runToSuccess(revise)
                 #expect(reused.status?.namespace == ns && reused.status?.reusedNamespace == true)
-                let after = try #require(try await c.admin.get(RunNamespace.self, name: ns).status?.leaseExpiresAt)
-                #expect(after.secondsSince1970 > before.secondsSince1970)
+                // Renewed by the revise, from the moment it started: now + ttl(dev) (24h, the chart's default).
+                let after = try #require(try await c.admin.get(RunNamespace.self, name: ns).status)
+                #expect(after.renewals == (before.renewals ?? 0) + 1, "\(before) → \(after)")
+                let (renewedBefore, renewed) = (try #require(before.leaseRenewedAt), try #require(after.leaseRenewedAt))
+                #expect(renewed >= renewedBefore && after.leaseExpiresAt == renewed.adding(seconds: 24 * 3600), "\(after)")
+                #expect(try #require(after.leaseExpiresAt) >= (try #require(before.leaseExpiresAt)))
                 guard let audit = c.audit else { return }
                 try await audit.waitFor("run.namespace.reused", run: revise, containing: [ns])
             }

@@ -37,7 +37,8 @@ final class FakeListWatch<Object: KubeResource & Hashable>: ListWatchSource {
         var fullLists = 0
         var watchCalls: [String] = []
         var failNextWatches = 0
-        var watchOpened: [(count: Int, continuation: CheckedContinuation<Void, Never>)] = []
+        var watchOpened: [(id: Int, count: Int, continuation: CheckedContinuation<Void, Never>)] = []
+        var nextWaiter = 0
     }
 
     let state = Locked(State())
@@ -174,15 +175,25 @@ final class FakeListWatch<Object: KubeResource & Hashable>: ListWatchSource {
     var currentRV: Int { state.withLock { $0.rv } }
     var openStreams: Int { state.withLock { $0.streams.count } }
 
-    /// Waits until `watch` has been called at least `count` times in total.
+    /// Waits until `watch` has been called at least `count` times in total, or the task is
+    /// cancelled (e.g. by the test's time limit).
     func waitForWatchCalls(_ count: Int) async {
-        await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
-            let ready = state.withLock { s -> Bool in
-                if s.watchCalls.count >= count { return true }
-                s.watchOpened.append((count, c))
-                return false
+        let id = state.withLock { s -> Int in s.nextWaiter += 1; return s.nextWaiter }
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
+                let ready = state.withLock { s -> Bool in
+                    if s.watchCalls.count >= count || Task.isCancelled { return true }
+                    s.watchOpened.append((id, count, c))
+                    return false
+                }
+                if ready { c.resume() }
             }
-            if ready { c.resume() }
+        } onCancel: {
+            let c = state.withLock { s -> CheckedContinuation<Void, Never>? in
+                guard let i = s.watchOpened.firstIndex(where: { $0.id == id }) else { return nil }
+                return s.watchOpened.remove(at: i).continuation
+            }
+            c?.resume()
         }
     }
 }

@@ -21,7 +21,7 @@ final class ManualClock: RuntimeClock {
         var wall = Date(timeIntervalSince1970: 1_800_000_000)
         var sleepers: [Sleeper] = []
         var nextID: UInt64 = 0
-        var sleeperWaiters: [(condition: Condition, continuation: CheckedContinuation<Void, Never>)] = []
+        var sleeperWaiters: [(id: UInt64, condition: Condition, continuation: CheckedContinuation<Void, Never>)] = []
     }
 
     private let state = Locked(State())
@@ -90,15 +90,26 @@ final class ManualClock: RuntimeClock {
         await waitUntil { deadlines, _ in deadlines.contains(deadline) }
     }
 
-    /// Waits until `condition` holds for the sleepers' deadlines (checked whenever one starts sleeping).
+    /// Waits until `condition` holds for the sleepers' deadlines (checked whenever one starts
+    /// sleeping), or the task is cancelled (e.g. by the test's time limit: the test then goes on
+    /// and fails on what it expected instead of hanging).
     func waitUntil(_ condition: @escaping Condition) async {
-        await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
-            let ready = state.withLock { s -> Bool in
-                if condition(s.sleepers.map(\.deadline), s.now) { return true }
-                s.sleeperWaiters.append((condition, c))
-                return false
+        let id = state.withLock { s -> UInt64 in s.nextID += 1; return s.nextID }
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
+                let ready = state.withLock { s -> Bool in
+                    if condition(s.sleepers.map(\.deadline), s.now) || Task.isCancelled { return true }
+                    s.sleeperWaiters.append((id, condition, c))
+                    return false
+                }
+                if ready { c.resume() }
             }
-            if ready { c.resume() }
+        } onCancel: {
+            let c = state.withLock { s -> CheckedContinuation<Void, Never>? in
+                guard let i = s.sleeperWaiters.firstIndex(where: { $0.id == id }) else { return nil }
+                return s.sleeperWaiters.remove(at: i).continuation
+            }
+            c?.resume()
         }
     }
 

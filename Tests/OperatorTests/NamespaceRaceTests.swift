@@ -206,3 +206,40 @@ final class Gate: Sendable {
         return name
     }
 }
+
+extension NamespaceRaceTests {
+    /// A run start the lease controller's cache has not seen yet (`status.activeRuns` names a run
+    /// the cache does not show in the namespace) holds the lease: the API is asked, nothing is
+    /// expired or rescheduled. Once that run is gone, the lease ends as usual.
+    @Test func aRunStartTheCacheHasNotSeenYetHoldsTheNamespace() async throws {
+        try await OperatorHarness.with { h in
+            let leases = NamespaceLeaseRuntime(client: h.client, config: h.config, audit: h.audit, wallClock: h.clock.closure,
+                                               logger: OperatorHarness.quiet)
+            let caches = Task { await leases.controller.runCaches() } // no workers: the test reconciles
+            try await NamespaceLeaseTests.Running.waitFor("lease caches") { leases.controller.cachesReady }
+            try await h.createRun("starting", issue: 77) // no operator: it stays unplaced, as if its status write were in flight
+            let name = try await Self.previousNamespace(h, issue: 77)
+            var rns = try await h.client.get(RunNamespace.self, name: name)
+            rns.status?.activeRuns = ["starting"] // what a revise's renewal records before the run's status
+            _ = try await h.client.replaceStatus(rns)
+            let key = ObjectKey(namespace: nil, name: name)
+            let rv = try await h.client.get(RunNamespace.self, name: name).metadata.resourceVersion
+            try await NamespaceLeaseTests.Running.waitFor("cached") {
+                leases.controller.store.get(key)?.metadata.resourceVersion == rv
+            }
+            h.clock.advance(seconds: 120) // past the recorded lease
+            _ = try await leases.reconciler.reconcile(key)
+            #expect(try await h.client.get(RunNamespace.self, name: name).status?.phase == .active)
+            #expect(try await h.client.get(Namespace.self, name: name).metadata.deletionTimestamp == nil)
+            #expect(!h.audit.names(run: "prev-77").contains("run.namespace.ttl_scheduled"))
+
+            // The run goes away (the API says 404, whatever the cache still shows): the lease ends.
+            try await h.client.delete(AgentRun.self, namespace: h.config.controlNamespace, name: "starting")
+            _ = try await leases.reconciler.reconcile(key)
+            let after = try await h.client.get(RunNamespace.self, name: name).status?.phase
+            #expect(after == .terminating || after == .expired, "\(String(describing: after))")
+            caches.cancel()
+            await caches.value
+        }
+    }
+}

@@ -46,6 +46,19 @@ import YAML
         }
     }
 
+    /// Waits until `check` (reading the API) holds, re-checking on every watch event of `T` — the
+    /// harness's `waitUntil` follows only the AgentRun cache. Up to 120 s.
+    static func waitUntil<T: KubeResource>(_ h: WebhookHarness, _ what: String, watching: T.Type,
+                                            _ check: @escaping () async throws -> Bool) async throws {
+        if try await check() { return }
+        let list = try await h.client.list(T.self)
+        if try await check() { return }
+        let events = h.client.watch(T.self, options: WatchOptions(resourceVersion: list.metadata.resourceVersion, timeoutSeconds: 120))
+        for try await _ in events { if try await check() { return } }
+        if try await check() { return }
+        throw WebhookHarness.HarnessError.timeout(what)
+    }
+
     static func run(_ h: WebhookHarness, _ name: String) async throws -> AgentRun {
         try await h.client.get(AgentRun.self, namespace: WebhookHarness.namespace, name: name)
     }
@@ -60,6 +73,16 @@ import YAML
         let clock = Clock()
         try await WebhookHarness.with(wallClock: clock.closure) { h in
             let ops = try await Operators.start(h, clock: clock)
+            do {
+                try await body(h, ops)
+            } catch {
+                await ops.stop() // no controller may outlive the server (its watches would retry forever)
+                throw error
+            }
+            await ops.stop()
+        }
+
+        @Sendable func body(_ h: WebhookHarness, _ ops: Operators) async throws {
             let created = try await h.deliver(trigger.0, trigger.1)
             #expect(created.code == 202, "\(created)")
             let name = try #require(created.run)
@@ -74,8 +97,10 @@ import YAML
             let annotations = try await run(h, name).metadata.annotations
             #expect(annotations?[IssueClosure.closedAtAnnotation] == closedAt.rfc3339 && annotations?[IssueClosure.graceAnnotation] == "30m")
             let end = closedAt.adding(seconds: 30 * 60)
-            try await h.waitUntil("lease of \(ns) ends at \(end)") { try await runNamespace(h, ns)?.status?.leaseExpiresAt == end }
-            try await h.waitUntil("lease annotation of \(ns)") {
+            try await waitUntil(h, "lease of \(ns) ends at \(end)", watching: RunNamespace.self) {
+                try await runNamespace(h, ns)?.status?.leaseExpiresAt == end
+            }
+            try await waitUntil(h, "lease annotation of \(ns)", watching: Namespace.self) {
                 try await h.client.get(Namespace.self, name: ns).metadata.annotations?[RunLabels.leaseAnnotation] == end.rfc3339
             }
 
@@ -88,12 +113,11 @@ import YAML
             // closeGrace after the close, the namespace goes.
             clock.advance(seconds: 30 * 60 - 60)
             ops.leases.requeueAll()
-            try await h.waitUntil("namespace \(ns) and its RunNamespace gone") {
+            try await waitUntil(h, "namespace \(ns) and its RunNamespace gone", watching: RunNamespace.self) {
                 let gone = (try? await h.client.get(Namespace.self, name: ns)) == nil
                 let recordGone = try await runNamespace(h, ns) == nil
                 return gone && recordGone
             }
-            await ops.stop()
         }
     }
 

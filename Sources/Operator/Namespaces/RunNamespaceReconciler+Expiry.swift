@@ -22,6 +22,11 @@ extension RunNamespaceReconciler {
         guard case .expire(let cause) = LeasePolicy.decide(leaseState(fresh), now: now, graces: config.graces) else {
             return .awaitChange
         }
+        if let run = try await activeButUnseen(fresh) {
+            logger.info("run namespace \(key.name) not expired: run \(run) started in it and is not cached yet",
+                        metadata: ["namespace": "\(key.name)", "run": "\(run)"])
+            return .awaitChange // its watch event brings the key back
+        }
         var status = fresh.status ?? RunNamespaceStatus()
         status.phase = .expired
         status.activeRuns = []
@@ -60,6 +65,28 @@ extension RunNamespaceReconciler {
         guard try await deleteIfPresent(RunNamespace.self, name, uid: rns.metadata.uid) else { return .awaitChange }
         emit(.namespaceCleaned(namespace: name), rns)
         return .awaitChange
+    }
+
+    /// A run `status.activeRuns` names (a run start recorded it: provisioning or a revise's renewal)
+    /// that the runs cache does not show using the namespace, and that the API says is neither
+    /// terminal nor placed elsewhere: the cache lags behind that run start. The lease rules read the
+    /// cache, so without this a lagging cache could schedule (or expire) as if nobody used it.
+    func activeButUnseen(_ rns: RunNamespace) async throws -> String? {
+        let name = rns.metadata.name ?? ""
+        for runName in rns.status?.activeRuns ?? [] {
+            let cached = stores.runs.get(ObjectKey(namespace: config.controlNamespace, name: runName))
+            if let cached, cached.status?.namespace == name || cached.status?.phase?.isTerminal == true { continue }
+            let run: AgentRun
+            do {
+                run = try await client.get(AgentRun.self, namespace: config.controlNamespace, name: runName)
+            } catch {
+                if error.isNotFound { continue }
+                throw error
+            }
+            if run.status?.phase?.isTerminal == true { continue }
+            if run.status?.namespace == nil || run.status?.namespace == name { return runName }
+        }
+        return nil
     }
 
     /// GET from the API (not the cache); `nil` on 404.

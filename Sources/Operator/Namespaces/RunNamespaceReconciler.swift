@@ -94,6 +94,11 @@ public final class RunNamespaceReconciler: Sendable {
             if let lease = status.leaseExpiresAt { try await mirror(lease, on: key.name) }
             return .awaitChange
         case .requeue(let at, let phase, _):
+            if try await activeButUnseen(rns) != nil {
+                // A run that started in it is not in the cache yet: change nothing; its event comes.
+                let end = rns.status?.leaseExpiresAt ?? at
+                return .requeue(after: .seconds(max(0, end.secondsSince1970 - now.secondsSince1970)))
+            }
             let lease = LeasePolicy.leaseEnd(state, graces: config.graces)
             status.phase = phase
             status.activeRuns = []
