@@ -47,7 +47,7 @@ import YAML
     }
 
     /// Waits until `check` (reading the API) holds, re-checking on every watch event of `T` — the
-    /// harness's `waitUntil` follows only the AgentRun cache. Up to 120 s.
+    /// harness's `waitForCache` follows only the AgentRun cache. Up to 120 s.
     static func waitUntil<T: KubeResource>(_ h: WebhookHarness, _ what: String, watching: T.Type,
                                             _ check: @escaping () async throws -> Bool) async throws {
         if try await check() { return }
@@ -86,14 +86,14 @@ import YAML
             let created = try await h.deliver(trigger.0, trigger.1)
             #expect(created.code == 202, "\(created)")
             let name = try #require(created.run)
-            try await h.waitUntil("run \(name) placed") { try await run(h, name).status?.namespace != nil }
+            try await h.waitForCache("run \(name) placed") { try await run(h, name).status?.namespace != nil }
             let ns = try #require(try await run(h, name).status?.namespace)
 
             clock.advance(seconds: 600)
             let closedAt = KubeTime(clock.now)
             let closed = try await h.deliver(close.0, close.1)
             #expect(closed.code == 202 && closed.json["runs"] == [.string(name)], "\(closed)")
-            try await h.waitUntil("run \(name) cancelled") { try await run(h, name).status?.phase == .cancelled }
+            try await h.waitForCache("run \(name) cancelled") { try await run(h, name).status?.phase == .cancelled }
             let annotations = try await run(h, name).metadata.annotations
             #expect(annotations?[IssueClosure.closedAtAnnotation] == closedAt.rfc3339 && annotations?[IssueClosure.graceAnnotation] == "30m")
             let end = closedAt.adding(seconds: 30 * 60)
