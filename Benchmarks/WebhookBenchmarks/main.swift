@@ -17,6 +17,7 @@ case "e2e":
         case "--seconds": options.seconds = Double(value) ?? options.seconds
         case "--rate": options.rate = Double(value) ?? options.rate
         case "--memory": options.memoryDeliveries = Int(value) ?? options.memoryDeliveries
+        case "--server-binary": options.serverBinary = value
         default:
             say("unknown option \(flag)")
             exit(2)
@@ -34,6 +35,6 @@ case nil:
     DecodeBenchmark.run()
     try await EndToEndBenchmark.run(EndToEndBenchmark.Options())
 default:
-    say("usage: WebhookBenchmarks [decode [N] | e2e [--connections 16] [--seconds 20] [--rate 1000] [--memory 100000]]")
+    say("usage: WebhookBenchmarks [decode [N] | e2e [--connections 16] [--seconds 20] [--rate 1000] [--memory 100000] [--server-binary PATH]]")
     exit(2)
 }

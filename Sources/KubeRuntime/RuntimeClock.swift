@@ -56,8 +56,12 @@ extension Duration {
         return Double(c.seconds) + Double(c.attoseconds) / 1e18
     }
 
-    /// `self * factor`, for backoff arithmetic.
+    /// `self * factor`, for backoff arithmetic; saturates at `Int64.max` nanoseconds (292 years)
+    /// instead of trapping. A watcher failing for about a minute used to crash the process here:
+    /// its 37th consecutive failure asked for 0.2 s · 2³⁶ before the backoff applied its cap.
     static func scaled(_ d: Duration, by factor: Double) -> Duration {
-        .nanoseconds(Int64((d.seconds * factor * 1e9).rounded()))
+        let nanoseconds = (d.seconds * factor * 1e9).rounded()
+        guard nanoseconds < Double(Int64.max) else { return .nanoseconds(Int64.max) }
+        return .nanoseconds(Int64(nanoseconds))
     }
 }

@@ -3,6 +3,7 @@ import TestSupport
 #if canImport(Glibc)
 import Glibc
 #endif
+import TestSupport
 import Testing
 
 /// `codex-k8s dev` with its webhook adapter, driven as a newcomer drives it: `codex-k8s dev
@@ -21,8 +22,8 @@ import Testing
         static func start(_ extra: [String] = []) async throws -> Playground {
             let dir = FileManager.default.temporaryDirectory.appendingPathComponent("dev-\(UUID().uuidString.prefix(8))")
             let child = try ChildProcess(PlaygroundTests.binary, ["dev", "--dir", dir.path, "--agent-delay", "3s"] + extra)
-            let ready = try #require(await child.line { $0.contains("ready") }, "no ready line; stderr: \(child.errorText)")
-            let metrics = try #require(await child.line { $0.contains("operator metrics:") }, "no metrics line")
+            let ready = try #require(await child.line(containing: "ready"), "no ready line; stderr: \(child.errorText)")
+            let metrics = try #require(await child.line(containing: "operator metrics:"), "no metrics line")
             let api = try #require(port(after: "apiserver https://127.0.0.1:", in: ready), "\(ready)")
             let webhook = try #require(port(after: "webhook http://127.0.0.1:", in: ready), "\(ready)")
             let metricsPort = try #require(port(after: "http://127.0.0.1:", in: metrics), "\(metrics)")

@@ -19,7 +19,7 @@ import Webhook
             #expect(h.audit.names(delivery: id).contains("webhook.duplicate"))
             // Still a duplicate by name after the run finished (the trigger check no longer applies).
             try await finish(h, try #require(first.run))
-            try await h.waitUntil("cache sees the phase") {
+            try await h.waitForCache("cache sees the phase") {
                 h.service.cache.get(name: first.run!, namespace: WebhookHarness.namespace)?.status?.phase == .succeeded
             }
             let late = try await h.deliver("issues", payload, id: id)
@@ -57,7 +57,7 @@ import Webhook
             // After the run finished, the same trigger starts a new one.
             let run = try #require(answers.first { $0.code == 202 }?.run)
             try await finish(h, run)
-            try await h.waitUntil("cache sees the phase") {
+            try await h.waitForCache("cache sees the phase") {
                 h.service.cache.get(name: run, namespace: WebhookHarness.namespace)?.status?.phase == .succeeded
             }
             let next = try await h.deliver("issues", payload)
@@ -83,7 +83,7 @@ import Webhook
         try await WebhookHarness.with { h in
             let frozen = AgentRunCache(client: h.client, namespace: WebhookHarness.namespace, logger: WebhookHarness.quiet)
             let task = Task { await frozen.run() }
-            try await h.waitUntil("frozen cache synced", on: frozen.changes) { frozen.isSynced }
+            try await h.waitForCache("frozen cache synced", on: frozen.changes) { frozen.isSynced }
             task.cancel()
             await task.value
             let executor = DeliveryExecutor(client: h.client, namespace: WebhookHarness.namespace, cache: frozen,

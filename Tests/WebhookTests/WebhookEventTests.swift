@@ -40,10 +40,10 @@ import Webhook
             #expect(r.spec.stage == .design && r.spec.isRevise && r.spec.issue == 5 && r.spec.pullRequest == 7)
             #expect(r.spec.trigger?.event == "pull_request_review" && r.spec.trigger?.action == "submitted")
             // No stage label: the latest run of the PR decides stage and issue.
-            try await h.waitUntil("cache has the run") { h.service.cache.latestRun(repository: "acme/shop", pullRequest: 7) != nil }
+            try await h.waitForCache("cache has the run") { h.service.cache.latestRun(repository: "acme/shop", pullRequest: 7) != nil }
             _ = try await h.client.patchStatus(AgentRun.self, namespace: WebhookHarness.namespace, name: a.run!,
                                                .merge(["status": ["phase": "Succeeded"]]))
-            try await h.waitUntil("cache sees the phase") {
+            try await h.waitForCache("cache sees the phase") {
                 h.service.cache.latestRun(repository: "acme/shop", pullRequest: 7)?.status?.phase == .succeeded
             }
             let b = try await h.deliver("pull_request_review", GitHubPayloads.review(state: "CHANGES_REQUESTED", number: 7, labels: []))
@@ -57,14 +57,14 @@ import Webhook
         try await WebhookHarness.with { h in
             let dev = try await h.deliver("issues", GitHubPayloads.issues("labeled", label: "run:dev"))
             let qa = try await h.deliver("issues", GitHubPayloads.issues("labeled", label: "run:qa"))
-            try await h.waitUntil("cache has both") { h.service.cache.store.count == 2 }
+            try await h.waitForCache("cache has both") { h.service.cache.store.count == 2 }
             let a = try await h.deliver("issues", GitHubPayloads.issues("unlabeled", label: "run:dev"))
             #expect(a.code == 202 && a.reason == "cancel_requested", "\(a)")
             #expect(a.json["runs"] == [.string(dev.run!)])
             #expect(try await run(h, dev).spec.cancel == true)
             #expect(try await run(h, qa).spec.cancel != true)
             // A new run:dev after the cancel request is a new run, not a duplicate of the cancelled one.
-            try await h.waitUntil("cache sees cancel") { h.service.cache.activeRuns(TriggerKey(repository: "acme/shop", issue: 42, stage: .dev, revise: false)).isEmpty }
+            try await h.waitForCache("cache sees cancel") { h.service.cache.activeRuns(TriggerKey(repository: "acme/shop", issue: 42, stage: .dev, revise: false)).isEmpty }
             let again = try await h.deliver("issues", GitHubPayloads.issues("labeled", label: "run:dev"))
             #expect(again.code == 202, "\(again)")
         }
@@ -75,7 +75,7 @@ import Webhook
             let one = try await h.deliver("issues", GitHubPayloads.issues("labeled", issue: 42, label: "run:dev"))
             let two = try await h.deliver("issues", GitHubPayloads.issues("labeled", issue: 43, label: "run:dev"))
             let pr = try await h.deliver("pull_request", GitHubPayloads.pullRequestEvent("labeled", number: 9, label: "run:qa", body: "fixes #44"))
-            try await h.waitUntil("cache has three") { h.service.cache.store.count == 3 }
+            try await h.waitForCache("cache has three") { h.service.cache.store.count == 3 }
             let closed = try await h.deliver("issues", GitHubPayloads.issues("closed", issue: 42))
             #expect(closed.code == 202 && closed.json["runs"] == [.string(one.run!)], "\(closed)")
             let prClosed = try await h.deliver("pull_request", GitHubPayloads.pullRequestEvent("closed", number: 9, body: "fixes #44"))

@@ -82,7 +82,7 @@ final class WebhookHarness: Sendable {
         var port = 0
         for await p in ports { port = p; break }
         let h = WebhookHarness(server: server, client: client, service: service, audit: audit, port: port, task: task)
-        try await h.waitUntil("cache synced") { service.cache.isSynced }
+        try await h.waitForCache("cache synced") { service.cache.isSynced }
         return h
     }
 
@@ -118,9 +118,9 @@ final class WebhookHarness: Sendable {
         }
     }
 
-    /// Waits until `condition` holds, re-checking it after every change of an AgentRun cache
-    /// (`changes`; default: the adapter's — what the conditions read), for up to 60 s. No polling.
-    func waitUntil(_ what: String, on changes: ChangeSignal? = nil, _ condition: @escaping @Sendable () async throws -> Bool) async throws {
+    /// Waits until `condition` — about an AgentRun cache — holds, re-checking it after every change
+    /// of that cache (`changes`; default: the adapter's), for up to 60 s. No polling.
+    func waitForCache(_ what: String, on changes: ChangeSignal? = nil, _ condition: @escaping @Sendable () async throws -> Bool) async throws {
         let changes = changes ?? service.cache.changes
         try await withThrowingTaskGroup(of: Bool.self) { group in
             group.addTask {
@@ -139,6 +139,17 @@ final class WebhookHarness: Sendable {
             group.cancelAll()
             if !met { throw HarnessError.timeout(what) }
         }
+    }
+
+    /// Polls `condition` (yields 20 ms between checks) for up to 60 s: for conditions about the
+    /// apiserver (RunNamespaces, namespaces), of which the adapter keeps no cache to wait on.
+    func waitUntil(_ what: String, _ condition: @Sendable () async throws -> Bool) async throws {
+        let deadline = ContinuousClock.now + .seconds(60)
+        while ContinuousClock.now < deadline {
+            if try await condition() { return }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        throw HarnessError.timeout(what)
     }
 
     enum HarnessError: Error { case timeout(String) }

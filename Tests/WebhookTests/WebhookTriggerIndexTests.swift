@@ -16,7 +16,7 @@ import Webhook
             let byHand = AgentRun(metadata: ObjectMeta(name: "by-hand", namespace: WebhookHarness.namespace),
                                   spec: AgentRunSpec(repository: "Acme/Shop", issue: 42, stage: .dev))
             _ = try await h.client.create(byHand)
-            try await h.waitUntil("cache indexes the run") { h.service.cache.activeRuns(key).count == 1 }
+            try await h.waitForCache("cache indexes the run") { h.service.cache.activeRuns(key).count == 1 }
             let payload = GitHubPayloads.issues("labeled", label: "run:dev")
             let dup = try await h.deliver("issues", payload)
             #expect(dup.code == 200 && dup.reason == "active_run_exists" && dup.run == "by-hand", "\(dup)")
@@ -25,15 +25,19 @@ import Webhook
             // Cancel requested: no longer active, so the trigger creates a run.
             _ = try await h.client.patch(AgentRun.self, namespace: WebhookHarness.namespace, name: "by-hand",
                                          .merge(["spec": ["cancel": true]]))
-            try await h.waitUntil("cache sees the cancel") { h.service.cache.activeRuns(key).isEmpty }
+            try await h.waitForCache("cache sees the cancel") { h.service.cache.activeRuns(key).isEmpty }
             let created = try await h.deliver("issues", payload)
             #expect(created.code == 202, "\(created)")
             let name = try #require(created.run)
-            try await h.waitUntil("cache indexes the new run") { h.service.cache.activeRuns(key).map(\.metadata.name) == [name] }
+            try await h.waitForCache("cache indexes the new run") { h.service.cache.activeRuns(key).map(\.metadata.name) == [name] }
 
-            // Deleted: the index forgets it.
+            // Deleted (the adapter creates runs with the operator's finalizer: removed, as the operator
+            // would): the index forgets it.
             _ = try await h.client.delete(AgentRun.self, namespace: WebhookHarness.namespace, name: name)
-            try await h.waitUntil("cache forgets the run") { h.service.cache.activeRuns(key).isEmpty }
+            _ = try await h.client.patch(AgentRun.self, namespace: WebhookHarness.namespace, name: name,
+                                         .merge(["metadata": ["finalizers": .null]]))
+            try await h.waitForCache("cache drops the run") { h.service.cache.get(name: name, namespace: WebhookHarness.namespace) == nil }
+            try await h.waitForCache("cache forgets the run") { h.service.cache.activeRuns(key).isEmpty }
         }
     }
 }
