@@ -10,7 +10,9 @@ struct Kubectl: Sendable {
     var kubeconfig: String
 
     func run(_ arguments: [String]) async throws -> Command.Result {
-        try await Command.run(Cluster.kubectl ?? "kubectl", ["--kubeconfig", kubeconfig] + arguments)
+        // A discovery cache of its own: kubectl caches discovery per host:port for minutes, and a
+        // port reused from an earlier test server would resolve `agentruns` to that server's groups.
+        try await Command.run(Cluster.kubectl ?? "kubectl", ["--kubeconfig", kubeconfig, "--cache-dir", kubeconfig + ".cache"] + arguments)
     }
 
     /// stdout of a command that must succeed (else an `E2EFailure` with kubectl's output).

@@ -31,7 +31,8 @@ import Testing
         let export = await dev.line { $0.contains("export KUBECONFIG=") }
         let kubeconfig = dir.appendingPathComponent("kubeconfig").path
         #expect(export?.hasSuffix("export KUBECONFIG=\(kubeconfig)") == true, "\(export ?? "no export line")")
-        let env = ["KUBECONFIG": kubeconfig]
+        // Its own kubectl discovery cache: a port reused from an earlier test server must not resolve `agentruns` to its groups.
+        let env = ["KUBECONFIG": kubeconfig, "KUBECACHEDIR": kubeconfig + ".cache"]
 
         let example = Self.packageRoot.appendingPathComponent("examples/agentrun.yaml").path
         let applied = try await ChildProcess.output(kubectl, ["apply", "-f", example], environment: env)

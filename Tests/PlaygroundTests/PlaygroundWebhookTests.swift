@@ -74,7 +74,7 @@ import Testing
         let kubectl = try #require(PlaygroundTests.kubectl)
         let watch = try ChildProcess(kubectl, ["-n", "codex-system", "get", "agentruns", name, "-w", "--request-timeout=180s",
                                                "-o", "jsonpath={.status.phase}{\"\\n\"}"],
-                                     environment: ["KUBECONFIG": kubeconfig])
+                                     environment: ["KUBECONFIG": kubeconfig, "KUBECACHEDIR": kubeconfig + ".cache"])
         var phases: [String] = []
         for await line in watch.lines where phases.last != line {
             phases.append(line)
