@@ -185,7 +185,8 @@ let package = Package(
                           path: "Benchmarks/SweepBenchmarks", swiftSettings: strict),
 
         // MARK: Tests (Swift Testing)
-        .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strict),
+        .target(name: "TestSupport", dependencies: [.product(name: "Logging", package: "swift-log")],
+                path: "Tests/TestSupport", swiftSettings: strict),
         .testTarget(name: "KubeAPITests", dependencies: ["KubeAPI", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "SystemLibraryTests", dependencies: ["CCurl", "CYAML", "CPostgres", "COpenSSL"],
                     swiftSettings: strict),
@@ -237,7 +238,7 @@ let package = Package(
         // The GitHub REST client against FakeGitHubServer over real HTTP.
         .testTarget(name: "GitHubTests",
                     dependencies: [
-                        "GitHub", "FakeGitHub", "KubeAPI", "KubeClient",
+                        "GitHub", "FakeGitHub", "KubeAPI", "KubeClient", "TestSupport",
                         .product(name: "Logging", package: "swift-log"),
                         .product(name: "MetricsTestKit", package: "swift-metrics"),
                     ],

@@ -4,6 +4,7 @@ import GitHub
 import Logging
 import MetricsTestKit
 import Synchronization
+import TestSupport
 
 /// A settable UTC epoch clock for the client's rate-limit decisions (no sleeping in tests).
 final class ManualEpochClock: Sendable {
@@ -13,40 +14,12 @@ final class ManualEpochClock: Sendable {
     func advance(_ seconds: Double) { value.withLock { $0 += seconds } }
 }
 
-/// Collects every log record (message and metadata, rendered) at trace level and above.
-final class CapturedLogs: Sendable {
-    private let lines = Mutex<[String]>([])
-    var all: [String] { lines.withLock { $0 } }
-
-    var logger: Logger {
-        var l = Logger(label: "test.github") { _ in Handler(capture: self) }
-        l.logLevel = .trace
-        return l
-    }
-
-    fileprivate func append(_ s: String) { lines.withLock { $0.append(s) } }
-
-    private struct Handler: LogHandler {
-        let capture: CapturedLogs
-        var metadata: Logger.Metadata = [:]
-        var logLevel: Logger.Level = .trace
-        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-            get { metadata[key] }
-            set { metadata[key] = newValue }
-        }
-        func log(event: LogEvent) {
-            let all = metadata.merging(event.metadata ?? [:]) { $1 }
-            capture.append("\(event.level) \(event.message) \(all.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "))")
-        }
-    }
-}
-
 /// A fake GitHub, a token file holding its token, and a client wired to both.
 struct GitHubFixture {
     let server: FakeGitHubServer
     let tokenFile: String
     let clock = ManualEpochClock()
-    let logs = CapturedLogs()
+    let logs = LogRecorder()
     let metrics = TestMetrics()
     let client: GitHubRESTClient
 

@@ -8,6 +8,7 @@ import Logging
 import Operator
 import Runs
 import Synchronization
+import TestSupport
 import Testing
 
 /// The reporter over real HTTP (issue 13): `GitHubRESTClient` against `FakeGitHubServer`, the
@@ -19,7 +20,7 @@ import Testing
         let server: FakeGitHubServer
         let tokenFile: String
         let clock = SteppedClock()
-        let logs = LogLines()
+        let logs = LogRecorder()
         let rest: GitHubRESTClient
         /// `rest`, with every call's outcome recorded (tests wait on it instead of sleeping).
         let client: ObservedGitHub
@@ -36,7 +37,7 @@ import Testing
             self.tokenFile = tokenFile
             let clock = self.clock
             rest = GitHubRESTClient(options: GitHubClientOptions(apiURL: server.url, tokenFile: tokenFile),
-                                    logger: logs.logger(), now: { clock.wallNow().timeIntervalSince1970 })
+                                    logger: logs.logger, now: { clock.wallNow().timeIntervalSince1970 })
             client = ObservedGitHub(rest)
         }
 
@@ -66,7 +67,7 @@ import Testing
     func start(_ h: OperatorHarness, _ gh: GitHubSide, workers: Int = 4) -> RunningReporter {
         let reporter = GitHubReporter(client: h.client, github: gh.client, config: h.config, workers: workers, clock: gh.clock,
                                       outageBackoff: PerKeyExponentialRateLimiter(base: .milliseconds(5), maximum: .seconds(1)),
-                                      logger: gh.logs.logger())
+                                      logger: gh.logs.logger)
         return RunningReporter(reporter: reporter, task: Task { await reporter.controller.run() })
     }
 
@@ -198,7 +199,7 @@ import Testing
             gh.server.addIssue("acme/shop", title: "closed", labels: ["run:dev"], open: false)
             let conflict = gh.server.addIssue("acme/shop", title: "two", labels: ["run:dev", "run:qa"])
             let reporter = GitHubReporter(client: h.client, github: gh.client, config: h.config, resyncInterval: .seconds(3600),
-                                          clock: gh.clock, logger: gh.logs.logger())
+                                          clock: gh.clock, logger: gh.logs.logger)
             let resync = try #require(reporter.resync)
             let caches = Task { await resync.runCaches() }
             await resync.waitForCache()
@@ -272,30 +273,3 @@ final class ObservedGitHub: GitHubAPI {
     }
 }
 
-/// Every log line (message and metadata) at trace level and above.
-final class LogLines: Sendable {
-    private let lines = Mutex<[String]>([])
-    var all: [String] { lines.withLock { $0 } }
-
-    func logger() -> Logger {
-        var l = Logger(label: "test.reporter") { _ in Handler(sink: self) }
-        l.logLevel = .trace
-        return l
-    }
-
-    fileprivate func append(_ s: String) { lines.withLock { $0.append(s) } }
-
-    private struct Handler: LogHandler {
-        let sink: LogLines
-        var metadata: Logger.Metadata = [:]
-        var logLevel: Logger.Level = .trace
-        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-            get { metadata[key] }
-            set { metadata[key] = newValue }
-        }
-        func log(event: LogEvent) {
-            let all = metadata.merging(event.metadata ?? [:]) { $1 }
-            sink.append("\(event.level) \(event.message) \(all.map { "\($0.key)=\($0.value)" }.joined(separator: " "))")
-        }
-    }
-}
