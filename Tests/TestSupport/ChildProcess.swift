@@ -17,12 +17,15 @@ import Darwin
 public final class ChildProcess: Sendable {
     public let process: Process
     public let lines: AsyncStream<String>
+    /// The child's stdin when started with `stdin: true` (close it for EOF); nil otherwise.
+    public let input: FileHandle?
     /// The file stderr is written to.
     public let stderr: URL
 
     /// Starts `executable` with `arguments`; `environment` is merged over this process's environment.
+    /// With `stdin: true` the child reads a pipe written through `input`/`command(_:)`, else /dev/null.
     public init(_ executable: String, _ arguments: [String], environment: [String: String] = [:],
-                directory: URL? = nil) throws {
+                directory: URL? = nil, stdin: Bool = false) throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
@@ -33,7 +36,9 @@ public final class ChildProcess: Sendable {
         stderr = FileManager.default.temporaryDirectory.appendingPathComponent("child-\(UUID().uuidString).err")
         _ = FileManager.default.createFile(atPath: stderr.path, contents: nil)
         process.standardError = FileHandle(forWritingAtPath: stderr.path)
-        process.standardInput = FileHandle.nullDevice
+        let stdinPipe = stdin ? Pipe() : nil
+        process.standardInput = stdinPipe ?? FileHandle.nullDevice
+        input = stdinPipe?.fileHandleForWriting
         let (lines, continuation) = AsyncStream<String>.makeStream()
         let buffer = Mutex(Data())
         pipe.fileHandleForReading.readabilityHandler = { handle in
@@ -69,6 +74,13 @@ public final class ChildProcess: Sendable {
     public func line(where match: (String) -> Bool) async -> String? {
         for await line in lines where match(line) { return line }
         return nil
+    }
+
+    /// Writes `text` and a newline to stdin (the child must have been started with `stdin: true`)
+    /// and returns the next stdout line.
+    public func command(_ text: String) async -> String? {
+        input?.write(Data((text + "\n").utf8))
+        return await line { _ in true }
     }
 
     /// The first stdout line (from here on) containing `text`.

@@ -1,7 +1,7 @@
 import Foundation
 import KubeAPI
 import KubeClient
-import Synchronization
+import TestSupport
 import Testing
 
 /// `kube-test-server` (Benchmarks/KubeTestServerProcess) as a child process: the ready line, the
@@ -10,67 +10,6 @@ import Testing
 struct KubeTestServerProcessTests {
     static var binary: String {
         URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("kube-test-server").path
-    }
-
-    /// The child with a stdin pipe; stdout lines arrive on a stream.
-    final class Child: Sendable {
-        let process: Process
-        let input: FileHandle
-        let lines: AsyncStream<String>
-
-        init(_ arguments: [String]) throws {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: KubeTestServerProcessTests.binary)
-            process.arguments = arguments
-            let stdout = Pipe(), stdin = Pipe()
-            process.standardOutput = stdout
-            process.standardInput = stdin
-            let (lines, continuation) = AsyncStream<String>.makeStream()
-            let buffer = Mutex(Data())
-            stdout.fileHandleForReading.readabilityHandler = { handle in
-                let chunk = handle.availableData
-                if chunk.isEmpty {
-                    handle.readabilityHandler = nil
-                    continuation.finish()
-                    return
-                }
-                let complete = buffer.withLock { b -> [String] in
-                    b.append(chunk)
-                    var out: [String] = []
-                    while let i = b.firstIndex(of: UInt8(ascii: "\n")) {
-                        out.append(String(decoding: b[b.startIndex..<i], as: UTF8.self))
-                        b.removeSubrange(b.startIndex...i)
-                    }
-                    return out
-                }
-                for line in complete { continuation.yield(line) }
-            }
-            self.process = process
-            self.input = stdin.fileHandleForWriting
-            self.lines = lines
-            try process.run()
-        }
-
-        /// Sends one command and returns the next stdout line.
-        func command(_ text: String) async -> String? {
-            input.write(Data((text + "\n").utf8))
-            for await line in lines { return line }
-            return nil
-        }
-
-        func nextLine() async -> String? {
-            for await line in lines { return line }
-            return nil
-        }
-
-        func exitStatus() async -> Int32 {
-            await withCheckedContinuation { c in
-                DispatchQueue.global().async {
-                    self.process.waitUntilExit()
-                    c.resume(returning: self.process.terminationStatus)
-                }
-            }
-        }
     }
 
     /// The count of one row of a `requests` answer (0 when absent).
@@ -82,7 +21,7 @@ struct KubeTestServerProcessTests {
         return Int(row?["count"]?.intValue ?? 0)
     }
 
-    static func requests(_ child: Child) async throws -> JSONValue {
+    static func requests(_ child: ChildProcess) async throws -> JSONValue {
         let line = try #require(await child.command("requests"))
         #expect(line.hasPrefix("requests "), "\(line)")
         return try JSONValue(parsing: String(line.dropFirst("requests ".count)))
@@ -92,9 +31,9 @@ struct KubeTestServerProcessTests {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("kts-\(UUID().uuidString.prefix(8))")
         let kubeconfig = dir.appendingPathComponent("kubeconfig").path
         let out = dir.appendingPathComponent("requests.json").path
-        let child = try Child(["--kubeconfig", kubeconfig, "--namespace", "codex-bench", "--requests-out", out,
-                               "--run-pods", "app=bench"])
-        let ready = try #require(await child.nextLine())
+        let child = try ChildProcess(Self.binary, ["--kubeconfig", kubeconfig, "--namespace", "codex-bench", "--requests-out", out,
+                               "--run-pods", "app=bench"], stdin: true)
+        let ready = try #require(await child.line { _ in true })
         #expect(ready.hasPrefix("ready https://127.0.0.1:"), "\(ready)")
 
         // Installed: the CRDs (user agent codex-k8s), the control namespace, the credentials Secret.
@@ -132,7 +71,7 @@ struct KubeTestServerProcessTests {
         #expect(!(counts["requests"]?.arrayValue ?? []).contains { $0["subresource"]?.stringValue == "status" },
                 "the pod runner writes through the store, not over HTTP")
 
-        try child.input.close() // stdin EOF
+        try child.input?.close() // stdin EOF
         #expect(await child.exitStatus() == 0)
         let final = try JSONValue(parsing: Array(try Data(contentsOf: URL(fileURLWithPath: out))))
         #expect(Self.count(final, userAgent: "process-test", verb: "create", resource: "jobs.batch") == 1)
