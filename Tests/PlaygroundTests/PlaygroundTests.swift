@@ -42,20 +42,28 @@ import Testing
         // The watch the README tells the newcomer to run: it ends at Succeeded.
         let phases = try await Self.watchPhases("example-dev-42", environment: env)
         #expect(phases.last == "Succeeded", "phases seen: \(phases)")
-        // That the run went through Running is read from what Running leaves behind, not from the
-        // watch: a kubectl that starts late on a loaded machine may first see the run Succeeded.
-        // `startedAt` is written only by the Provisioning → Running transition (AgentRunReconciler+Lifecycle).
-        let status = try await ChildProcess.output(kubectl, ["-n", "codex-system", "get", "agentrun", "example-dev-42", "-o",
-                                                             "jsonpath={.status.startedAt} {.status.finishedAt}"],
-                                                   environment: env)
-        let fields = status.1.split(separator: " ").map(String.init)
-        #expect(fields.count == 2 && fields[0] <= fields[1], "startedAt ≤ finishedAt: \(status.1)")
+        try await Self.expectWentThroughRunning("example-dev-42", environment: env)
         if let running = phases.firstIndex(of: "Running"), let succeeded = phases.firstIndex(of: "Succeeded") {
             #expect(running < succeeded, "phases seen: \(phases)")
         }
 
         dev.interrupt() // SIGINT, as Ctrl-C
         #expect(await dev.exitStatus() == 0, "\(dev.transcript)")
+    }
+
+    /// That run `name` went through Running, read from what Running leaves behind rather than from a
+    /// watch (a kubectl that starts late on a loaded machine may first see the run Succeeded):
+    /// `status.startedAt` is written only by the Provisioning → Running transition
+    /// (AgentRunReconciler+Lifecycle), and it is not after `finishedAt`.
+    static func expectWentThroughRunning(_ name: String, environment: [String: String],
+                                         sourceLocation: SourceLocation = #_sourceLocation) async throws {
+        let kubectl = try #require(Self.kubectl)
+        let (status, out) = try await ChildProcess.output(kubectl, ["-n", "codex-system", "get", "agentrun", name, "-o",
+                                                                   "jsonpath={.status.startedAt} {.status.finishedAt}"],
+                                                          environment: environment)
+        let fields = out.split(separator: " ").map(String.init)
+        #expect(status == 0 && fields.count == 2 && fields[0] <= fields[1], "startedAt ≤ finishedAt: \(out)",
+                sourceLocation: sourceLocation)
     }
 
     /// Watches AgentRun `name` with kubectl (`-w`, the phase of each event) until it is Succeeded or
