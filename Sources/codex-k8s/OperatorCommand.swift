@@ -87,7 +87,8 @@ struct OperatorCommand: AsyncParsableCommand {
             config: LeaderElectionConfig(namespace: settings.controlNamespace, name: "codex-k8s-operator",
                                          identity: identity ?? ProcessInfo.processInfo.hostName),
             client: KubeClientLeaseClient(client: client))
-        let leases = NamespaceLeaseRuntime(client: client, config: settings, audit: audit, metricsFactory: factory, logger: logger)
+        let leases = NamespaceLeaseRuntime(client: client, config: settings, audit: audit, metricsFactory: factory, logger: logger,
+                                           sharing: runtime.controller)
         let reporting = Self.reporter(settings: settings, client: client, metricsFactory: factory, logger: logger)
         let manager = Manager(configuration: ManagerConfiguration(host: host, port: port),
                               controllers: [runtime.controller, leases.controller,
