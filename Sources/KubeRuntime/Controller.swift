@@ -118,6 +118,11 @@ public final class Controller<Object: KubeResource>: Sendable {
     /// Whether every cache has completed its first list.
     public var cachesReady: Bool { registrations.value.allSatisfy { $0.isReady() } }
 
+    /// Returns once every cache has completed its first list (or the task is cancelled).
+    public func waitForCaches() async {
+        for r in registrations.value { await r.waitUntilReady() }
+    }
+
     /// Runs every watch, feeding caches and the queue, until the task is cancelled.
     public func runCaches() async {
         let registrations = self.registrations.value
