@@ -25,8 +25,9 @@ extension Controller {
         }
         let store = other.store
         registrations.withLock {
-            $0.append(WatchRegistration(run: {}, waitUntilReady: { await store.waitUntilReady() },
-                                        isReady: { store.isReady }))
+            // Nothing to run, but `runCaches()` runs until cancelled (`run()` ends when it returns).
+            $0.append(WatchRegistration(run: { while !Task.isCancelled { try? await Task.sleep(for: .seconds(86_400)) } },
+                                        waitUntilReady: { await store.waitUntilReady() }, isReady: { store.isReady }))
         }
         return store
     }

@@ -78,6 +78,31 @@ public final class Controller<Object: KubeResource>: Sendable {
             isReady: { store.isReady })])
     }
 
+    /// A controller whose primary cache is `other`'s (`watches(cacheOf:mapping:)` with each object
+    /// mapped to its own key): its own queue, workers and reconcile over the same objects, without
+    /// a second watch or copy. `other` must run too. Its own `primaryListeners` are never called,
+    /// so share from `other`, not from it.
+    public init(name: String, sharingPrimaryOf other: Controller<Object>, workers: Int = 2,
+                clock: any RuntimeClock = SystemRuntimeClock(), rateLimiter: any RateLimiter = MaxOfRateLimiter.default,
+                metricsFactory: (any MetricsFactory)? = nil, logger: Logger = Logger(label: "kube-runtime.controller"),
+                errorPolicy: @escaping ErrorPolicy = { _, _, _ in .backoff }, reconcile: @escaping Reconcile) {
+        precondition(workers > 0, "a controller needs at least one worker")
+        let factory = metricsFactory ?? MetricsSystem.factory
+        self.name = name
+        self.workers = workers
+        self.reconcile = reconcile
+        self.errorPolicy = errorPolicy
+        var logger = logger
+        logger[metadataKey: "controller"] = "\(name)"
+        self.logger = logger
+        self.metrics = ControllerMetrics(name: name, factory: factory)
+        self.store = other.store
+        self.queue = WorkQueue(name: name, clock: clock, rateLimiter: rateLimiter, metricsFactory: factory)
+        self.primaryListeners = Locked([])
+        self.registrations = Locked([])
+        watches(cacheOf: other) { $0.objectKey.map { [$0] } ?? [] }
+    }
+
     /// Watches a secondary resource; each affected object is mapped to the primary keys to queue.
     /// Returns the secondary cache (reconciles may read it; it is ready before any reconcile runs).
     @discardableResult

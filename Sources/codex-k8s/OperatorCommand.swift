@@ -90,7 +90,8 @@ struct OperatorCommand: AsyncParsableCommand {
             client: KubeClientLeaseClient(client: client))
         let leases = NamespaceLeaseRuntime(client: client, config: settings, audit: audit, metricsFactory: factory, logger: logger,
                                            sharing: runtime.controller)
-        let reporting = Self.reporter(settings: settings, client: client, metricsFactory: factory, logger: logger)
+        let reporting = Self.reporter(settings: settings, client: client, metricsFactory: factory, logger: logger,
+                                      sharing: (runtime.controller, leases.controller))
         let manager = Manager(configuration: ManagerConfiguration(host: host, port: port),
                               controllers: [runtime.controller, leases.controller,
                                             SweepService(leases: leases, audit: audit, metricsFactory: factory, logger: logger)]

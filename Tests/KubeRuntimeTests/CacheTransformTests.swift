@@ -103,4 +103,35 @@ import Testing
             await manager.value
         }
     }
+
+    /// A controller built on another's primary cache reconciles the same keys through its own
+    /// queue, and its `run()` keeps running (its caches part has nothing of its own to run).
+    @Test func aControllerSharingAPrimaryReconcilesItsKeys() async throws {
+        try await TestAPI.withServer { api in
+            let client = TestAPI.client(api.server)
+            let first = Controller(name: "owner", primary: KubeClientListWatch<ConfigMap>(client: client, namespace: "default"),
+                                   backoff: fastBackoff, logger: quietLogger) { _ in .awaitChange }
+            let reconciled = AsyncStream<String>.makeStream()
+            let second = Controller(name: "sharer", sharingPrimaryOf: first, logger: quietLogger) { key in
+                reconciled.continuation.yield(key.name)
+                return .awaitChange
+            }
+            #expect(second.store === first.store)
+            let running = Task {
+                await withDiscardingTaskGroup { group in
+                    group.addTask { await first.run() }
+                    group.addTask { await second.run() }
+                }
+            }
+            defer { running.cancel() }
+            _ = try await api.admin.create(ConfigMap("shared-1"))
+            var it = reconciled.stream.makeAsyncIterator()
+            var names: Set<String> = []
+            while !names.contains("shared-1"), let name = await it.next() { names.insert(name) }
+            #expect(names.contains("shared-1"))
+            #expect(api.server.requests.count(verb: "list", resource: "configmaps") == 1)
+            running.cancel()
+            await running.value
+        }
+    }
 }
