@@ -10,11 +10,13 @@ import Synchronization
 /// - Secondary indexes (by the values of chosen label keys, by owner UID) always agree with the
 ///   objects: they are updated under the same lock.
 /// - `isReady` becomes true at the first `initDone` and stays true; `waitUntilReady()` waits for it.
+/// - Every object passes through `transform` before it is stored or returned as affected.
 public final class Store<Object: KubeResource>: Sendable {
     struct State: Sendable {
         var objects: [ObjectKey: Object] = [:]
         var byLabel: [String: [String: Set<ObjectKey>]] = [:]
         var byOwner: [String: Set<ObjectKey>] = [:]
+        var indexes = StoreIndexes<Object>()
         var buffer: [ObjectKey: Object]?
         var ready = false
         var readyWaiters: [UInt64: CheckedContinuation<Void, Never>] = [:]
@@ -23,10 +25,14 @@ public final class Store<Object: KubeResource>: Sendable {
 
     /// The label keys whose values are indexed (`objects(withLabel:value:)`).
     public let indexedLabels: Set<String>
-    private let state = Mutex(State())
+    /// Applied to every object before it is stored (`CacheTransform`).
+    public let transform: CacheTransform<Object>
+    let state = Mutex(State())
+    let observers = StoreObservers()
 
-    public init(indexedLabels: Set<String> = []) {
+    public init(indexedLabels: Set<String> = [], transform: CacheTransform<Object> = .identity) {
         self.indexedLabels = indexedLabels
+        self.transform = transform
     }
 
     /// Applies one watcher event and returns the objects it may have affected, for mapping to
@@ -35,6 +41,7 @@ public final class Store<Object: KubeResource>: Sendable {
     /// `delete`, the deleted object.
     @discardableResult
     public func apply(_ event: WatcherEvent<Object>) -> [Object] {
+        let event = transformed(event)
         var becameReady: [UInt64: CheckedContinuation<Void, Never>] = [:]
         let affected = state.withLock { s -> [Object] in
             switch event {
@@ -73,7 +80,19 @@ public final class Store<Object: KubeResource>: Sendable {
             }
         }
         becameReady.values.forEach { $0.resume() }
+        observers.notify(affected.compactMap(\.objectKey))
         return affected
+    }
+
+    /// `event` with `transform` applied to its objects (outside the lock).
+    private func transformed(_ event: WatcherEvent<Object>) -> WatcherEvent<Object> {
+        if transform.isIdentity { return event }
+        return switch event {
+        case .initPage(let objects): .initPage(objects.map(transform.apply))
+        case .apply(let o): .apply(transform.apply(o))
+        case .delete(let o): .delete(transform.apply(o))
+        case .initStarted, .initDone, .error: event
+        }
     }
 
     public func get(_ key: ObjectKey) -> Object? { state.withLock { $0.objects[key] } }
@@ -123,6 +142,7 @@ public final class Store<Object: KubeResource>: Sendable {
     private func rebuildIndexes(_ s: inout State) {
         s.byLabel = [:]
         s.byOwner = [:]
+        s.indexes.removeAll()
         for (k, o) in s.objects { index(k, o, &s) }
     }
 
@@ -133,6 +153,7 @@ public final class Store<Object: KubeResource>: Sendable {
             }
         }
         for ref in o.metadata.ownerReferences ?? [] { s.byOwner[ref.uid, default: []].insert(k) }
+        s.indexes.insert(k, o)
     }
 
     private func unindex(_ k: ObjectKey, _ o: Object, _ s: inout State) {
@@ -146,5 +167,6 @@ public final class Store<Object: KubeResource>: Sendable {
             s.byOwner[ref.uid]?.remove(k)
             if s.byOwner[ref.uid]?.isEmpty == true { s.byOwner[ref.uid] = nil }
         }
+        s.indexes.remove(k, o)
     }
 }
