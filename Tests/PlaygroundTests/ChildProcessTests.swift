@@ -3,7 +3,7 @@ import Synchronization
 import TestSupport
 import Testing
 
-/// `TestSupport.ChildProcess`, the runner of every child-process test (here because this target
+/// `TestSupport.ChildProcess` and `Command`, the runners of every child-process test (here because this target
 /// depends on TestSupport alone): bounded waits that fail with the child's output instead of
 /// hanging, cancellation that loses no line, EOF at exit, and children that start with default
 /// signal actions.
@@ -50,6 +50,18 @@ struct ChildProcessTests {
             #expect(await child.exitStatus(timeout: .seconds(1)) == nil)
         } matching: { String(describing: $0).contains("did not exit within") }
         #expect(await child.exitStatus() == 128 + SIGKILL)
+    }
+
+    @Test func aCommandRunsToItsEndOrIsKilledAtItsDeadline() async throws {
+        let done = try await Command.run("/bin/sh", ["-c", "printf out; printf err >&2; exit 4"])
+        #expect(done.status == 4 && done.out == "out" && done.err == "err", "\(done)")
+        try await withKnownIssue {
+            let hung = try await Command.run("/bin/sh", ["-c", "echo partial; sleep 60"], timeout: .seconds(1))
+            #expect(hung.status == -1 && hung.out == "partial\n", "\(hung)")
+        } matching: { issue in
+            let text = String(describing: issue)
+            return text.contains("did not finish within") && text.contains("partial")
+        }
     }
 
     /// A test runner started in the background of a non-interactive shell ignores SIGINT; its
