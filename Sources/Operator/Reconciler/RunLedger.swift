@@ -30,11 +30,14 @@ final class RunLedger: Sendable {
     /// Serialises admission decisions (read all runs, decide, reserve).
     let admission = Mutex(())
     /// Called with a run's name after `record`, `forget`, `reserve` and `release` (outside the lock).
-    private let observer = Mutex<(@Sendable (String) -> Void)?>(nil)
+    /// Boxed in a struct: a bare optional closure in a `Mutex` is re-wrapped in two reabstraction
+    /// thunks by every `withLock` (its `inout` round trip), so each call would get slower.
+    private let observer = Mutex<ChangeHandler?>(nil)
+    private struct ChangeHandler: Sendable { let call: @Sendable (String) -> Void }
 
-    func onChange(_ handler: @escaping @Sendable (String) -> Void) { observer.withLock { $0 = handler } }
+    func onChange(_ handler: @escaping @Sendable (String) -> Void) { observer.withLock { $0 = ChangeHandler(call: handler) } }
 
-    private func changed(_ name: String) { observer.withLock { $0 }?(name) }
+    private func changed(_ name: String) { observer.withLock { $0 }?.call(name) }
 
     func current(_ cached: AgentRun) -> AgentRun {
         let name = cached.metadata.name ?? ""
