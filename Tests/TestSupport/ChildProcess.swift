@@ -21,7 +21,9 @@ import Glibc
 ///   its own process group (`ChildSpawn`).
 ///
 /// Shared by the test targets that run programs as children (OperatorTests, PlaygroundTests,
-/// EndToEndTests, KubeTestServerTests); `Command` runs a program to completion instead.
+/// EndToEndTests, KubeTestServerTests) and by the benchmarks that drive `kube-test-server`, the
+/// operator or the webhook adapter (outside a test a timeout's `Issue` fails no test, so they check
+/// the nil the wait returns); `Command` runs a program to completion instead.
 public final class ChildProcess: Sendable {
     /// The default bound of every wait: generous (a loaded 2-core machine), only there to turn a hang into a failure.
     public static let defaultTimeout: Duration = .seconds(300)
@@ -46,14 +48,22 @@ public final class ChildProcess: Sendable {
 
     /// Starts `executable` with `arguments`; `environment` is merged over this process's environment.
     /// With `stdin: true` the child reads a pipe written through `input`/`command(_:)`, else /dev/null.
+    /// With `stdoutFile` stdout is written to that file instead (a long log a benchmark keeps), and
+    /// the line waits see EOF at once; stderr goes to `stderrFile`, by default a temporary file.
     public init(_ executable: String, _ arguments: [String], environment: [String: String] = [:],
-                directory: URL? = nil, stdin: Bool = false) throws {
+                directory: URL? = nil, stdin: Bool = false, stdoutFile: URL? = nil, stderrFile: URL? = nil) throws {
         commandLine = ([executable] + arguments).joined(separator: " ")
-        stderr = FileManager.default.temporaryDirectory.appendingPathComponent("child-\(UUID().uuidString).err")
+        stderr = stderrFile ?? FileManager.default.temporaryDirectory.appendingPathComponent("child-\(UUID().uuidString).err")
         let errFD = open(stderr.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
         guard errFD >= 0 else { throw ChildSpawnError("cannot create \(stderr.path)") }
         defer { close(errFD) }
-        let (outRead, outWrite) = try ChildSpawn.pipe()
+        var (outRead, outWrite): (Int32, Int32) = (-1, -1)
+        if let stdoutFile {
+            outWrite = open(stdoutFile.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+            guard outWrite >= 0 else { throw ChildSpawnError("cannot create \(stdoutFile.path)") }
+        } else {
+            (outRead, outWrite) = try ChildSpawn.pipe()
+        }
         var inRead = open("/dev/null", O_RDONLY | O_CLOEXEC)
         var inWrite: Int32 = -1
         if stdin { (inRead, inWrite) = try ChildSpawn.pipe() }
@@ -70,7 +80,12 @@ public final class ChildProcess: Sendable {
         pid = spawned
         input = inWrite >= 0 ? FileHandle(fileDescriptor: inWrite, closeOnDealloc: true) : nil
         let output = self.output
-        Thread.detachNewThread { Self.read(outRead, into: output) }
+        if outRead >= 0 {
+            let outRead = outRead
+            Thread.detachNewThread { Self.read(outRead, into: output) }
+        } else {
+            output.finish()
+        }
         Thread.detachNewThread { [exit] in
             let status = ChildSpawn.wait(spawned)
             let waiters = exit.withLock { e -> [CheckedContinuation<Int32?, Never>] in
