@@ -251,7 +251,7 @@ let package = Package(
                     swiftSettings: strict),
         .testTarget(name: "AuditTests",
                     dependencies: [
-                        "Audit", "KubeAPI", "PostgresTestServer", "KubeClient", "KubeRuntime", "KubeTestServer",
+                        "Audit", "KubeAPI", "PostgresTestServer", "KubeClient", "KubeRuntime", "KubeTestServer", "TestSupport",
                         .product(name: "Logging", package: "swift-log"),
                         .product(name: "MetricsTestKit", package: "swift-metrics"),
                     ],
