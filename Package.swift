@@ -154,7 +154,7 @@ let package = Package(
         .executableTarget(name: "WatchMemoryClient", dependencies: ["KubeAPI", "KubeClient"],
                           path: "Benchmarks/WatchMemoryClient", swiftSettings: strict),
         .executableTarget(name: "KubeTestServerBenchmarks",
-                          dependencies: ["KubeAPI", "KubeClient", "KubeTestServer"],
+                          dependencies: ["KubeAPI", "KubeClient", "KubeTestServer", "TestSupport"],
                           path: "Benchmarks/KubeTestServerBenchmarks", swiftSettings: strict),
         .executableTarget(name: "KubeRuntimeBenchmarks",
                           dependencies: ["KubeAPI", "KubeClient", "KubeRuntime", "KubeTestServer",
@@ -214,7 +214,7 @@ let package = Package(
                     swiftSettings: strict),
         .testTarget(name: "WebhookTests",
                     dependencies: [
-                        "Webhook", "Runs", "Audit", "KubeAPI", "KubeClient", "KubeRuntime", "KubeTestServer", "COpenSSL",
+                        "Webhook", "Runs", "Audit", "KubeAPI", "KubeClient", "KubeRuntime", "KubeTestServer", "COpenSSL", "TestSupport",
                         "Operator", // WebhookLeaseCloseTests: a close delivery through to the namespace leases
                         .product(name: "Logging", package: "swift-log"),
                     ],

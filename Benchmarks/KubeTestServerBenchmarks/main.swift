@@ -6,6 +6,7 @@ import Foundation
 import Synchronization
 import KubeAPI
 import KubeTestServer
+import TestSupport
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -29,26 +30,15 @@ final class Connection {
     private var scratch = [UInt8](repeating: 0, count: 262_144)
 
     init(port: Int) {
-        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var one: Int32 = 1
-        setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_port = in_port_t(UInt16(port).bigEndian)
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let rc = withUnsafePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        do {
+            fd = try LoopbackHTTP.connect(port: port, receiveTimeout: nil, noDelay: true)
+        } catch {
+            preconditionFailure("\(error)")
         }
-        precondition(rc == 0, "connect failed")
     }
 
     func write(_ bytes: [UInt8]) {
-        var sent = 0
-        while sent < bytes.count {
-            let n = bytes[sent...].withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
-            precondition(n > 0, "send failed")
-            sent += n
-        }
+        precondition(LoopbackHTTP.sendAll(fd, bytes), "send failed")
     }
 
     func fill() -> Bool {
@@ -61,25 +51,15 @@ final class Connection {
     /// Reads one Content-Length response; returns its status code.
     func readResponse() -> Int {
         while true {
-            if let end = headerEnd() {
-                let head = String(decoding: buffer[..<end], as: UTF8.self)
-                let status = Int(head.split(separator: " ")[1]) ?? 0
-                let length = head.split(separator: "\r\n").first { $0.lowercased().hasPrefix("content-length:") }
-                    .flatMap { Int($0.split(separator: ":")[1].trimmingCharacters(in: .whitespaces)) } ?? 0
-                while buffer.count < end + length { precondition(fill(), "connection closed") }
-                buffer.removeSubrange(..<(end + length))
-                return status
+            if let end = LoopbackHTTP.headEnd(in: buffer) {
+                let head = LoopbackHTTP.parseHead(buffer[..<end])
+                let length = head?.contentLength ?? 0
+                while buffer.count < end + 4 + length { precondition(fill(), "connection closed") }
+                buffer.removeSubrange(..<(end + 4 + length))
+                return head?.status ?? 0
             }
             precondition(fill(), "connection closed")
         }
-    }
-
-    func headerEnd() -> Int? {
-        guard buffer.count >= 4 else { return nil }
-        for i in 0...(buffer.count - 4) where buffer[i] == 13 && buffer[i + 1] == 10 && buffer[i + 2] == 13 && buffer[i + 3] == 10 {
-            return i + 4
-        }
-        return nil
     }
 }
 
@@ -96,7 +76,7 @@ for _ in 0..<watcherCount {
     Thread.detachNewThread {
         let c = Connection(port: port)
         c.write(Array("GET \(path)?watch=true&resourceVersion=\(startRV) HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \(KubeTestServer.adminToken)\r\n\r\n".utf8))
-        while c.headerEnd() == nil { _ = c.fill() }
+        while LoopbackHTTP.headEnd(in: c.buffer) == nil { _ = c.fill() }
         watchersReady.signal()
         var frames = 0
         while frames < creates {

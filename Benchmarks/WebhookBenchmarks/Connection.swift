@@ -2,6 +2,7 @@ import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
+import TestSupport
 
 /// Writes a line to stdout at once (unbuffered: the output of a long run is seen as it happens).
 func say(_ line: String) {
@@ -36,24 +37,11 @@ final class Connection {
     deinit { if fd >= 0 { close(fd) } }
 
     private func open() throws {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw Failure(description: "socket: \(errno)") }
-        var one: Int32 = 1
-        setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
-        var timeout = timeval(tv_sec: 60, tv_usec: 0)
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_port = in_port_t(UInt16(port).bigEndian)
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let ok = withUnsafePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        do {
+            fd = try LoopbackHTTP.connect(port: port, receiveTimeout: 60, noDelay: true)
+        } catch {
+            throw Failure(description: "\(error)")
         }
-        guard ok == 0 else {
-            close(fd)
-            throw Failure(description: "connect 127.0.0.1:\(port): errno \(errno)")
-        }
-        self.fd = fd
         buffer.removeAll(keepingCapacity: true)
     }
 
@@ -61,22 +49,12 @@ final class Connection {
     /// when a kept-alive connection turns out closed before anything was read.
     func roundTrip(_ request: [UInt8]) throws -> (status: Int, body: [UInt8]) {
         if fd < 0 { try open() }
-        if !sendAll(request) {
+        if !LoopbackHTTP.sendAll(fd, request) {
             close(fd); fd = -1
             try open()
-            guard sendAll(request) else { throw Failure(description: "send: errno \(errno)") }
+            guard LoopbackHTTP.sendAll(fd, request) else { throw Failure(description: "send: errno \(errno)") }
         }
         return try readAnswer()
-    }
-
-    private func sendAll(_ bytes: [UInt8]) -> Bool {
-        var offset = 0
-        while offset < bytes.count {
-            let n = bytes.withUnsafeBytes { send(fd, $0.baseAddress! + offset, bytes.count - offset, Int32(MSG_NOSIGNAL)) }
-            if n <= 0 { return false }
-            offset += n
-        }
-        return true
     }
 
     private func fill() throws {
@@ -91,36 +69,19 @@ final class Connection {
     private func readAnswer() throws -> (status: Int, body: [UInt8]) {
         var headEnd: Int?
         while headEnd == nil {
-            headEnd = Self.find(buffer, from: 0)
+            headEnd = LoopbackHTTP.headEnd(in: buffer)
             if headEnd == nil { try fill() }
         }
         let end = headEnd!
-        let head = String(decoding: buffer[0..<end], as: UTF8.self)
-        let lines = head.split(separator: "\r\n")
-        guard let statusLine = lines.first, statusLine.split(separator: " ").count >= 2,
-              let status = Int(statusLine.split(separator: " ")[1]) else { throw Failure(description: "bad status line: \(head)") }
-        var length = 0
-        var closes = false
-        for line in lines.dropFirst() {
-            let lower = line.lowercased()
-            if lower.hasPrefix("content-length:") { length = Int(lower.dropFirst(15).trimmingCharacters(in: .whitespaces)) ?? 0 }
-            if lower.hasPrefix("connection:"), lower.contains("close") { closes = true }
+        guard let head = LoopbackHTTP.parseHead(buffer[0..<end]) else {
+            throw Failure(description: "bad status line: \(String(decoding: buffer[0..<end], as: UTF8.self))")
         }
+        let length = head.contentLength ?? 0
         while buffer.count < end + 4 + length { try fill() }
         let body = Array(buffer[(end + 4)..<(end + 4 + length)])
         buffer.removeFirst(end + 4 + length)
-        if closes { close(fd); fd = -1 }
-        return (status, body)
-    }
-
-    static func find(_ data: [UInt8], from: Int) -> Int? {
-        guard data.count >= 4 else { return nil }
-        var i = from
-        while i + 3 < data.count {
-            if data[i] == 13, data[i + 1] == 10, data[i + 2] == 13, data[i + 3] == 10 { return i }
-            i += 1
-        }
-        return nil
+        if head.closes { close(fd); fd = -1 }
+        return (head.status, body)
     }
 }
 

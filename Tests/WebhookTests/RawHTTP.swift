@@ -2,6 +2,7 @@ import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
+import TestSupport
 
 /// A minimal HTTP/1.1 client over a POSIX socket, run on its own thread (the blocking calls never
 /// occupy the cooperative pool, where the server under test runs). Each request uses its own
@@ -87,68 +88,32 @@ enum RawHTTP {
         }
     }
 
+    /// A connection whose reads time out after 60 s and sends after 3 s (a server that stops reading
+    /// makes `send` fail instead of blocking forever).
     static func connectTo(_ port: Int) throws -> Int32 {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw Failure(description: "socket") }
-        var timeout = timeval(tv_sec: 60, tv_usec: 0)
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        // A server that stops reading makes `send` fail after this instead of blocking forever.
-        var sendTimeout = timeval(tv_sec: 3, tv_usec: 0)
-        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &sendTimeout, socklen_t(MemoryLayout<timeval>.size))
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_port = in_port_t(UInt16(port).bigEndian)
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let ok = withUnsafePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard ok == 0 else {
-            close(fd)
-            throw Failure(description: "connect: \(errno)")
-        }
-        return fd
+        try LoopbackHTTP.connect(port: port, receiveTimeout: 60, sendTimeout: 3)
     }
 
     /// False when the peer closed (EPIPE/ECONNRESET); never raises SIGPIPE.
-    static func sendAll(_ fd: Int32, _ bytes: [UInt8]) -> Bool {
-        var offset = 0
-        while offset < bytes.count {
-            let n = bytes.withUnsafeBytes { send(fd, $0.baseAddress! + offset, bytes.count - offset, Int32(MSG_NOSIGNAL)) }
-            if n <= 0 { return false }
-            offset += n
-        }
-        return true
-    }
+    static func sendAll(_ fd: Int32, _ bytes: [UInt8]) -> Bool { LoopbackHTTP.sendAll(fd, bytes) }
 
     /// Reads the status line, the headers and a `Content-Length` body (or up to EOF).
     static func readAnswer(_ fd: Int32) throws -> (Int, [UInt8]) {
         var data: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 16 * 1024)
-        var headerEnd: Int?
-        var length: Int?
+        var head: (end: Int, parsed: LoopbackHTTP.Head?)?
         while true {
-            if let end = headerEnd, let length, data.count - end >= length { break }
+            if let head, let length = head.parsed?.contentLength, data.count - head.end >= length { break }
             let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
             if n <= 0 { break }
             data.append(contentsOf: buffer[0..<n])
-            if headerEnd == nil, let r = find(data, [13, 10, 13, 10]) {
-                headerEnd = r + 4
-                let head = String(decoding: data[0..<r], as: UTF8.self).lowercased()
-                for line in head.split(separator: "\r\n") where line.hasPrefix("content-length:") {
-                    length = Int(line.dropFirst("content-length:".count).trimmingCharacters(in: .whitespaces))
-                }
+            if head == nil, let r = LoopbackHTTP.headEnd(in: data) {
+                head = (r + 4, LoopbackHTTP.parseHead(data[0..<r]))
             }
         }
-        guard let end = headerEnd else { throw Failure(description: "no answer (\(data.count) bytes)") }
-        let statusLine = String(decoding: data[0..<end], as: UTF8.self).split(separator: " ")
-        guard statusLine.count >= 2, let code = Int(statusLine[1]) else { throw Failure(description: "bad status line") }
-        return (code, Array(data[end...]))
-    }
-
-    static func find(_ data: [UInt8], _ needle: [UInt8]) -> Int? {
-        guard data.count >= needle.count else { return nil }
-        for i in 0...(data.count - needle.count) where data[i] == needle[0] && Array(data[i..<(i + needle.count)]) == needle { return i }
-        return nil
+        guard let head else { throw Failure(description: "no answer (\(data.count) bytes)") }
+        guard let code = head.parsed?.status else { throw Failure(description: "bad status line") }
+        return (code, Array(data[head.end...]))
     }
 
     /// `application/x-www-form-urlencoded` encoding of a value (unreserved characters kept).

@@ -1,6 +1,7 @@
 import Foundation
 import KubeAPI
 import KubeTestServer
+import TestSupport
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -33,18 +34,11 @@ final class RawHTTP {
 
     init(port: Int, timeout: Int = 10, token: String? = KubeTestServer.adminToken) throws {
         self.token = token
-        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw Failure(description: "socket failed") }
-        var tv = timeval(tv_sec: timeout, tv_usec: 0)
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_port = in_port_t(UInt16(port).bigEndian)
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let rc = withUnsafePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        do {
+            fd = try LoopbackHTTP.connect(port: port, receiveTimeout: timeout)
+        } catch {
+            throw Failure(description: "\(error)")
         }
-        guard rc == 0 else { close(fd); throw Failure(description: "connect failed") }
     }
 
     deinit { close(fd) }
@@ -63,24 +57,14 @@ final class RawHTTP {
         }
         for (k, v) in h { text += "\(k): \(v)\r\n" }
         text += "\r\n"
-        let all = Array(text.utf8) + bytes
-        var sent = 0
-        while sent < all.count {
-            let n = all[sent...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
-            guard n > 0 else { throw Failure(description: "send failed") }
-            sent += n
-        }
+        guard LoopbackHTTP.sendAll(fd, Array(text.utf8) + bytes) else { throw Failure(description: "send failed") }
         let head = try readUntil([13, 10, 13, 10])
-        let lines = String(decoding: head, as: UTF8.self).components(separatedBy: "\r\n")
-        let status = Int(lines[0].split(separator: " ")[1]) ?? 0
-        var headersOut: [String: String] = [:]
-        for line in lines.dropFirst() where line.contains(":") {
-            let parts = line.split(separator: ":", maxSplits: 1)
-            headersOut[parts[0].lowercased()] = parts[1].trimmingCharacters(in: .whitespaces)
+        guard let parsed = LoopbackHTTP.parseHead(head.dropLast(4)) else {
+            throw Failure(description: "bad status line: \(String(decoding: head.prefix(200), as: UTF8.self))")
         }
         chunkRemaining = 0
         chunkedDone = false
-        return (status, headersOut)
+        return (parsed.status, parsed.headers)
     }
 
     /// A complete request/response exchange.
