@@ -204,7 +204,7 @@ let package = Package(
                     dependencies: ["KubeAPI", "KubeClient", "KubeTestServer", "TestSupport"],
                     swiftSettings: strict),
         .testTarget(name: "KubeRuntimeTests",
-                    dependencies: ["KubeAPI", "KubeClient", "KubeRuntime", "KubeTestServer",
+                    dependencies: ["KubeAPI", "KubeClient", "KubeRuntime", "KubeTestServer", "TestSupport",
                                    .product(name: "MetricsTestKit", package: "swift-metrics")],
                     swiftSettings: strict),
         .testTarget(name: "RunsTests", dependencies: ["Runs", "KubeAPI", "YAML", "TestSupport"],

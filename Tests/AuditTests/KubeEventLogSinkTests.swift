@@ -2,13 +2,14 @@ import Audit
 import KubeAPI
 import Logging
 import Testing
+import TestSupport
 
 @Suite struct KubeEventLogSinkTests {
     let agentRun = ObjectReference(apiVersion: "codex-k8s.dev/v1alpha1", kind: "AgentRun",
                                         namespace: "codex-system", name: "o-r-42-dev-abc", uid: "u-1")
 
     @Test func eventWithARegardingObjectBecomesAKubernetesEventAndALogLine() throws {
-        let logs = CapturedLogs()
+        let logs = LogRecorder()
         let publisher = RecordingPublisher()
         let sink = KubeEventLogSink(publisher: publisher, logger: logs.logger)
         let subject = AuditSubject(run: "o-r-42-dev-abc", repository: "o/r", issue: 42, regarding: agentRun)
@@ -22,7 +23,7 @@ import Testing
         #expect(event.reason == "RunFailed")
         #expect(event.action == "ObserveRun")
         #expect(event.note == "run.failed message=image missing reason=ImagePullBackOff")
-        let line = try #require(logs.all.only)
+        let line = try #require(logs.records.only)
         #expect(line.level == .warning)
         guard case .dictionary(let audit)? = line.metadata["audit"] else {
             Issue.record("no audit metadata")
@@ -41,7 +42,7 @@ import Testing
     }
 
     @Test func normalEventsLogAtInfoAndNeedARegardingObjectForKubernetes() throws {
-        let logs = CapturedLogs()
+        let logs = LogRecorder()
         let publisher = RecordingPublisher()
         let sink = KubeEventLogSink(publisher: publisher, logger: logs.logger)
 
@@ -51,7 +52,7 @@ import Testing
                                      leaseExpiresAt: KubeTime(secondsSince1970: 1_800_000_000)),
                   subject: AuditSubject(run: "r", regarding: agentRun), actor: "operator")
 
-        #expect(logs.all.map(\.level) == [.info, .info])
+        #expect(logs.records.map(\.level) == [.info, .info])
         let event = try #require(publisher.published.only)
         #expect(event.type == .normal)
         #expect(event.reason == "RunNamespacePrepared")
@@ -59,33 +60,33 @@ import Testing
     }
 
     @Test func secretsInFreeTextNeverReachLogsOrEvents() throws {
-        let logs = CapturedLogs()
+        let logs = LogRecorder()
         let publisher = RecordingPublisher()
         let sink = KubeEventLogSink(publisher: publisher, logger: logs.logger)
         sink.emit(.namespaceCleanupFailed(namespace: "ns", error: "token ghp_0123456789abcdefghijABCDEFGHIJ rejected"),
                   subject: AuditSubject(run: "r", regarding: agentRun), actor: "operator")
         let note = try #require(publisher.published.only).note
         #expect(!note.contains("ghp_"))
-        #expect(!"\(try #require(logs.all.only).metadata)".contains("ghp_"))
+        #expect(!"\(try #require(logs.records.only).metadata)".contains("ghp_"))
     }
 
     @Test func deliveriesAndRunsAreLogged() throws {
-        let logs = CapturedLogs()
+        let logs = LogRecorder()
         let sink = KubeEventLogSink(publisher: nil, logger: logs.logger)
         sink.recordDelivery(WebhookDeliveryRecord(deliveryID: "d-9", event: "issues", action: "labeled",
                                                   repository: "o/r", outcome: .accepted, run: "r-1"))
         sink.recordRun(AgentRunRecord(name: "r-1", repository: "o/r", issue: 1, stage: "dev", phase: "Running",
                                       createdAt: KubeTime(secondsSince1970: 1)))
-        #expect(logs.all.map(\.message) == ["audit webhook delivery", "audit run state"])
-        #expect("\(logs.all[0].metadata)".contains("accepted"))
-        #expect(logs.all[1].level == .debug)
+        #expect(logs.records.map(\.message) == ["audit webhook delivery", "audit run state"])
+        #expect("\(logs.records[0].metadata)".contains("accepted"))
+        #expect(logs.records[1].level == .debug)
     }
 
     @Test func fanOutReachesEverySink() {
         let first = RecordingPublisher()
         let second = RecordingPublisher()
-        let sinks = AuditSinks([KubeEventLogSink(publisher: first, logger: CapturedLogs().logger),
-                                KubeEventLogSink(publisher: second, logger: CapturedLogs().logger)])
+        let sinks = AuditSinks([KubeEventLogSink(publisher: first, logger: LogRecorder().logger),
+                                KubeEventLogSink(publisher: second, logger: LogRecorder().logger)])
         sinks.emit(.runCanceled(cause: "deleted"), subject: AuditSubject(run: "r", regarding: agentRun),
                    actor: "operator")
         #expect(first.published.count == 1)

@@ -2,6 +2,7 @@ import Audit
 import MetricsTestKit
 import PostgresTestServer
 import Testing
+import TestSupport
 
 @Suite struct OutageTests {
     /// The database dies (`pg_ctl stop -m immediate`, a crash) while events stream in and comes back:
@@ -24,7 +25,7 @@ import Testing
 
     private func killAndRestart(_ server: LocalPostgres) async throws {
         let database = try await onThread { try server.createDatabase() }
-        let logs = CapturedLogs()
+        let logs = LogRecorder()
         let metrics = TestMetrics()
         let sink = makeSink(try DatabaseURL(server.url(database: database)), maxBatch: 50, logs: logs,
                             metrics: metrics)
@@ -55,7 +56,7 @@ import Testing
         // The writer's connection died with the server: the next write on it failed, was counted and
         // logged — the outage did not go unnoticed.
         #expect(try metrics.expectCounter("codex_k8s_audit_connection_failures_total").totalValue > 0)
-        #expect(logs.all.contains { $0.level == .warning && $0.message.contains("audit database unavailable") })
+        #expect(logs.records.contains { $0.level == .warning && $0.message.contains("audit database unavailable") })
         let rows = try await onThread {
             try server.query("SELECT event_id, run, (payload->>'waitedSeconds')::int FROM flow_events ORDER BY id",
                              database: database)

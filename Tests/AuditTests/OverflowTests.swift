@@ -2,6 +2,7 @@ import Audit
 import Logging
 import MetricsTestKit
 import Testing
+import TestSupport
 
 extension DatabaseTests {
     @Suite struct OverflowTests {
@@ -12,7 +13,7 @@ extension DatabaseTests {
         @Test func fullBufferDropsTheOldestAndCountsThem() async throws {
             let server = try #require(SharedPostgresTrait.server)
             let name = "t_overflow_\(UInt32.random(in: 0...UInt32.max))"
-            let logs = CapturedLogs()
+            let logs = LogRecorder()
             let metrics = TestMetrics()
             let secret = "S3cr3t-xyz"
             // The database does not exist yet, so every connection attempt fails.
@@ -26,7 +27,7 @@ extension DatabaseTests {
             #expect(stats.dropped == 15)
             #expect(stats.pending == 10)
             #expect(try metrics.expectCounter("codex_k8s_audit_dropped_total").totalValue == 15)
-            let warnings = logs.all.filter { $0.message.contains("audit buffer full") }
+            let warnings = logs.records.filter { $0.message.contains("audit buffer full") }
             #expect(warnings.count == 1)
             #expect(warnings.first?.level == .warning)
 
@@ -39,11 +40,11 @@ extension DatabaseTests {
                 try server.query("SELECT (payload->>'waitedSeconds')::int FROM flow_events ORDER BY id", database: name)
             }.map { $0[0] }
             #expect(stored == (15..<25).map { String($0) })
-            #expect(logs.all.contains { $0.message.contains("dropped while the buffer was full") })
+            #expect(logs.records.contains { $0.message.contains("dropped while the buffer was full") })
             await sink.shutdown()
             // Connection failures were logged with the database and the error: where a leak would be.
-            #expect(logs.all.contains { $0.message.contains("audit database unavailable") && $0.metadata["error"] != nil })
-            for line in logs.all {
+            #expect(logs.records.contains { $0.message.contains("audit database unavailable") && $0.metadata["error"] != nil })
+            for line in logs.records {
                 #expect(!line.message.contains(secret), "\(line.message)")
                 #expect(!"\(line.metadata)".contains(secret), "metadata of \(line.message)")
             }

@@ -5,6 +5,7 @@ import KubeClient
 import KubeRuntime
 import KubeTestServer
 import Testing
+import TestSupport
 
 /// The default sink end to end: audit events become events.k8s.io/v1 Events on a real API server
 /// (KubeTestServer over HTTP), through KubeRuntime's EventRecorder, with repeats aggregated.
@@ -18,7 +19,7 @@ import Testing
         let recorder = EventRecorder(sink: KubeClientEventSink(client: client),
                                      reportingController: "codex-k8s.dev/operator", reportingInstance: "test-0")
         let publisher = RecorderEventPublisher(recorder: recorder)
-        let logs = CapturedLogs()
+        let logs = LogRecorder()
         let sink = KubeEventLogSink(publisher: publisher, logger: logs.logger)
         let run = ObjectReference(apiVersion: "codex-k8s.dev/v1alpha1", kind: "AgentRun",
                                   namespace: "default", name: "o-r-42-dev-abc", uid: "u-1")
@@ -40,7 +41,7 @@ import Testing
         #expect(succeeded.type == "Normal")
         #expect(succeeded.series == nil)
         #expect(publisher.dropped == 0)
-        #expect(logs.all.count == 3)
+        #expect(logs.records.count == 3)
         try await server.stop()
     }
 }

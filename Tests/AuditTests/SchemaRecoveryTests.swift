@@ -1,6 +1,7 @@
 import Audit
 import Logging
 import Testing
+import TestSupport
 
 extension DatabaseTests {
     /// The audit database is recreated empty under the same URL while the operator runs (a restore,
@@ -9,7 +10,7 @@ extension DatabaseTests {
     @Suite struct SchemaRecoveryTests {
         @Test func writesAfterTheSchemaWasDroppedAreStoredOnceItIsRecreated() async throws {
             let db = try await TestDatabase.make()
-            let logs = CapturedLogs()
+            let logs = LogRecorder()
             let sink = makeSink(try db.url, logs: logs)
             for i in 0..<50 { sink.record(numbered(i, run: "before")) }
             await sink.flush()
@@ -27,7 +28,7 @@ extension DatabaseTests {
             let ids = try await db.query("SELECT event_id FROM flow_events ORDER BY id").compactMap { $0[0] }
             #expect(ids == after.map { $0.id.uuidString.lowercased() }, "the held writes, in order")
             #expect(try await db.scalar("SELECT count(*) FROM schema_migrations") >= 1, "migrations applied again")
-            #expect(logs.all.contains { $0.level == .error && $0.message.contains("audit tables are missing") })
+            #expect(logs.records.contains { $0.level == .error && $0.message.contains("audit tables are missing") })
             await sink.shutdown()
         }
     }

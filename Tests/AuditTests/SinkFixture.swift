@@ -1,9 +1,10 @@
 import Audit
+import TestSupport
 import KubeAPI
 import Metrics
 
 /// A PostgreSQL sink with fast reconnects, for tests.
-func makeSink(_ url: DatabaseURL, capacity: Int = 10_000, maxBatch: Int = 100, logs: CapturedLogs = CapturedLogs(),
+func makeSink(_ url: DatabaseURL, capacity: Int = 10_000, maxBatch: Int = 100, logs: LogRecorder = LogRecorder(),
               metrics: (any MetricsFactory)? = nil, applicationName: String = "codex-k8s") -> PostgresAuditSink
 {
     PostgresAuditSink(url: url,

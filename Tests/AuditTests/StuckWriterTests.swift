@@ -2,6 +2,7 @@
 import Foundation
 import PostgresTestServer
 import Testing
+import TestSupport
 
 extension DatabaseTests {
     /// The writer blocked inside a statement (a lock held by another session — the same wait as a
@@ -44,7 +45,7 @@ extension DatabaseTests {
             let db = try await TestDatabase.make()
             let url = try DatabaseURL(db.server.url(database: db.name,
                                                     options: "-c lock_timeout=0 -c statement_timeout=0"))
-            let logs = CapturedLogs()
+            let logs = LogRecorder()
             let sink = makeSink(url, logs: logs, applicationName: "audit-stuck-writer")
             sink.record(numbered(0, run: "r"))
             await sink.flush()  // connected and migrated
@@ -56,7 +57,7 @@ extension DatabaseTests {
             // Reaching this line with the lock still held is the point: before, shutdown waited forever.
             #expect(lost == 20)
             #expect(sink.statistics.dropped == 20)
-            #expect(logs.all.contains { $0.level == .error && $0.metadata["lost"] == "20" })
+            #expect(logs.records.contains { $0.level == .error && $0.metadata["lost"] == "20" })
 
             // The statement was cancelled: the writer is gone while the lock is still held…
             await sink.shutdown(timeout: .seconds(30))
@@ -77,7 +78,7 @@ extension DatabaseTests {
         func writesBlockedByALockAreStoredOnceItIsReleased() async throws {
             let db = try await TestDatabase.make()
             let url = try DatabaseURL(db.server.url(database: db.name, options: "-c lock_timeout=50"))
-            let logs = CapturedLogs()
+            let logs = LogRecorder()
             let sink = makeSink(url, logs: logs)
             let first = numbered(0, run: "r")
             sink.record(first)

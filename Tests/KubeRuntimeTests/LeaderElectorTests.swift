@@ -1,10 +1,11 @@
 import KubeAPI
 import Testing
+import TestSupport
 @testable import KubeRuntime
 
 @Suite struct LeaderElectorTests {
     /// What the electors log (warnings and errors), asserted where a test expects them.
-    let logs = LogCapture()
+    let logs = LogRecorder(level: .warning)
 
     func elector(_ id: String, _ store: FakeLeaseStore, _ clock: ManualClock, release: Bool = true) -> LeaderElector {
         var config = LeaderElectionConfig(namespace: "codex-system", name: "codex-k8s-operator", identity: id)

@@ -8,6 +8,7 @@ import NIOCore
 import Prometheus
 import ServiceLifecycle
 import Testing
+import TestSupport
 @testable import KubeRuntime
 
 /// GET over real HTTP on loopback.
@@ -21,7 +22,7 @@ func httpGet(_ port: Int, _ path: String) async throws -> (status: Int, body: St
         let clock = ManualClock()
         let registry = PrometheusCollectorRegistry()
         let factory = PrometheusMetricsFactory(registry: registry)
-        let logs = LogCapture()
+        let logs = LogRecorder(level: .warning)
         let widgets = FakeListWatch<Widget>()
         widgets.upsert(Widget("a"))
         let children = GatedListWatch<Child>()
