@@ -130,6 +130,8 @@ say("operator start-up: \(RequestTally.total(startup.reads)) reads, \(RequestTal
     + "\(RequestTally.total(startup.leaseRequests)) Lease requests")
 guard let idleBase = ProcessSample.of(op.pid) else { fail("cannot read /proc/\(op.pid)") }
 say("operator idle with 0 runs: RSS \(idleBase.rssKiB) KiB (anon \(idleBase.rssAnonKiB) KiB), \(idleBase.threads) threads")
+let idleMemory = MemoryReport.of(op.pid)
+say("  memory: \(idleMemory.summary)\n\(idleMemory.breakdown())")
 
 // MARK: phase 1 — runs created at once, until Running
 _ = await server.command("reset")
@@ -203,6 +205,8 @@ say("  time to Running per run: p50 \(fmt(pct(0.5))) s, p99 \(fmt(pct(0.99))) s,
 say("  operator CPU: \(fmt(atRunning.cpuSeconds - before.cpuSeconds)) s until all Running, \(fmt(quiet.cpuSeconds - before.cpuSeconds)) s until quiet → "
     + "\(fmt((quiet.cpuSeconds - before.cpuSeconds) * 1000 / Double(runCount))) ms per run")
 say("  operator RSS with \(runCount) runs cached: \(quiet.rssKiB) KiB (\(fmt(Double(quiet.rssKiB) / 1024, 1)) MiB; anon \(quiet.rssAnonKiB) KiB), \(quiet.threads) threads")
+let quietMemory = MemoryReport.of(op.pid)
+say("  memory: \(quietMemory.summary)\n\(quietMemory.breakdown())")
 say("  operator requests per run (object writes, the budget): \(fmt(Double(RequestTally.total(phase1.objectWrites)) / Double(runCount)))")
 for r in phase1.objectWrites { say("    \(r.verb) \(r.resource): \(r.count) (\(fmt(Double(r.count) / Double(runCount))) per run)") }
 say("  Events written: \(RequestTally.total(phase1.eventWrites)) (\(fmt(Double(RequestTally.total(phase1.eventWrites)) / Double(runCount))) per run)")
@@ -225,6 +229,8 @@ let reconcilesBefore = await reconciles(port)
 say("")
 say("phase 2: the operator restarted (first exit status \(firstExit)); caches filled with \(runCount) runs: RSS \(restarted.rssKiB) KiB "
     + "(\(fmt(Double(restarted.rssKiB) / 1024, 1)) MiB; anon \(restarted.rssAnonKiB) KiB), \(restarted.threads) threads")
+let restartedMemory = MemoryReport.of(op.pid)
+say("  memory: \(restartedMemory.summary)\n\(restartedMemory.breakdown())")
 let idleStart = ProcessSample.of(op.pid)!
 say("  \(idleSeconds) s with every run re-queued every \(resync) (nothing changes)…")
 try await Task.sleep(for: .seconds(idleSeconds))
@@ -240,6 +246,7 @@ say("  (self-check access reviews at the restart: \(RequestTally.total(phase2.re
 say("  operator CPU: \(fmt(idleEnd.cpuSeconds - idleStart.cpuSeconds)) s"
     + (resyncReconciles > 0 ? " (\(fmt((idleEnd.cpuSeconds - idleStart.cpuSeconds) * 1e6 / Double(resyncReconciles), 0)) µs per reconcile)" : "")
     + "; RSS \(idleEnd.rssKiB) KiB")
+say("  memory after the resyncs: \(MemoryReport.of(op.pid).summary)")
 
 // MARK: done
 op.process.terminate()

@@ -25,7 +25,10 @@ public final class Controller<Object: KubeResource>: Sendable {
     private let errorPolicy: ErrorPolicy
     private let logger: Logger
     private let metrics: ControllerMetrics
-    private let registrations: Locked<[WatchRegistration]>
+    let registrations: Locked<[WatchRegistration]>
+    /// Called with the objects each primary event affected, after the store applied it (other
+    /// controllers sharing this cache: `watches(cacheOf:mapping:)`).
+    let primaryListeners: Locked<[@Sendable ([Object]) -> Void]>
 
     /// A watch feeding the queue: runs until cancelled; `ready` reports its cache's first list.
     struct WatchRegistration: Sendable {
@@ -36,7 +39,7 @@ public final class Controller<Object: KubeResource>: Sendable {
 
     public init<Source: ListWatchSource>(
         name: String, primary: Source, workers: Int = 2, indexedLabels: Set<String> = [],
-        clock: any RuntimeClock = SystemRuntimeClock(), backoff: Backoff = Backoff(),
+        transform: CacheTransform<Object> = .identity, clock: any RuntimeClock = SystemRuntimeClock(), backoff: Backoff = Backoff(),
         rateLimiter: any RateLimiter = MaxOfRateLimiter.default,
         metricsFactory: (any MetricsFactory)? = nil,
         logger: Logger = Logger(label: "kube-runtime.controller"),
@@ -53,32 +56,62 @@ public final class Controller<Object: KubeResource>: Sendable {
         logger[metadataKey: "controller"] = "\(name)"
         self.logger = logger
         self.metrics = ControllerMetrics(name: name, factory: factory)
-        let store = Store<Object>(indexedLabels: indexedLabels)
+        let store = Store<Object>(indexedLabels: indexedLabels, transform: transform)
         let queue = WorkQueue(name: name, clock: clock, rateLimiter: rateLimiter, metricsFactory: factory)
         self.store = store
         self.queue = queue
         var primaryWatcher = Watcher(source: primary, backoff: backoff, clock: clock, logger: logger)
         primaryWatcher.metricsFactory = factory
         let watcher = primaryWatcher
+        let listeners = Locked<[@Sendable ([Object]) -> Void]>([])
+        self.primaryListeners = listeners
         self.registrations = Locked([WatchRegistration(
             run: {
                 await watcher.run { event in
+                    let affected = store.apply(event)
                     // Old and new state of one object share a key: add each key once per event.
-                    for k in Set(store.apply(event).compactMap(\.objectKey)) { queue.add(k) }
+                    for k in Set(affected.compactMap(\.objectKey)) { queue.add(k) }
+                    for listener in listeners.value { listener(affected) }
                 }
             },
             waitUntilReady: { await store.waitUntilReady() },
             isReady: { store.isReady })])
     }
 
+    /// A controller whose primary cache is `other`'s (`watches(cacheOf:mapping:)` with each object
+    /// mapped to its own key): its own queue, workers and reconcile over the same objects, without
+    /// a second watch or copy. `other` must run too. Its own `primaryListeners` are never called,
+    /// so share from `other`, not from it.
+    public init(name: String, sharingPrimaryOf other: Controller<Object>, workers: Int = 2,
+                clock: any RuntimeClock = SystemRuntimeClock(), rateLimiter: any RateLimiter = MaxOfRateLimiter.default,
+                metricsFactory: (any MetricsFactory)? = nil, logger: Logger = Logger(label: "kube-runtime.controller"),
+                errorPolicy: @escaping ErrorPolicy = { _, _, _ in .backoff }, reconcile: @escaping Reconcile) {
+        precondition(workers > 0, "a controller needs at least one worker")
+        let factory = metricsFactory ?? MetricsSystem.factory
+        self.name = name
+        self.workers = workers
+        self.reconcile = reconcile
+        self.errorPolicy = errorPolicy
+        var logger = logger
+        logger[metadataKey: "controller"] = "\(name)"
+        self.logger = logger
+        self.metrics = ControllerMetrics(name: name, factory: factory)
+        self.store = other.store
+        self.queue = WorkQueue(name: name, clock: clock, rateLimiter: rateLimiter, metricsFactory: factory)
+        self.primaryListeners = Locked([])
+        self.registrations = Locked([])
+        watches(cacheOf: other) { $0.objectKey.map { [$0] } ?? [] }
+    }
+
     /// Watches a secondary resource; each affected object is mapped to the primary keys to queue.
     /// Returns the secondary cache (reconciles may read it; it is ready before any reconcile runs).
     @discardableResult
     public func watches<Source: ListWatchSource>(
-        _ source: Source, indexedLabels: Set<String> = [], clock: any RuntimeClock = SystemRuntimeClock(),
+        _ source: Source, indexedLabels: Set<String> = [], transform: CacheTransform<Source.Object> = .identity,
+        clock: any RuntimeClock = SystemRuntimeClock(),
         backoff: Backoff = Backoff(), mapping: @escaping @Sendable (Source.Object) -> [ObjectKey]
     ) -> Store<Source.Object> {
-        let store = Store<Source.Object>(indexedLabels: indexedLabels)
+        let store = Store<Source.Object>(indexedLabels: indexedLabels, transform: transform)
         let queue = self.queue
         var secondaryWatcher = Watcher(source: source, backoff: backoff, clock: clock, logger: logger)
         secondaryWatcher.metricsFactory = metrics.factory
@@ -109,6 +142,11 @@ public final class Controller<Object: KubeResource>: Sendable {
 
     /// Whether every cache has completed its first list.
     public var cachesReady: Bool { registrations.value.allSatisfy { $0.isReady() } }
+
+    /// Returns once every cache has completed its first list (or the task is cancelled).
+    public func waitForCaches() async {
+        for r in registrations.value { await r.waitUntilReady() }
+    }
 
     /// Runs every watch, feeding caches and the queue, until the task is cancelled.
     public func runCaches() async {

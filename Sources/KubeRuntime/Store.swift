@@ -10,6 +10,7 @@ import Synchronization
 /// - Secondary indexes (by the values of chosen label keys, by owner UID) always agree with the
 ///   objects: they are updated under the same lock.
 /// - `isReady` becomes true at the first `initDone` and stays true; `waitUntilReady()` waits for it.
+/// - Every object passes through `transform` before it is stored or returned as affected.
 public final class Store<Object: KubeResource>: Sendable {
     struct State: Sendable {
         var objects: [ObjectKey: Object] = [:]
@@ -24,11 +25,14 @@ public final class Store<Object: KubeResource>: Sendable {
 
     /// The label keys whose values are indexed (`objects(withLabel:value:)`).
     public let indexedLabels: Set<String>
+    /// Applied to every object before it is stored (`CacheTransform`).
+    public let transform: CacheTransform<Object>
     let state = Mutex(State())
     let observers = StoreObservers()
 
-    public init(indexedLabels: Set<String> = []) {
+    public init(indexedLabels: Set<String> = [], transform: CacheTransform<Object> = .identity) {
         self.indexedLabels = indexedLabels
+        self.transform = transform
     }
 
     /// Applies one watcher event and returns the objects it may have affected, for mapping to
@@ -37,6 +41,7 @@ public final class Store<Object: KubeResource>: Sendable {
     /// `delete`, the deleted object.
     @discardableResult
     public func apply(_ event: WatcherEvent<Object>) -> [Object] {
+        let event = transformed(event)
         var becameReady: [UInt64: CheckedContinuation<Void, Never>] = [:]
         let affected = state.withLock { s -> [Object] in
             switch event {
@@ -77,6 +82,17 @@ public final class Store<Object: KubeResource>: Sendable {
         becameReady.values.forEach { $0.resume() }
         observers.notify(affected.compactMap(\.objectKey))
         return affected
+    }
+
+    /// `event` with `transform` applied to its objects (outside the lock).
+    private func transformed(_ event: WatcherEvent<Object>) -> WatcherEvent<Object> {
+        if transform.isIdentity { return event }
+        return switch event {
+        case .initPage(let objects): .initPage(objects.map(transform.apply))
+        case .apply(let o): .apply(transform.apply(o))
+        case .delete(let o): .delete(transform.apply(o))
+        case .initStarted, .initDone, .error: event
+        }
     }
 
     public func get(_ key: ObjectKey) -> Object? { state.withLock { $0.objects[key] } }

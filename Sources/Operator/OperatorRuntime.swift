@@ -10,7 +10,8 @@ import Runs
 /// The AgentRun controller wired to its watches (SPEC §5): AgentRuns of the control namespace,
 /// the managed Jobs and Pods of every namespace (label `app.kubernetes.io/managed-by=codex-k8s`,
 /// mapped to their run by `codex-k8s.dev/run`), and the credentials Secret of the control
-/// namespace (its only Secret the operator reads). Run it with a KubeRuntime `Manager`, or
+/// namespace (its only Secret the operator reads). Jobs and Pods are cached through
+/// `RunObjectTransforms` (only the fields the reconciler reads). Run it with a KubeRuntime `Manager`, or
 /// `controller.run()` directly in tests.
 public final class OperatorRuntime: Sendable {
     public let controller: Controller<AgentRun>
@@ -42,9 +43,9 @@ public final class OperatorRuntime: Sendable {
             meta.labels?[RunLabels.run].map { [ObjectKey(namespace: ns, name: $0)] } ?? []
         }
         let jobs = controller.watches(KubeClientListWatch<Job>(client: client, labelSelector: RunLabels.managedSelector),
-                                      indexedLabels: [RunLabels.run]) { toRun($0.metadata) }
+                                      indexedLabels: [RunLabels.run], transform: RunObjectTransforms.job) { toRun($0.metadata) }
         let pods = controller.watches(KubeClientListWatch<Pod>(client: client, labelSelector: RunLabels.managedSelector),
-                                      indexedLabels: [RunLabels.run]) { toRun($0.metadata) }
+                                      indexedLabels: [RunLabels.run], transform: RunObjectTransforms.pod) { toRun($0.metadata) }
         let runs = controller.store
         let secrets = controller.watches(KubeClientListWatch<Secret>(
             client: client, namespace: ns, fieldSelector: "metadata.name=\(config.agent.credentials.secretName)")) { _ in

@@ -45,6 +45,7 @@ struct OperatorCommand: AsyncParsableCommand {
     func run() async throws {
         LoggingSystem.bootstrap { JSONLogHandler(label: $0) }
         let logger = Logger(label: "codex-k8s.operator")
+        Self.tuneMalloc(logger: logger)
         var settings = OperatorConfig.defaults
         if let config {
             guard let data = FileManager.default.contents(atPath: config), let text = String(data: data, encoding: .utf8) else {
@@ -87,8 +88,10 @@ struct OperatorCommand: AsyncParsableCommand {
             config: LeaderElectionConfig(namespace: settings.controlNamespace, name: "codex-k8s-operator",
                                          identity: identity ?? ProcessInfo.processInfo.hostName),
             client: KubeClientLeaseClient(client: client))
-        let leases = NamespaceLeaseRuntime(client: client, config: settings, audit: audit, metricsFactory: factory, logger: logger)
-        let reporting = Self.reporter(settings: settings, client: client, metricsFactory: factory, logger: logger)
+        let leases = NamespaceLeaseRuntime(client: client, config: settings, audit: audit, metricsFactory: factory, logger: logger,
+                                           sharing: runtime.controller)
+        let reporting = Self.reporter(settings: settings, client: client, metricsFactory: factory, logger: logger,
+                                      sharing: (runtime.controller, leases.controller))
         let manager = Manager(configuration: ManagerConfiguration(host: host, port: port),
                               controllers: [runtime.controller, leases.controller,
                                             SweepService(leases: leases, audit: audit, metricsFactory: factory, logger: logger)]
@@ -102,6 +105,8 @@ struct OperatorCommand: AsyncParsableCommand {
         logger.info("operator starting", metadata: ["namespace": "\(settings.controlNamespace)", "metrics": "\(metricsBind)"])
         let resync = try Self.resyncPeriod(resyncPeriod).map { period in Task { await Self.resync(runtime, every: period) } }
         defer { resync?.cancel() }
+        let trim = Task { await Self.trimMalloc(after: runtime, leases) }
+        defer { trim.cancel() }
         try await group.run()
         if let database, await database.shutdown(timeout: .seconds(5)) > 0 {
             logger.warning("audit writes not stored in PostgreSQL before the deadline", metadata: ["database": "\(database.url)"])

@@ -11,7 +11,8 @@ import Testing
 /// scheduled, mirrored, held by running runs, retained for debug runs and expired — Namespace first,
 /// then the RunNamespace — without any real waiting. Runs unchanged on a real cluster.
 @Suite(.serialized) struct NamespaceLeaseTests {
-    /// Both controllers on one harness, sharing its clock and audit.
+    /// Both controllers on one harness, sharing its clock, audit and the AgentRun cache (as the
+    /// operator command wires them).
     struct Running {
         let h: OperatorHarness
         let op: RunningOperator
@@ -19,10 +20,14 @@ import Testing
         let task: Task<Void, Never>
 
         static func start(_ h: OperatorHarness) -> Running {
-            let leases = NamespaceLeaseRuntime(client: h.client, config: h.config, audit: h.audit, wallClock: h.clock.closure,
-                                               logger: OperatorHarness.quiet)
+            var wired: NamespaceLeaseRuntime?
+            let op = h.startOperator(wire: { runtime in
+                wired = NamespaceLeaseRuntime(client: h.client, config: h.config, audit: h.audit, wallClock: h.clock.closure,
+                                              logger: OperatorHarness.quiet, sharing: runtime.controller)
+            })
+            let leases = wired!
             let task = Task { await leases.controller.run() }
-            return Running(h: h, op: h.startOperator(), leases: leases, task: task)
+            return Running(h: h, op: op, leases: leases, task: task)
         }
 
         func stop() async {

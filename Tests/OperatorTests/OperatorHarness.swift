@@ -136,9 +136,12 @@ struct OperatorHarness {
     }
 
     /// Starts an operator (its controller) on this target; `stop()` it (or cancel the task) to end it.
-    func startOperator(workers: Int = 4, beforeWrite: @escaping @Sendable (String) throws -> Void = { _ in }) -> RunningOperator {
+    /// `wire` runs before its caches start (to share them: `NamespaceLeaseRuntime(sharing:)`).
+    func startOperator(workers: Int = 4, beforeWrite: @escaping @Sendable (String) throws -> Void = { _ in },
+                       wire: (OperatorRuntime) -> Void = { _ in }) -> RunningOperator {
         let runtime = OperatorRuntime(client: client, config: config, audit: audit, workers: workers,
                                       wallClock: clock.closure, beforeWrite: beforeWrite, logger: Self.quiet)
+        wire(runtime)
         let task = Task { await runtime.controller.run() }
         return RunningOperator(runtime: runtime, task: task)
     }

@@ -13,6 +13,9 @@ import Runs
 /// RunNamespace their `status.namespace` names, before and after a change, and — for a non-revise
 /// run — every RunNamespace of its repository+issue+stage, which it supersedes). Register `controller`
 /// with the `Manager` next to the AgentRun controller, or run it directly in tests.
+///
+/// Given the AgentRun controller (`sharing:`), it reads that controller's AgentRun cache instead of
+/// watching and caching every AgentRun a second time; both controllers must then run.
 public final class NamespaceLeaseRuntime: Sendable {
     public let controller: Controller<RunNamespace>
     public let reconciler: RunNamespaceReconciler
@@ -21,7 +24,8 @@ public final class NamespaceLeaseRuntime: Sendable {
                 wallClock: @escaping @Sendable () -> Date = { Date() },
                 beforeWrite: @escaping @Sendable (String) throws -> Void = { _ in },
                 metricsFactory: (any MetricsFactory)? = nil,
-                logger: Logger = Logger(label: "codex-k8s.namespaces")) {
+                logger: Logger = Logger(label: "codex-k8s.namespaces"),
+                sharing agentRuns: Controller<AgentRun>? = nil) {
         let reconciler = RunNamespaceReconciler(client: client, config: config, audit: audit, wallClock: wallClock,
                                                 beforeWrite: beforeWrite, logger: logger)
         let controller = Controller<RunNamespace>(
@@ -35,9 +39,12 @@ public final class NamespaceLeaseRuntime: Sendable {
             sameName($0.metadata)
         }
         let runNamespaces = controller.store
-        let runs = controller.watches(KubeClientListWatch<AgentRun>(client: client, namespace: config.controlNamespace)) { run in
+        let toNamespaces: @Sendable (AgentRun) -> [ObjectKey] = { run in
             LeaseRunMapping.keys(of: run, runNamespaces: runNamespaces)
         }
+        let runs = agentRuns.map { controller.watches(cacheOf: $0, mapping: toNamespaces) }
+            ?? controller.watches(KubeClientListWatch<AgentRun>(client: client, namespace: config.controlNamespace),
+                                  mapping: toNamespaces)
         reconciler.attach(NamespaceLeaseCaches(runNamespaces: controller.store, namespaces: namespaces, runs: runs))
         self.controller = controller
         self.reconciler = reconciler

@@ -11,7 +11,9 @@ import Runs
 /// plus the RunNamespaces (mapped to the runs whose `status.namespace` names them, for "kept
 /// until / deleted"), and the missed-webhook resync. Register `controllers` with the `Manager`:
 /// like every controller there, their workers run only on the leader, so only the leader writes
-/// to GitHub. The two share one rate-limit gate (GitHub's limits are per token).
+/// to GitHub. The two share one rate-limit gate (GitHub's limits are per token). Given the operator's
+/// AgentRun and RunNamespace controllers (`sharing:`), it reads their caches instead of caching
+/// every run and RunNamespace once more; they must run too.
 public final class GitHubReporter: Sendable {
     public let controller: Controller<AgentRun>
     public let reporter: RunReporter
@@ -30,22 +32,28 @@ public final class GitHubReporter: Sendable {
     public init(client: KubeClient, github: any GitHubAPI, config: OperatorConfig, resyncInterval: Duration? = nil,
                 workers: Int = 4, clock: any RuntimeClock = SystemRuntimeClock(),
                 outageBackoff: PerKeyExponentialRateLimiter = PerKeyExponentialRateLimiter(base: .seconds(1), maximum: .seconds(300)),
-                metricsFactory: (any MetricsFactory)? = nil, logger: Logger = Logger(label: "codex-k8s.reporter")) {
+                metricsFactory: (any MetricsFactory)? = nil, logger: Logger = Logger(label: "codex-k8s.reporter"),
+                sharing shared: (runs: Controller<AgentRun>, runNamespaces: Controller<RunNamespace>)? = nil) {
         let factory = metricsFactory ?? MetricsSystem.factory
         let controlNamespace = config.controlNamespace
         let gate = RateLimitGate(clock: clock)
         let metrics = ReporterMetrics(factory: factory)
         let reporter = RunReporter(github: github, client: client, controlNamespace: controlNamespace,
                                    gate: gate, metrics: metrics, logger: logger)
-        let controller = Controller<AgentRun>(
+        let rateLimiter = MaxOfRateLimiter([outageBackoff, TokenBucketRateLimiter(rate: 10, burst: 100)])
+        let reconcile: Controller<AgentRun>.Reconcile = { key in try await reporter.reconcile(key) }
+        let controller = shared.map {
+            Controller<AgentRun>(name: "github-reporter", sharingPrimaryOf: $0.runs, workers: workers, rateLimiter: rateLimiter,
+                                 metricsFactory: factory, logger: logger, reconcile: reconcile)
+        } ?? Controller<AgentRun>(
             name: "github-reporter", primary: KubeClientListWatch<AgentRun>(client: client, namespace: controlNamespace),
-            workers: workers, rateLimiter: MaxOfRateLimiter([outageBackoff, TokenBucketRateLimiter(rate: 10, burst: 100)]),
-            metricsFactory: factory, logger: logger,
-            reconcile: { key in try await reporter.reconcile(key) })
+            workers: workers, rateLimiter: rateLimiter, metricsFactory: factory, logger: logger, reconcile: reconcile)
         let runs = controller.store
-        let namespaces = controller.watches(KubeClientListWatch<RunNamespace>(client: client)) { rns in
+        let toRuns: @Sendable (RunNamespace) -> [ObjectKey] = { rns in
             runs.list().filter { $0.status?.namespace == rns.metadata.name }.compactMap(\.objectKey)
         }
+        let namespaces = shared.map { controller.watches(cacheOf: $0.runNamespaces, mapping: toRuns) }
+            ?? controller.watches(KubeClientListWatch<RunNamespace>(client: client), mapping: toRuns)
         reporter.attach(runs: runs, namespaces: namespaces)
         self.controller = controller
         self.reporter = reporter

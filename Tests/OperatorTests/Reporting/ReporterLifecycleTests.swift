@@ -11,11 +11,15 @@ import Testing
     @Test func aRunThroughItsLifeKeepsOneCommentEndingWithTheNamespaceKeptUntilItsLease() async throws {
         try await OperatorHarness.with { h in
             let github = InMemoryGitHub()
-            let leases = NamespaceLeaseRuntime(client: h.client, config: h.config, audit: h.audit, wallClock: h.clock.closure,
-                                               logger: OperatorHarness.quiet)
+            // Wired as `codex-k8s operator` wires them: one AgentRun and one RunNamespace cache for all three.
+            var wired: (NamespaceLeaseRuntime, RunningReporter)?
+            let op = h.startOperator(wire: { runtime in
+                let leases = NamespaceLeaseRuntime(client: h.client, config: h.config, audit: h.audit, wallClock: h.clock.closure,
+                                                   logger: OperatorHarness.quiet, sharing: runtime.controller)
+                wired = (leases, h.startReporter(github, sharing: (runtime.controller, leases.controller)))
+            })
+            let (leases, rep) = wired!
             let leaseTask = Task { await leases.controller.run() }
-            let op = h.startOperator()
-            let rep = h.startReporter(github)
             try await h.createRun("life-1", issue: 21, stage: .plan)
             let admitted = try await h.waitForRun("life-1", "a namespace") { $0.status?.namespace != nil }
             try await h.podRunning(admitted)
@@ -44,6 +48,10 @@ import Testing
             await op.settle()
             await rep.settle()
             #expect(github.calls.count == settled)
+            if let server = h.server {
+                #expect(server.requests.count(verb: "list", resource: "agentruns.codex-k8s.dev") == 1)
+                #expect(server.requests.count(verb: "list", resource: "runnamespaces.codex-k8s.dev") == 1)
+            }
             await rep.stop()
             await op.stop()
             leaseTask.cancel()

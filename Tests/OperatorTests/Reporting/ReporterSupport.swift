@@ -43,12 +43,15 @@ struct RunningReporter {
 }
 
 extension OperatorHarness {
+    /// `sharing`: the operator's controllers whose caches the reporter reads (as `codex-k8s operator`
+    /// wires it); start it before they run.
     func startReporter(_ github: InMemoryGitHub, workers: Int = 4, clock: any RuntimeClock = SystemRuntimeClock(),
-                       metrics: (any MetricsFactory)? = nil) -> RunningReporter {
+                       metrics: (any MetricsFactory)? = nil,
+                       sharing: (runs: Controller<AgentRun>, runNamespaces: Controller<RunNamespace>)? = nil) -> RunningReporter {
         let reporter = GitHubReporter(client: client, github: github, config: config, workers: workers,
                                       clock: clock,
                                       outageBackoff: PerKeyExponentialRateLimiter(base: .milliseconds(5), maximum: .seconds(1)),
-                                      metricsFactory: metrics, logger: Self.quiet)
+                                      metricsFactory: metrics, logger: Self.quiet, sharing: sharing)
         let task = Task { await reporter.controller.run() }
         return RunningReporter(reporter: reporter, task: task)
     }

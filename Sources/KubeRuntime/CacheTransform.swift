@@ -1,0 +1,62 @@
+import KubeAPI
+
+/// A function every object passes through before it enters a `Store` (controller-runtime's
+/// `cache.Options.DefaultTransform`, client-go's `SetTransform`): it keeps only what the
+/// controller reads, so a cache of thousands of objects does not hold their specs, long status
+/// strings or annotations.
+///
+/// Contract:
+/// - It is applied to every object a `Store` receives — the pages of a (re)list, every added or
+///   modified object and the last state of a deleted one — so readers of the store and the
+///   controller's mappings only ever see transformed objects.
+/// - It must keep what the store itself needs: `metadata.name` and `metadata.namespace` (the key),
+///   the labels the store indexes and `metadata.ownerReferences` (the owner index).
+/// - It must be pure and cheap: it runs under no lock, once per object per event.
+/// - A transformed object must never be written back to the API server (an update built from it
+///   would drop what the transform removed): cache only kinds the controller reads, or write
+///   such kinds with patches of the fields it sets.
+public struct CacheTransform<Object: KubeResource>: Sendable {
+    public let apply: @Sendable (Object) -> Object
+    /// True for `identity` (the store then skips the call and the copy of each page).
+    let isIdentity: Bool
+
+    public init(_ apply: @escaping @Sendable (Object) -> Object) {
+        self.apply = apply
+        self.isIdentity = false
+    }
+
+    private init(identity: Void) {
+        self.apply = { $0 }
+        self.isIdentity = true
+    }
+
+    /// Keeps every field (the default).
+    public static var identity: CacheTransform { CacheTransform(identity: ()) }
+
+    /// Keeps the metadata fields controllers match and order objects by — name, namespace, uid,
+    /// resourceVersion, generation, creationTimestamp, deletionTimestamp, labels, ownerReferences —
+    /// and drops the rest (annotations, finalizers, generateName, deletionGracePeriodSeconds),
+    /// then applies `rest` to the object with that metadata.
+    public static func slimMetadata(then rest: @escaping @Sendable (Object) -> Object = { $0 }) -> CacheTransform {
+        CacheTransform { object in
+            var slim = object
+            slim.metadata = CacheTransforms.essentialMetadata(of: object.metadata)
+            return rest(slim)
+        }
+    }
+}
+
+/// Building blocks of cache transforms.
+public enum CacheTransforms {
+    /// The metadata fields `CacheTransform.slimMetadata` keeps.
+    public static func essentialMetadata(of meta: ObjectMeta) -> ObjectMeta {
+        var slim = ObjectMeta(name: meta.name, namespace: meta.namespace, labels: meta.labels,
+                              ownerReferences: meta.ownerReferences)
+        slim.uid = meta.uid
+        slim.resourceVersion = meta.resourceVersion
+        slim.generation = meta.generation
+        slim.creationTimestamp = meta.creationTimestamp
+        slim.deletionTimestamp = meta.deletionTimestamp
+        return slim
+    }
+}
