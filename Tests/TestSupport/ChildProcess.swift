@@ -21,7 +21,9 @@ import Glibc
 ///   its own process group (`ChildSpawn`).
 ///
 /// Shared by the test targets that run programs as children (OperatorTests, PlaygroundTests,
-/// EndToEndTests, KubeTestServerTests); `Command` runs a program to completion instead.
+/// EndToEndTests, KubeTestServerTests) and by the benchmarks that drive `kube-test-server`, the
+/// operator or the webhook adapter (outside a test a timeout's `Issue` fails no test, so they check
+/// the nil the wait returns); `Command` runs a program to completion instead.
 public final class ChildProcess: Sendable {
     /// The default bound of every wait: generous (a loaded 2-core machine), only there to turn a hang into a failure.
     public static let defaultTimeout: Duration = .seconds(300)
@@ -34,6 +36,8 @@ public final class ChildProcess: Sendable {
     /// `executable arguments…`, for messages.
     public let commandLine: String
     private let output = ChildOutput()
+    /// stderr's lines, when started with `stderrLines: true`.
+    private let errors: ChildOutput?
     private let exit = ExitState()
 
     /// The exit status once reaped, and the tasks waiting for it.
@@ -46,31 +50,57 @@ public final class ChildProcess: Sendable {
 
     /// Starts `executable` with `arguments`; `environment` is merged over this process's environment.
     /// With `stdin: true` the child reads a pipe written through `input`/`command(_:)`, else /dev/null.
-    public init(_ executable: String, _ arguments: [String], environment: [String: String] = [:],
-                directory: URL? = nil, stdin: Bool = false) throws {
+    /// With `stdoutFile` stdout is written to that file instead (a long log a benchmark keeps), and
+    /// the line waits see EOF at once; stderr goes to `stderrFile`, by default a temporary file
+    /// (with `stderrLines: true` through a pipe, so `errorLine(…)` can wait for its lines too).
+    /// The variables named in `unsetting` are removed from the inherited environment.
+    public init(_ executable: String, _ arguments: [String], environment: [String: String] = [:], unsetting: Set<String> = [],
+                directory: URL? = nil, stdin: Bool = false, stdoutFile: URL? = nil, stderrFile: URL? = nil,
+                stderrLines: Bool = false) throws {
         commandLine = ([executable] + arguments).joined(separator: " ")
-        stderr = FileManager.default.temporaryDirectory.appendingPathComponent("child-\(UUID().uuidString).err")
-        let errFD = open(stderr.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
-        guard errFD >= 0 else { throw ChildSpawnError("cannot create \(stderr.path)") }
-        defer { close(errFD) }
-        let (outRead, outWrite) = try ChildSpawn.pipe()
+        stderr = stderrFile ?? FileManager.default.temporaryDirectory.appendingPathComponent("child-\(UUID().uuidString).err")
+        errors = stderrLines ? ChildOutput() : nil
+        let errFile = open(stderr.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        guard errFile >= 0 else { throw ChildSpawnError("cannot create \(stderr.path)") }
+        defer { close(errFile) }
+        var (errRead, errFD): (Int32, Int32) = (-1, errFile)
+        if stderrLines { (errRead, errFD) = try ChildSpawn.pipe() }
+        var (outRead, outWrite): (Int32, Int32) = (-1, -1)
+        if let stdoutFile {
+            outWrite = open(stdoutFile.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+            guard outWrite >= 0 else { throw ChildSpawnError("cannot create \(stdoutFile.path)") }
+        } else {
+            (outRead, outWrite) = try ChildSpawn.pipe()
+        }
         var inRead = open("/dev/null", O_RDONLY | O_CLOEXEC)
         var inWrite: Int32 = -1
         if stdin { (inRead, inWrite) = try ChildSpawn.pipe() }
         let spawned: pid_t
         do {
-            spawned = try ChildSpawn.start(executable, arguments, environment: ProcessInfo.processInfo.environment.merging(environment) { $1 },
+            spawned = try ChildSpawn.start(executable, arguments, environment: ChildSpawn.environment(environment, unsetting: unsetting),
                                            directory: directory?.path, stdin: inRead, stdout: outWrite, stderr: errFD)
         } catch {
-            for fd in [outRead, outWrite, inRead, inWrite] where fd >= 0 { close(fd) }
+            for fd in [outRead, outWrite, inRead, inWrite, errRead] where fd >= 0 { close(fd) }
+            if errFD != errFile { close(errFD) }
             throw error
         }
         close(outWrite)
         close(inRead)
+        if let errors {
+            close(errFD)
+            // The lines also go to the stderr file, for `errorText` and `transcript`.
+            let (errRead, copy) = (errRead, fcntl(errFile, F_DUPFD_CLOEXEC, 0))
+            Thread.detachNewThread { Self.read(errRead, into: errors, copy: copy) }
+        }
         pid = spawned
         input = inWrite >= 0 ? FileHandle(fileDescriptor: inWrite, closeOnDealloc: true) : nil
         let output = self.output
-        Thread.detachNewThread { Self.read(outRead, into: output) }
+        if outRead >= 0 {
+            let outRead = outRead
+            Thread.detachNewThread { Self.read(outRead, into: output) }
+        } else {
+            output.finish()
+        }
         Thread.detachNewThread { [exit] in
             let status = ChildSpawn.wait(spawned)
             let waiters = exit.withLock { e -> [CheckedContinuation<Int32?, Never>] in
@@ -93,13 +123,26 @@ public final class ChildProcess: Sendable {
     /// waiting task is cancelled, or `timeout` passes (which records a failure with the transcript).
     public func line(timeout: Duration = defaultTimeout, where match: (String) -> Bool,
                      sourceLocation: SourceLocation = #_sourceLocation) async -> String? {
+        await firstLine(of: output, "stdout", timeout: timeout, where: match, sourceLocation: sourceLocation)
+    }
+
+    /// The first stderr line (from here on) for which `match` holds, as `line(timeout:where:)` for
+    /// stdout; for a child started with `stderrLines: true` (else nil at once).
+    public func errorLine(timeout: Duration = defaultTimeout, where match: (String) -> Bool,
+                          sourceLocation: SourceLocation = #_sourceLocation) async -> String? {
+        guard let errors else { return nil }
+        return await firstLine(of: errors, "stderr", timeout: timeout, where: match, sourceLocation: sourceLocation)
+    }
+
+    private func firstLine(of lines: ChildOutput, _ name: String, timeout: Duration, where match: (String) -> Bool,
+                           sourceLocation: SourceLocation) async -> String? {
         let deadline = ContinuousClock.now + timeout
         while true {
-            switch await output.next(timeout: deadline - .now) {
+            switch await lines.next(timeout: deadline - .now) {
             case .line(let line): if match(line) { return line }
             case .ended, .cancelled: return nil
             case .timedOut:
-                Issue.record("no matching stdout line within \(timeout)\n\(transcript)", sourceLocation: sourceLocation)
+                Issue.record("no matching \(name) line within \(timeout)\n\(transcript)", sourceLocation: sourceLocation)
                 return nil
             }
         }
@@ -236,15 +279,29 @@ public final class ChildProcess: Sendable {
         return (status, lines.map { $0 + "\n" }.joined())
     }
 
+    /// Writes all of `bytes` to `fd` (a file: a short write only on an error, which ends the copy).
+    private static func writeAll(_ fd: Int32, _ bytes: ArraySlice<UInt8>) {
+        bytes.withUnsafeBytes { raw in
+            var at = 0
+            while at < raw.count {
+                let written = Glibc.write(fd, raw.baseAddress! + at, raw.count - at)
+                if written < 0 && errno == EINTR { continue }
+                if written <= 0 { return }
+                at += written
+            }
+        }
+    }
+
     /// Reads `fd` until EOF on the calling thread, handing complete lines (and a last unterminated
-    /// one) to `output`; then closes `fd`.
-    private static func read(_ fd: Int32, into output: ChildOutput) {
+    /// one) to `output` and every byte to `copy` (when >= 0); then closes `fd` and `copy`.
+    private static func read(_ fd: Int32, into output: ChildOutput, copy: Int32 = -1) {
         var buffer: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 65_536)
         while true {
             let n = Glibc.read(fd, &chunk, chunk.count)
             if n < 0 && errno == EINTR { continue }
             if n <= 0 { break }
+            if copy >= 0 { writeAll(copy, chunk[..<n]) }
             buffer.append(contentsOf: chunk[..<n])
             var lines: [String] = []
             while let newline = buffer.firstIndex(of: UInt8(ascii: "\n")) {
@@ -255,6 +312,7 @@ public final class ChildProcess: Sendable {
         }
         if !buffer.isEmpty { output.append([String(decoding: buffer, as: UTF8.self)]) }
         close(fd)
+        if copy >= 0 { close(copy) }
         output.finish()
     }
 }

@@ -60,6 +60,11 @@ enum ChildSpawn {
         return pid
     }
 
+    /// This process's environment without the variables in `unsetting`, with `overrides` merged over it.
+    static func environment(_ overrides: [String: String], unsetting: Set<String> = []) -> [String: String] {
+        ProcessInfo.processInfo.environment.filter { !unsetting.contains($0.key) }.merging(overrides) { $1 }
+    }
+
     /// Waits for `pid` (blocking; call it on a thread of its own): the exit status, or 128+signal.
     static func wait(_ pid: pid_t) -> Int32 {
         var status: Int32 = 0

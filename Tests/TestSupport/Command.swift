@@ -31,8 +31,9 @@ public enum Command {
     /// Runs `executable` to its end (started as `ChildSpawn` starts children: default signal
     /// actions, only stdin/stdout/stderr inherited). Bounded: after `timeout` the program is
     /// SIGKILLed, a test failure is recorded with what it wrote so far, and the result has status -1.
+    /// `environment` is merged over this process's, without the variables named in `unsetting`.
     public static func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:],
-                           timeout: Duration = .seconds(300)) async throws -> Result {
+                           unsetting: Set<String> = [], timeout: Duration = .seconds(300)) async throws -> Result {
         let base = FileManager.default.temporaryDirectory.appendingPathComponent("cmd-\(UUID().uuidString)").path
         let (outPath, errPath) = (base + ".out", base + ".err")
         defer { for path in [outPath, errPath] { try? FileManager.default.removeItem(atPath: path) } }
@@ -40,7 +41,7 @@ public enum Command {
                    open(errPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)]
         defer { for fd in fds where fd >= 0 { close(fd) } }
         guard fds.allSatisfy({ $0 >= 0 }) else { throw ChildSpawnError("cannot open the files of \(executable)") }
-        let pid = try ChildSpawn.start(executable, arguments, environment: ProcessInfo.processInfo.environment.merging(environment) { $1 },
+        let pid = try ChildSpawn.start(executable, arguments, environment: ChildSpawn.environment(environment, unsetting: unsetting),
                                        directory: nil, stdin: fds[0], stdout: fds[1], stderr: fds[2])
         let exited = Mutex<(status: Int32?, continuation: CheckedContinuation<Int32?, Never>?)>((nil, nil))
         Thread.detachNewThread {
