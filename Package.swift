@@ -187,6 +187,9 @@ let package = Package(
         // MARK: Tests (Swift Testing)
         .target(name: "TestSupport", dependencies: [.product(name: "Logging", package: "swift-log")],
                 path: "Tests/TestSupport", swiftSettings: strict),
+        // TestCluster (KubeTestServer, or the real cluster of CODEX_K8S_TEST_KUBECONFIG) and CRD installation for the integration harnesses.
+        .target(name: "ClusterSupport", dependencies: ["KubeAPI", "KubeClient", "KubeTestServer"],
+                path: "Tests/ClusterSupport", swiftSettings: strict),
         .testTarget(name: "KubeAPITests", dependencies: ["KubeAPI", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "SystemLibraryTests", dependencies: ["CCurl", "CYAML", "CPostgres", "COpenSSL"],
                     swiftSettings: strict),
@@ -201,7 +204,7 @@ let package = Package(
                     ],
                     swiftSettings: strict),
         .testTarget(name: "KubeTestServerTests",
-                    dependencies: ["KubeAPI", "KubeClient", "KubeTestServer", "TestSupport"],
+                    dependencies: ["KubeAPI", "KubeClient", "KubeTestServer", "TestSupport", "ClusterSupport"],
                     swiftSettings: strict),
         .testTarget(name: "KubeRuntimeTests",
                     dependencies: ["KubeAPI", "KubeClient", "KubeRuntime", "KubeTestServer", "TestSupport",
@@ -210,11 +213,13 @@ let package = Package(
         .testTarget(name: "RunsTests", dependencies: ["Runs", "KubeAPI", "YAML", "TestSupport"],
                     swiftSettings: strict),
         // The CRDs of CRDs/ installed over HTTP: in KubeTestServer, or a real cluster (CODEX_K8S_TEST_KUBECONFIG).
-        .testTarget(name: "RunsIntegrationTests", dependencies: ["Runs", "KubeAPI", "KubeClient", "KubeTestServer", "TestSupport"],
+        .testTarget(name: "RunsIntegrationTests", dependencies: ["Runs", "KubeAPI", "KubeClient", "KubeTestServer", "TestSupport",
+                                                                "ClusterSupport"],
                     swiftSettings: strict),
         .testTarget(name: "WebhookTests",
                     dependencies: [
                         "Webhook", "Runs", "Audit", "KubeAPI", "KubeClient", "KubeRuntime", "KubeTestServer", "COpenSSL", "TestSupport",
+                        "ClusterSupport",
                         "Operator", // WebhookLeaseCloseTests: a close delivery through to the namespace leases
                         .product(name: "Logging", package: "swift-log"),
                     ],
@@ -223,6 +228,7 @@ let package = Package(
         .testTarget(name: "OperatorTests",
                     dependencies: [
                         "Operator", "Runs", "Audit", "KubeAPI", "KubeClient", "KubeRuntime", "KubeTestServer", "TestSupport",
+                        "ClusterSupport",
                         "GitHub", "FakeGitHub", "Webhook",
                         "PostgresTestServer", // OperatorDatabaseTests: `codex-k8s operator` writing audit rows
                         .product(name: "Logging", package: "swift-log"),

@@ -1,3 +1,4 @@
+import ClusterSupport
 import Audit
 import Foundation
 import KubeAPI
@@ -67,25 +68,12 @@ struct OperatorHarness {
         let suffix = String(UUID().uuidString.lowercased().prefix(8))
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("op-\(suffix)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        var server: KubeTestServer?
-        let path: String
-        if let real = ProcessInfo.processInfo.environment["CODEX_K8S_TEST_KUBECONFIG"], !real.isEmpty {
-            path = real
-        } else {
-            let s = try await KubeTestServer.start()
-            path = try s.writeKubeconfig(to: dir.appendingPathComponent("kubeconfig").path)
-            server = s
-        }
-        let client = try KubeClient.load(kubeconfigPath: path)
+        let cluster = try await TestCluster.start(directory: dir)
+        let (client, server, path) = (cluster.client, cluster.server, cluster.kubeconfigPath)
         if server != nil {
             for doc in try YAMLNode.parseDocuments(Array((EmbeddedManifests.crds + "---\n" + EmbeddedManifests.agentClusterRoles).utf8)) {
                 let object = try doc.jsonValue()
-                let kind = object["kind"]?.stringValue
-                let resource = kind == "ClusterRole"
-                    ? ClusterRole.resource
-                    : ResourceDescriptor(group: "apiextensions.k8s.io", version: "v1", plural: "customresourcedefinitions",
-                                         kind: "CustomResourceDefinition", namespaced: false)
-                _ = try await client.create(resource, object)
+                _ = try await client.create(object["kind"]?.stringValue == "ClusterRole" ? ClusterRole.resource : CRDInstall.resource, object)
             }
         }
         var config = OperatorConfig.defaults

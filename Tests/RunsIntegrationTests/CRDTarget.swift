@@ -1,3 +1,4 @@
+import ClusterSupport
 import Foundation
 import KubeAPI
 import KubeClient
@@ -19,25 +20,16 @@ struct CRDTarget {
     let directory: URL
 
     static let namespaces = ResourceDescriptor(group: "", version: "v1", plural: "namespaces", kind: "Namespace", namespaced: false)
-    static let crds = ResourceDescriptor(group: "apiextensions.k8s.io", version: "v1", plural: "customresourcedefinitions",
-                                         kind: "CustomResourceDefinition", namespaced: false)
+    static let crds = CRDInstall.resource
 
     /// `options` apply in memory only.
     static func start(options: ServerOptions = ServerOptions()) async throws -> CRDTarget {
         let suffix = String(UUID().uuidString.lowercased().prefix(8))
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("runs-crd-\(suffix)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        var server: KubeTestServer?
-        let path: String
-        if let real = ProcessInfo.processInfo.environment["CODEX_K8S_TEST_KUBECONFIG"], !real.isEmpty {
-            path = real
-        } else {
-            // kubectl sends a kubeconfig token only over TLS: serve HTTPS with an in-process certificate.
-            let s = try await KubeTestServer.start(options: options, tls: try .selfSigned())
-            path = try s.writeKubeconfig(to: dir.appendingPathComponent("kubeconfig").path)
-            server = s
-        }
-        let client = try KubeClient.load(kubeconfigPath: path)
+        // kubectl sends a kubeconfig token only over TLS: serve HTTPS with an in-process certificate.
+        let cluster = try await TestCluster.start(directory: dir, options: options, tls: TestCluster.inMemory ? try .selfSigned() : nil)
+        let (client, server) = (cluster.client, cluster.server)
         let ns = "runs-crd-\(suffix)"
         _ = try await client.create(namespaces, ["apiVersion": "v1", "kind": "Namespace", "metadata": ["name": .string(ns)]])
         let group = "t\(suffix).codex-k8s.dev"
@@ -49,8 +41,7 @@ struct CRDTarget {
             crd.set(path: ["metadata", "labels", "runs-crd-test"], to: .string(suffix))
             crd.set(path: ["spec", "group"], to: .string(group))
             crd.set(path: ["spec", "names", "shortNames"], to: [.string("\(short)\(suffix)")])
-            _ = try await client.create(crds, crd)
-            try await waitEstablished(client, "\(plural).\(group)")
+            try await CRDInstall.createEstablished(crd, client)
             installed.append(ResourceDescriptor(group: group, version: "v1alpha1", plural: plural,
                                                 kind: crd[path: ["spec", "names", "kind"]]!.stringValue!,
                                                 namespaced: crd[path: ["spec", "scope"]] == "Namespaced"))
@@ -69,19 +60,6 @@ struct CRDTarget {
             throw error
         }
         await t.close()
-    }
-
-    static func waitEstablished(_ client: KubeClient, _ name: String) async throws {
-        let events = client.watch(crds, options: WatchOptions(fieldSelector: "metadata.name=\(name)", timeoutSeconds: 60))
-        for try await event in events {
-            switch event {
-            case .added(let o), .modified(let o):
-                if (o[path: ["status", "conditions"]]?.arrayValue ?? []).contains(where: { $0["type"] == "Established" && $0["status"] == "True" }) {
-                    return
-                }
-            default: break
-            }
-        }
     }
 
     func close() async {

@@ -1,3 +1,4 @@
+import ClusterSupport
 import Audit
 import Foundation
 import KubeAPI
@@ -38,8 +39,6 @@ struct Answer: CustomStringConvertible {
 final class WebhookHarness: Sendable {
     static let secret = "It's a Secret to Everybody"
     static let namespace = "codex-system"
-    static let crds = ResourceDescriptor(group: "apiextensions.k8s.io", version: "v1", plural: "customresourcedefinitions",
-                                         kind: "CustomResourceDefinition", namespaced: false)
     static let namespaces = ResourceDescriptor(group: "", version: "v1", plural: "namespaces", kind: "Namespace", namespaced: false)
     static let quiet: Logger = { var l = Logger(label: "webhook-tests"); l.logLevel = .critical; return l }()
 
@@ -67,8 +66,7 @@ final class WebhookHarness: Sendable {
         let client = KubeClient(config: KubeClientConfig(server: server.url, credentials: .token(KubeTestServer.adminToken)),
                                 retryPolicy: .none, logger: quiet)
         for crd in try YAMLNode.parseDocuments(Array(EmbeddedManifests.crds.utf8)).map({ try $0.jsonValue() }) {
-            _ = try await client.create(crds, crd)
-            try await waitEstablished(client, crd[path: ["metadata", "name"]]!.stringValue!)
+            try await CRDInstall.createEstablished(crd, client)
         }
         _ = try await client.create(namespaces, ["apiVersion": "v1", "kind": "Namespace", "metadata": ["name": .string(namespace)]])
         var config = OperatorConfig.defaults
@@ -103,19 +101,6 @@ final class WebhookHarness: Sendable {
         task.cancel()
         _ = try? await task.value
         try? await server.stop()
-    }
-
-    static func waitEstablished(_ client: KubeClient, _ name: String) async throws {
-        let events = client.watch(crds, options: WatchOptions(fieldSelector: "metadata.name=\(name)", timeoutSeconds: 60))
-        for try await event in events {
-            switch event {
-            case .added(let o), .modified(let o):
-                if (o[path: ["status", "conditions"]]?.arrayValue ?? []).contains(where: { $0["type"] == "Established" && $0["status"] == "True" }) {
-                    return
-                }
-            default: break
-            }
-        }
     }
 
     /// Waits until `condition` — about AgentRuns, in a cache or on the server — holds, re-checking

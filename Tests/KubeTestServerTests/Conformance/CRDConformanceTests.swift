@@ -1,3 +1,4 @@
+import ClusterSupport
 import KubeAPI
 import KubeClient
 import KubeTestServer
@@ -16,13 +17,7 @@ import Testing
 
     /// Creates a CRD and waits until it is Established.
     static func install(_ t: T, _ crd: JSONValue) async throws {
-        let name = crd[path: ["metadata", "name"]]?.stringValue ?? ""
-        _ = try await t.client.create(T.crds, crd)
-        let events = t.client.watch(T.crds, options: WatchOptions(fieldSelector: "metadata.name=\(name)", timeoutSeconds: 60))
-        for try await event in events {
-            if case .added(let o) = event, T.established(o) { break }
-            if case .modified(let o) = event, T.established(o) { break }
-        }
+        try await CRDInstall.createEstablished(crd, t.client)
     }
 
     @Test func ruleThatDoesNotTypeCheckIsRejected() async throws {

@@ -1,3 +1,4 @@
+import ClusterSupport
 import Foundation
 import KubeAPI
 import KubeClient
@@ -14,35 +15,22 @@ struct ConformanceTarget {
     let suffix: String
     let directory: URL
 
-    static var realKubeconfig: String? {
-        ProcessInfo.processInfo.environment["CODEX_K8S_TEST_KUBECONFIG"].flatMap { $0.isEmpty ? nil : $0 }
-    }
-    static var inMemory: Bool { realKubeconfig == nil }
+    static var inMemory: Bool { TestCluster.inMemory }
 
     static let configMaps = ResourceDescriptor(group: "", version: "v1", plural: "configmaps", kind: "ConfigMap", namespaced: true)
     static let namespaces = ResourceDescriptor(group: "", version: "v1", plural: "namespaces", kind: "Namespace", namespaced: false)
     static let pods = ResourceDescriptor(group: "", version: "v1", plural: "pods", kind: "Pod", namespaced: true)
     static let jobs = ResourceDescriptor(group: "batch", version: "v1", plural: "jobs", kind: "Job", namespaced: true)
-    static let crds = ResourceDescriptor(group: "apiextensions.k8s.io", version: "v1", plural: "customresourcedefinitions",
-                                         kind: "CustomResourceDefinition", namespaced: false)
+    static let crds = CRDInstall.resource
 
     static func start() async throws -> ConformanceTarget {
         let suffix = String(UUID().uuidString.lowercased().prefix(8))
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("conf-\(suffix)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        var server: KubeTestServer?
-        let path: String
-        if let real = realKubeconfig {
-            path = real
-        } else {
-            let s = try await KubeTestServer.start()
-            path = try s.writeKubeconfig(to: dir.appendingPathComponent("kubeconfig").path)
-            server = s
-        }
-        let client = try KubeClient.load(kubeconfigPath: path)
+        let cluster = try await TestCluster.start(directory: dir)
         let ns = "conf-\(suffix)"
-        _ = try await client.create(namespaces, ["apiVersion": "v1", "kind": "Namespace", "metadata": ["name": .string(ns)]])
-        return ConformanceTarget(client: client, server: server, namespace: ns, suffix: suffix, directory: dir)
+        _ = try await cluster.client.create(namespaces, ["apiVersion": "v1", "kind": "Namespace", "metadata": ["name": .string(ns)]])
+        return ConformanceTarget(client: cluster.client, server: cluster.server, namespace: ns, suffix: suffix, directory: dir)
     }
 
     func close() async throws {
@@ -65,18 +53,11 @@ struct ConformanceTarget {
         crd.set(path: ["metadata", "labels"], to: ["conformance": .string(suffix)])
         crd.set(path: ["spec", "group"], to: .string(group))
         crd.set(path: ["spec", "names"], to: ["plural": "gadgets", "singular": "gadget", "kind": "Gadget", "shortNames": .array([.string("gd\(suffix)")])])
-        _ = try await client.create(Self.crds, crd)
-        let events = client.watch(Self.crds, options: WatchOptions(fieldSelector: "metadata.name=gadgets.\(group)", timeoutSeconds: 60))
-        for try await event in events {
-            if case .added(let o) = event, Self.established(o) { break }
-            if case .modified(let o) = event, Self.established(o) { break }
-        }
+        try await CRDInstall.createEstablished(crd, client)
         return ResourceDescriptor(group: group, version: "v1", plural: "gadgets", kind: "Gadget", namespaced: true)
     }
 
-    static func established(_ crd: JSONValue) -> Bool {
-        (crd[path: ["status", "conditions"]]?.arrayValue ?? []).contains { $0["type"] == "Established" && $0["status"] == "True" }
-    }
+    static func established(_ crd: JSONValue) -> Bool { CRDInstall.isEstablished(crd) }
 
     func gadget(_ r: ResourceDescriptor, _ name: String, spec: JSONValue = ["size": 3]) -> JSONValue {
         ["apiVersion": .string(r.apiVersion), "kind": "Gadget", "metadata": ["name": .string(name), "namespace": .string(namespace)],
