@@ -257,19 +257,23 @@ struct RunningOperator {
 
     /// Returns once no key is queued or being reconciled (after `requeueAll()`, say). Watch events
     /// still in flight may queue more later; use it to check that something did NOT happen.
-    func settle() async {
-        let queue = runtime.controller.queue
-        while true {
-            await queue.drain()
-            let stats = queue.stats
-            if stats.depth == 0 && stats.processing == 0 { return }
-            await Task.yield()
-        }
-    }
+    func settle() async { await runtime.controller.queue.settle() }
 
     func stop() async {
         task.cancel()
         await task.value
+    }
+}
+
+extension WorkQueue {
+    /// Returns once no key is queued or being processed (drained, then checked, until both hold).
+    func settle() async {
+        while true {
+            await drain()
+            let stats = self.stats
+            if stats.depth == 0 && stats.processing == 0 { return }
+            await Task.yield()
+        }
     }
 }
 

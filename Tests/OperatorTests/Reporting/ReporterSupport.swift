@@ -26,15 +26,7 @@ struct RunningReporter {
     let task: Task<Void, Never>
 
     /// Returns once no key is queued or being reported.
-    func settle() async {
-        let queue = reporter.controller.queue
-        while true {
-            await queue.drain()
-            let stats = queue.stats
-            if stats.depth == 0 && stats.processing == 0 { return }
-            await Task.yield()
-        }
-    }
+    func settle() async { await reporter.controller.queue.settle() }
 
     func stop() async {
         task.cancel()
