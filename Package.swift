@@ -145,7 +145,7 @@ let package = Package(
 
         // MARK: Benchmarks (run on demand: `swift run -c release <name>`; numbers in docs/performance.md)
         .executableTarget(name: "KubeClientBenchmarks",
-                          dependencies: ["KubeAPI", "KubeClient", "WatchMemoryClient",
+                          dependencies: ["KubeAPI", "KubeClient", "WatchMemoryClient", "TestSupport",
                                          .product(name: "NIOCore", package: "swift-nio"),
                                          .product(name: "NIOPosix", package: "swift-nio"),
                                          .product(name: "NIOHTTP1", package: "swift-nio")],
@@ -166,7 +166,7 @@ let package = Package(
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           path: "Benchmarks/KubeTestServerProcess", swiftSettings: strict),
         // The operator benchmark (issue 10): drives `kube-test-server` and `codex-k8s operator` as child processes.
-        .executableTarget(name: "OperatorBenchmarks", dependencies: ["KubeAPI", "KubeClient", "Runs"],
+        .executableTarget(name: "OperatorBenchmarks", dependencies: ["KubeAPI", "KubeClient", "Runs", "TestSupport"],
                           path: "Benchmarks/OperatorBenchmarks", swiftSettings: strict),
         .executableTarget(name: "AuditBenchmarks",
                           dependencies: ["Audit", "KubeAPI", "PostgresTestServer",
@@ -174,13 +174,13 @@ let package = Package(
                           path: "Benchmarks/AuditBenchmarks", swiftSettings: strict),
         // The webhook adapter (issue 12): verify + decode on one core; end to end against `kube-test-server`.
         .executableTarget(name: "WebhookBenchmarks",
-                          dependencies: ["Webhook", "Runs", "Audit", "KubeAPI", "KubeClient", "KubeRuntime",
+                          dependencies: ["Webhook", "Runs", "Audit", "KubeAPI", "KubeClient", "KubeRuntime", "TestSupport",
                                          .product(name: "Logging", package: "swift-log")],
                           path: "Benchmarks/WebhookBenchmarks", swiftSettings: strict),
 
         // The sweep over 10,000 managed namespaces (issue 11): CPU, memory, API requests; drives `kube-test-server`.
         .executableTarget(name: "SweepBenchmarks",
-                          dependencies: ["Operator", "Audit", "Runs", "KubeAPI", "KubeClient", "KubeRuntime",
+                          dependencies: ["Operator", "Audit", "Runs", "KubeAPI", "KubeClient", "KubeRuntime", "TestSupport",
                                          .product(name: "Logging", package: "swift-log")],
                           path: "Benchmarks/SweepBenchmarks", swiftSettings: strict),
 
@@ -251,7 +251,7 @@ let package = Package(
                     swiftSettings: strict),
         .testTarget(name: "AuditTests",
                     dependencies: [
-                        "Audit", "KubeAPI", "PostgresTestServer", "KubeClient", "KubeRuntime", "KubeTestServer",
+                        "Audit", "KubeAPI", "PostgresTestServer", "KubeClient", "KubeRuntime", "KubeTestServer", "TestSupport",
                         .product(name: "Logging", package: "swift-log"),
                         .product(name: "MetricsTestKit", package: "swift-metrics"),
                     ],

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 /// Resident memory of a process holding 50 open watches. The stand-in server runs in this
 /// process; the watching client is the separate `WatchMemoryClient` executable (built next to this
@@ -18,16 +19,10 @@ enum WatchMemoryBenchmark {
             let server = try await BenchServer()
             // The last run: 50 watches that each receive 16 realistic Pod events (~35 KB) at once.
             for (count, burst) in [(0, 0), (50, 0), (200, 0), (50, 16)] {
-                let child = Process()
-                child.executableURL = URL(fileURLWithPath: clientPath)
-                child.arguments = [server.url, "\(count)"] + (burst > 0 ? ["--burst", "\(burst)"] : [])
-                    + (mappings ? ["--mappings"] : [])
-                let out = Pipe()
-                child.standardOutput = out
-                try child.run()
-                let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-                child.waitUntilExit()
-                print(text, terminator: "")
+                let run = try await Command.run(clientPath, [server.url, "\(count)"] + (burst > 0 ? ["--burst", "\(burst)"] : [])
+                                                    + (mappings ? ["--mappings"] : []))
+                print(run.out, terminator: "")
+                if !run.err.isEmpty { FileHandle.standardError.write(Data(run.err.utf8)) }
             }
             try await server.shutdown()
         } catch {

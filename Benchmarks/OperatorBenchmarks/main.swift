@@ -5,6 +5,8 @@ import FoundationNetworking
 import KubeAPI
 import KubeClient
 import Runs
+import TestSupport
+import Testing // the default source locations of TestSupport's waits
 
 // The operator benchmark (issue 10, Performance): `kube-test-server` in one process, the
 // `codex-k8s operator` binary in another (both next to this executable: build them in the same
@@ -48,8 +50,10 @@ let kubeconfig = directory + "/kubeconfig"
 let server = try ChildProcess(binaries.appendingPathComponent("kube-test-server").path,
                               ["--kubeconfig", kubeconfig, "--namespace", namespace,
                                "--run-pods", "app.kubernetes.io/managed-by=codex-k8s"],
-                              stderrFile: directory + "/server.err")
-guard let ready = await server.nextLine(), ready.hasPrefix("ready ") else { fail("kube-test-server did not start: see \(server.stderrPath)") }
+                              stdin: true, stderrFile: URL(fileURLWithPath: directory + "/server.err"))
+guard let ready = await server.line(where: { _ in true }), ready.hasPrefix("ready ") else {
+    fail("kube-test-server did not start: see \(server.stderr.path)")
+}
 say("kube-test-server: \(ready.dropFirst(6)) (pid \(server.pid))")
 
 func requests() async -> JSONValue {
@@ -72,7 +76,7 @@ func startOperator(log: String, resync: String?) async throws -> (ChildProcess, 
     let op = try ChildProcess(binaries.appendingPathComponent("codex-k8s").path,
                               ["operator", "--config", configPath, "--kubeconfig", kubeconfig, "--metrics-bind", "127.0.0.1:0",
                                "--identity", "bench"] + (resync.map { ["--resync-period", $0] } ?? []),
-                              stdoutFile: log, stderrFile: log + ".err")
+                              stdoutFile: URL(fileURLWithPath: log), stderrFile: URL(fileURLWithPath: log + ".err"))
     say("operator: pid \(op.pid), log \(log)")
     for _ in 0..<1200 {
         let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
@@ -80,7 +84,7 @@ func startOperator(log: String, resync: String?) async throws -> (ChildProcess, 
            let json = try? JSONValue(parsing: String(line)), let port = json["port"]?.stringValue.flatMap({ Int($0) }) {
             return (op, port)
         }
-        if !op.process.isRunning { fail("the operator exited: see \(op.stderrPath)") }
+        if !op.isRunning { fail("the operator exited: see \(op.stderr.path)") }
         try await Task.sleep(for: .milliseconds(100))
     }
     fail("the operator did not serve /healthz within 2 minutes")
@@ -219,8 +223,8 @@ say("  (this process: \(RequestTally.total(bench1.rows)) requests, not counted a
 // MARK: phase 2 — a restarted operator, resyncs of unchanged runs
 // The first operator had no resync (so phase 1 measured only the runs' work); this one re-queues
 // every run every `resync`. Its start-up lists are counted here, so reads appear, once per cache.
-op.process.terminate()
-let firstExit = await op.waitForExit()
+op.terminate()
+let firstExit = await op.exitStatus() ?? -1
 _ = await server.command("reset")
 (op, port) = try await startOperator(log: directory + "/operator-resync.log", resync: resync)
 try await waitUntilLeading(port)
@@ -249,9 +253,9 @@ say("  operator CPU: \(fmt(idleEnd.cpuSeconds - idleStart.cpuSeconds)) s"
 say("  memory after the resyncs: \(MemoryReport.of(op.pid).summary)")
 
 // MARK: done
-op.process.terminate()
-let status = await op.waitForExit()
+op.terminate()
+let status = await op.exitStatus() ?? -1
 _ = await server.command("stop")
-_ = await server.waitForExit()
+_ = await server.exitStatus()
 say("")
 say("operator exit status \(status); logs in \(directory)")

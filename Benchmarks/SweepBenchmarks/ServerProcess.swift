@@ -1,52 +1,31 @@
 import Foundation
+import TestSupport
+import Testing // the default source locations of TestSupport's waits
 
 /// `kube-test-server` (the KubeTestServer in a process of its own, next to this executable), so the
-/// CPU and memory this process measures are the sweeper's alone. Talks to it over stdin/stdout:
-/// `reset` clears its request log, `requests` returns the counts.
-final class ServerProcess: @unchecked Sendable {
-    let process = Process()
-    let input = Pipe()
-    let output = Pipe()
-    var buffer = Data()
+/// CPU and memory this process measures are the sweeper's alone. Talks to it over stdin/stdout
+/// (TestSupport's `ChildProcess`): `reset` clears its request log, `requests` returns the counts.
+final class ServerProcess: Sendable {
+    let child: ChildProcess
     let kubeconfig: String
 
-    init(directory: URL) throws {
+    init(directory: URL) async throws {
         // KUBE_TEST_SERVER names another build of it (the server's speed changes wall time, not the CPU measured here).
-        let binary = ProcessInfo.processInfo.environment["KUBE_TEST_SERVER"].map { URL(fileURLWithPath: $0) }
-            ?? URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("kube-test-server")
+        let binary = ProcessInfo.processInfo.environment["KUBE_TEST_SERVER"]
+            ?? URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("kube-test-server").path
         kubeconfig = directory.appendingPathComponent("kubeconfig").path
-        process.executableURL = binary
-        process.arguments = ["--port", "0", "--kubeconfig", kubeconfig]
-        process.standardInput = input
-        process.standardOutput = output
-        try process.run()
-        guard let ready = line(), ready.hasPrefix("ready ") else { throw ServerProcessError(message: "kube-test-server did not start") }
-    }
-
-    /// The next line on the server's stdout (blocking).
-    func line() -> String? {
-        while true {
-            if let nl = buffer.firstIndex(of: UInt8(ascii: "\n")) {
-                let text = String(decoding: buffer[buffer.startIndex..<nl], as: UTF8.self)
-                buffer.removeSubrange(buffer.startIndex...nl)
-                return text
-            }
-            let chunk = output.fileHandleForReading.availableData
-            if chunk.isEmpty { return nil }
-            buffer.append(chunk)
+        child = try ChildProcess(binary, ["--port", "0", "--kubeconfig", kubeconfig], stdin: true)
+        guard let ready = await child.line(where: { _ in true }), ready.hasPrefix("ready ") else {
+            child.kill()
+            throw ServerProcessError(message: "kube-test-server did not start\n\(child.transcript)")
         }
     }
 
-    func send(_ command: String) -> String? {
-        input.fileHandleForWriting.write(Data((command + "\n").utf8))
-        return line()
-    }
-
-    func reset() { _ = send("reset") }
+    func reset() async { _ = await child.command("reset") }
 
     /// Requests since the last reset: total and `verb resource[/subresource]: count`, for the sweep's client only.
-    func requests() -> (total: Int, summary: String) {
-        guard let reply = send("requests"), reply.hasPrefix("requests "),
+    func requests() async -> (total: Int, summary: String) {
+        guard let reply = await child.command("requests"), reply.hasPrefix("requests "),
               let doc = try? JSONSerialization.jsonObject(with: Data(reply.dropFirst("requests ".count).utf8)) as? [String: Any],
               let rows = doc["requests"] as? [[String: Any]] else { return (-1, "unreadable") }
         var total = 0
@@ -60,9 +39,9 @@ final class ServerProcess: @unchecked Sendable {
         return (total, parts.sorted().joined(separator: ", "))
     }
 
-    func stop() {
-        _ = send("stop")
-        process.waitUntilExit()
+    func stop() async {
+        _ = await child.command("stop")
+        _ = await child.exitStatus()
     }
 }
 

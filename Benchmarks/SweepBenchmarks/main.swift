@@ -60,7 +60,7 @@ quiet.logLevel = .critical
 
 let dir = FileManager.default.temporaryDirectory.appendingPathComponent("sweep-bench-\(getpid())")
 try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-let server = try ServerProcess(directory: dir) // CRDs, control namespace codex-system installed
+let server = try await ServerProcess(directory: dir) // CRDs, control namespace codex-system installed
 let client = try KubeClient.load(kubeconfigPath: server.kubeconfig)
 let config = OperatorConfig.defaults
 
@@ -92,9 +92,9 @@ say("setup: \(total) namespaces (\(orphans) orphaned, \(toDelete - orphans) with
 let rssBefore = status("VmRSS")
 // 1. The inventory as one paginated list per kind, then the plan alone (the operator plans from its
 //    caches: this is its whole per-sweep cost besides the writes).
-server.reset()
+await server.reset()
 let inventory = try await SweepInventory.list(client: client, config: config)
-let listRequests = server.requests().summary
+let listRequests = await server.requests().summary
 let reconciler = RunNamespaceReconciler(client: client, config: config, audit: NoAudit(), wallClock: { sweepAt.date }, logger: quiet)
 reconciler.attach(inventory.caches())
 let sweeper = Sweeper(client: client, config: config, audit: NoAudit(), reconciler: reconciler, wallClock: { sweepAt.date }, logger: quiet)
@@ -112,7 +112,7 @@ say("plan from an inventory of \(inventory.namespaces.count) namespaces, \(inven
 say("memory: RSS \(mib(rssBefore)) before the inventory, \(mib(status("VmRSS"))) with it (peak \(mib(status("VmHWM"))))")
 
 // 2. A whole one-shot sweep (`codex-k8s sweep`): lists, plan, writes.
-server.reset()
+await server.reset()
 var cpu0 = processCPUSeconds()
 var wall0 = Date()
 let report = try await Sweeper.once(client: client, config: config, audit: NoAudit(), dryRun: false, wallClock: { sweepAt.date }, logger: quiet)
@@ -120,20 +120,20 @@ var cpu = processCPUSeconds() - cpu0
 let failed = report.outcomes.filter { if case .failed = $0.result { true } else { false } }.count
 say("sweep 1: " + String(format: "wall %.2f s, CPU %.2f s (the sweep's process)", Date().timeIntervalSince(wall0), cpu)
       + ", \(report.outcomes.count) items, \(failed) failed")
-func requestSummary() -> String {
-    let r = server.requests()
+func requestSummary() async -> String {
+    let r = await server.requests()
     return "\(r.total) — \(r.summary)"
 }
-say("  requests: \(requestSummary())")
+say("  requests: \(await requestSummary())")
 
 // 3. The next sweep finishes the expiries (the Namespaces are gone: the RunNamespaces go).
-server.reset()
+await server.reset()
 cpu0 = processCPUSeconds()
 wall0 = Date()
 let second = try await Sweeper.once(client: client, config: config, audit: NoAudit(), dryRun: false, wallClock: { sweepAt.date }, logger: quiet)
 cpu = processCPUSeconds() - cpu0
 say("sweep 2: " + String(format: "wall %.2f s, CPU %.2f s", Date().timeIntervalSince(wall0), cpu) + ", \(second.outcomes.count) items")
-say("  requests: \(requestSummary())")
+say("  requests: \(await requestSummary())")
 let left = try await client.listAll(Namespace.self, options: ListOptions(labelSelector: RunLabels.managedSelector)).items.count
 let leftRecords = try await client.listAll(RunNamespace.self).items.count
 say("left: \(left) namespaces, \(leftRecords) RunNamespaces (want \(total - toDelete) each)")
@@ -150,22 +150,23 @@ func settle() async {
         await Task.yield()
     }
 }
-server.reset()
+await server.reset()
 await settle()
-let writes = { () -> Int in
+let writes = { () async -> Int in
     // Writes only: the summary's rows for create/update/patch/delete.
-    server.requests().summary.split(separator: ",").filter { row in
+    await server.requests().summary.split(separator: ",").filter { row in
         ["create", "update", "patch", "delete"].contains(row.trimmingCharacters(in: .whitespaces).split(separator: " ").first.map(String.init) ?? "")
     }.compactMap { Int($0.split(separator: ":").last!.trimmingCharacters(in: .whitespaces)) }.reduce(0, +)
 }
-let firstPass = writes()
-server.reset()
+let firstPass = await writes()
+await server.reset()
 cpu0 = processCPUSeconds()
 leases.requeueAll()
 await settle()
+let tickWrites = await writes()
 say("lease controller over \(leases.controller.store.count) RunNamespaces: \(firstPass) writes on its first pass, "
-      + "\(writes()) on a tick (every key reconciled again); tick CPU " + String(format: "%.2f s", processCPUSeconds() - cpu0))
+      + "\(tickWrites) on a tick (every key reconciled again); tick CPU " + String(format: "%.2f s", processCPUSeconds() - cpu0))
 running.cancel()
 await running.value
 say("peak RSS \(mib(status("VmHWM")))")
-server.stop()
+await server.stop()

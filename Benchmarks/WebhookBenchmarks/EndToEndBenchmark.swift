@@ -2,6 +2,8 @@ import Foundation
 import KubeAPI
 import Runs
 import Synchronization
+import TestSupport
+import Testing // the default source locations of TestSupport's waits
 import Webhook
 
 /// (b) The adapter end to end: this process is the load generator; `kube-test-server` and the
@@ -35,20 +37,17 @@ enum EndToEndBenchmark {
         let kubeconfig = FileManager.default.temporaryDirectory.appendingPathComponent("webhook-bench-\(getpid()).kubeconfig").path
         defer { try? FileManager.default.removeItem(atPath: kubeconfig) }
         // `kube-test-server` installs the CRDs and the control namespace (LocalCluster, like `codex-k8s dev`).
-        let server = try startServer([serverBinary, "--port", "0", "--kubeconfig", kubeconfig, "--namespace", namespace, "--ignore-stdin"])
+        let server = try await startServer(serverBinary, ["--port", "0", "--kubeconfig", kubeconfig, "--namespace", namespace, "--ignore-stdin"])
         defer { server.process.terminate() }
         let port = try freePort()
-        let adapter = Process()
-        adapter.executableURL = me
-        adapter.arguments = ["adapter", kubeconfig, String(port)]
-        adapter.environment = ProcessInfo.processInfo.environment.merging([ChildModes.secretVariable: secret]) { $1 }
-        adapter.standardOutput = FileHandle.nullDevice // the JSON logs (one line per delivery), as a container's stdout
-        try adapter.run()
+        // stdout: the JSON logs (one line per delivery), discarded as a container's stdout would be here.
+        let adapter = try ChildProcess(me.path, ["adapter", kubeconfig, String(port)], environment: [ChildModes.secretVariable: secret],
+                                       stdoutFile: URL(fileURLWithPath: "/dev/null"))
         defer { adapter.terminate() }
         try waitReady(port: port)
-        let adapterStats = ProcStats(pid: adapter.processIdentifier), serverStats = ProcStats(pid: server.process.processIdentifier)
-        say("end to end: adapter pid \(adapter.processIdentifier) on 127.0.0.1:\(port) (HTTPS to the apiserver), "
-            + "kube-test-server pid \(server.process.processIdentifier) at \(server.url); load generator pid \(getpid())")
+        let adapterStats = ProcStats(pid: adapter.pid), serverStats = ProcStats(pid: server.process.pid)
+        say("end to end: adapter pid \(adapter.pid) on 127.0.0.1:\(port) (HTTPS to the apiserver), "
+            + "kube-test-server pid \(server.process.pid) at \(server.url); load generator pid \(getpid())")
 
         let janitor = Janitor(serverPort: URLComponents(string: server.url)?.port ?? 0, token: try token(kubeconfig))
         let janitorThread = Thread { janitor.run() }
@@ -83,25 +82,19 @@ enum EndToEndBenchmark {
 
 
     struct Server {
-        var process: Process
+        var process: ChildProcess
         var url: String
     }
 
     /// Starts `kube-test-server` and reads the URL of its `ready <url>` line.
-    static func startServer(_ command: [String]) throws -> Server {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: command[0])
-        process.arguments = Array(command.dropFirst())
-        let out = Pipe()
-        process.standardOutput = out
-        try process.run()
-        var text = ""
-        while !text.contains("\n") {
-            let data = out.fileHandleForReading.availableData
-            if data.isEmpty { throw Failure(description: "the server exited before printing its URL: \(text)") }
-            text += String(decoding: data, as: UTF8.self)
+    static func startServer(_ executable: String, _ arguments: [String]) async throws -> Server {
+        let process = try ChildProcess(executable, arguments)
+        guard let text = await process.line(where: { _ in true }) else {
+            process.kill()
+            throw Failure(description: "the server exited before printing its URL\n\(process.transcript)")
         }
         guard let range = text.range(of: #"https?://127\.0\.0\.1:[0-9]+"#, options: .regularExpression) else {
+            process.kill()
             throw Failure(description: "no URL in the server's first line: \(text)")
         }
         return Server(process: process, url: String(text[range]))

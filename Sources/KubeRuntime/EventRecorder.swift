@@ -57,6 +57,9 @@ public actor EventRecorder {
     private let clock: any RuntimeClock
     private let logger: Logger
     private var recorded: [Isomorphic: Recorded] = [:]
+    /// When expired entries were last dropped (at most once per `aggregationWindow`: dropping them
+    /// on every record made each record O(recorded), O(n²) over a burst).
+    private var lastPruned: MonotonicInstant?
     private var sequence: UInt32 = 0
     private nonisolated let queue: AsyncStream<Occurrence>.Continuation
     private nonisolated let dropped = Locked(0)
@@ -107,7 +110,8 @@ public actor EventRecorder {
         let now = clock.now()
         let wall = MicroTime(KubeTime(clock.wallNow(), precision: .micro))
         pruneExpired(now: now)
-        if var entry = recorded[key] {
+        // An entry past the window no longer aggregates, whether or not it was pruned yet.
+        if var entry = recorded[key], entry.busy || now - entry.lastObserved < aggregationWindow {
             entry.count += 1
             entry.lastObserved = now
             entry.lastObservedWall = wall
@@ -164,6 +168,8 @@ public actor EventRecorder {
     public var aggregatedCount: Int { recorded.count }
 
     private func pruneExpired(now: MonotonicInstant) {
+        if let lastPruned, now - lastPruned < aggregationWindow { return }
+        lastPruned = now
         recorded = recorded.filter { $0.value.busy || now - $0.value.lastObserved < aggregationWindow }
     }
 

@@ -16,6 +16,7 @@ public final class Store<Object: KubeResource>: Sendable {
         var objects: [ObjectKey: Object] = [:]
         var byLabel: [String: [String: Set<ObjectKey>]] = [:]
         var byOwner: [String: Set<ObjectKey>] = [:]
+        var indexes = StoreIndexes<Object>()
         var buffer: [ObjectKey: Object]?
         var ready = false
         var readyWaiters: [UInt64: CheckedContinuation<Void, Never>] = [:]
@@ -26,7 +27,8 @@ public final class Store<Object: KubeResource>: Sendable {
     public let indexedLabels: Set<String>
     /// Applied to every object before it is stored (`CacheTransform`).
     public let transform: CacheTransform<Object>
-    private let state = Mutex(State())
+    let state = Mutex(State())
+    let observers = StoreObservers()
 
     public init(indexedLabels: Set<String> = [], transform: CacheTransform<Object> = .identity) {
         self.indexedLabels = indexedLabels
@@ -78,6 +80,7 @@ public final class Store<Object: KubeResource>: Sendable {
             }
         }
         becameReady.values.forEach { $0.resume() }
+        observers.notify(affected.compactMap(\.objectKey))
         return affected
     }
 
@@ -139,6 +142,7 @@ public final class Store<Object: KubeResource>: Sendable {
     private func rebuildIndexes(_ s: inout State) {
         s.byLabel = [:]
         s.byOwner = [:]
+        s.indexes.removeAll()
         for (k, o) in s.objects { index(k, o, &s) }
     }
 
@@ -149,6 +153,7 @@ public final class Store<Object: KubeResource>: Sendable {
             }
         }
         for ref in o.metadata.ownerReferences ?? [] { s.byOwner[ref.uid, default: []].insert(k) }
+        s.indexes.insert(k, o)
     }
 
     private func unindex(_ k: ObjectKey, _ o: Object, _ s: inout State) {
@@ -162,5 +167,6 @@ public final class Store<Object: KubeResource>: Sendable {
             s.byOwner[ref.uid]?.remove(k)
             if s.byOwner[ref.uid]?.isEmpty == true { s.byOwner[ref.uid] = nil }
         }
+        s.indexes.remove(k, o)
     }
 }

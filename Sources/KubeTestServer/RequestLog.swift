@@ -40,8 +40,14 @@ public final class RequestLog: Sendable {
     /// one already was). Lets a test wait for a client to reach a step without polling.
     @discardableResult
     public func waitFor(verb: String, resource: String? = nil) async -> LoggedRequest {
-        let matches: @Sendable (LoggedRequest) -> Bool = { $0.verb == verb && (resource == nil || $0.resource == resource) }
-        return await withCheckedContinuation { continuation in
+        await waitFor { $0.verb == verb && (resource == nil || $0.resource == resource) }
+    }
+
+    /// Suspends until a request matching `matches` has been answered (returns at once if one
+    /// already was).
+    @discardableResult
+    public func waitFor(where matches: @escaping @Sendable (LoggedRequest) -> Bool) async -> LoggedRequest {
+        await withCheckedContinuation { continuation in
             let existing = entries.withLock { list -> LoggedRequest? in
                 if let hit = list.last(where: matches) { return hit }
                 waiters.withLock { $0.append(Waiter(matches: matches, continuation: continuation)) }

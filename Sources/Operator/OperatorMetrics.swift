@@ -20,10 +20,10 @@ final class OperatorMetrics: Sendable {
         slotsMax.record(maxActive)
     }
 
-    func update(_ runs: [AgentRun]) {
-        var counts: [AgentRunPhase: Int] = [:]
-        for run in runs { counts[run.status?.phase ?? .pending, default: 0] += 1 }
-        for (phase, gauge) in byPhase { gauge.record(counts[phase] ?? 0) }
-        slotsUsed.record((counts[.provisioning] ?? 0) + (counts[.running] ?? 0) + (counts[.waiting] ?? 0))
+    /// Records the runs by phase (`counts` keyed by the phase's raw value; no phase yet: Pending).
+    func update(counts: [String: Int]) {
+        for (phase, gauge) in byPhase { gauge.record(counts[phase.rawValue] ?? 0) }
+        let used = [AgentRunPhase.provisioning, .running, .waiting].reduce(0) { $0 + (counts[$1.rawValue] ?? 0) }
+        slotsUsed.record(used)
     }
 }

@@ -36,7 +36,7 @@ public final class OperatorRuntime: Sendable {
                 return .backoff
             },
             reconcile: { key in
-                defer { metrics.update(reconciler.stores.runs.list().map(reconciler.ledger.current)) }
+                defer { metrics.update(counts: reconciler.phaseCounts()) }
                 return try await reconciler.reconcile(key)
             })
         let toRun: @Sendable (ObjectMeta) -> [ObjectKey] = { meta in

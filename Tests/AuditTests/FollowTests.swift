@@ -2,6 +2,7 @@ import Audit
 import Foundation
 import KubeAPI
 import Testing
+import TestSupport
 
 extension DatabaseTests {
     @Suite struct FollowTests {
@@ -75,36 +76,27 @@ extension DatabaseTests {
             try db.urlString.write(toFile: urlFile, atomically: true, encoding: .utf8)
             defer { try? FileManager.default.removeItem(atPath: urlFile) }
 
-            let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-                .appendingPathComponent("codex-k8s").path
-            try #require(FileManager.default.isExecutableFile(atPath: binary),
-                         "build the codex-k8s executable first (swift build --build-tests): \(binary)")
-            let child = try ChildProcess(binary, ["events", "--follow", "--run", "run-x", "--since", "10m",
-                                                  "--database-url-file", urlFile])
-            do {
-                try await Self.followLive(child, db: db, urlFile: urlFile)
-            } catch {
-                await child.terminate()
-                throw error
-            }
-            await child.terminate()
+            let child = try ChildProcess(try BinaryRun.binary(), ["events", "--follow", "--run", "run-x", "--since", "10m",
+                                                                  "--database-url-file", urlFile],
+                                         unsetting: ["CODEX_K8S_DATABASE_URL"], stderrLines: true)
+            defer { child.kill() }
+            try await Self.followLive(child, db: db, urlFile: urlFile)
+            child.terminate()
+            #expect(await child.exitStatus() != nil)
         }
 
         /// The `events --follow` child prints the history, says it follows, then prints new matching rows.
         static func followLive(_ child: ChildProcess, db: TestDatabase, urlFile: String) async throws {
-            var out = child.stdoutLines.makeAsyncIterator()
-            var err = child.stderrLines.makeAsyncIterator()
-
-            let history = try #require(await out.next())
+            let history = try #require(await child.line { _ in true })
             #expect(history.contains("run.wait.resumed run=run-x repository=o/r actor=operator"))
             #expect(history.contains(#""waitedSeconds":1"#))
-            let ready = try #require(await err.next())
+            let ready = try #require(await child.errorLine { _ in true })
             #expect(ready.hasPrefix("following new events"))
             #expect(!ready.contains(urlFile))
 
             try await db.query(Self.insertSQL(run: "run-y", marker: 2))  // another run: not shown
             try await db.query(Self.insertSQL(run: "run-x", marker: 3))
-            let live = try #require(await out.next())
+            let live = try #require(await child.line { _ in true })
             #expect(live.contains("run=run-x"))
             #expect(live.contains(#""waitedSeconds":3"#))
         }

@@ -80,7 +80,7 @@ final class AuditTrail: Sendable {
     }
 
     private func drain() async {
-        for await line in feed.lines {
+        await feed.forEachLine { line in
             let ready = state.withLock { s -> [CheckedContinuation<String?, Never>] in
                 s.lines.append(line)
                 let (hit, rest) = (s.waiters.filter { $0.match(line) }, s.waiters.filter { !$0.match(line) })

@@ -239,7 +239,7 @@ final class ProcessGroup: Sendable {
             c?.resume(returning: line)
         }
         Task {
-            for await line in child.lines {
+            await child.forEachLine { line in
                 tail.append(line)
                 if let until, line.contains(until) { signal(line) }
             }

@@ -95,6 +95,11 @@ import Testing
             while seen.value.count < 2, await it.next() != nil {}
             #expect(seen.value == ["for-before": "-1", "for-after": "-1"],
                     "both keys mapped (initial list and watch event); the shared store holds transformed objects")
+            // Both keys can come from the initial list alone: wait for the watch that follows it.
+            let requests = api.server.requests
+            try await within("the WATCH of configmaps in default") {
+                await requests.waitFor { $0.verb == "watch" && $0.resource == "configmaps" && $0.namespace == "default" }
+            }
             let configmapLists = api.server.requests.all.filter {
                 $0.resource == "configmaps" && $0.namespace == "default" && ($0.verb == "list" || $0.verb == "watch")
             }

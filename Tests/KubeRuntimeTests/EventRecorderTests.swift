@@ -69,6 +69,24 @@ final class FakeEventSink: EventSink {
         #expect(sink.state.value.patches == 0)
     }
 
+    /// Expired entries are pruned at most once per window; one that expired since the last prune
+    /// must not aggregate either.
+    @Test func aRepeatAfterTheWindowStartsANewEventEvenBeforeThePrune() async {
+        let clock = ManualClock()
+        let sink = FakeEventSink()
+        let recorder = EventRecorder(sink: sink, reportingController: "c", reportingInstance: "i",
+                                     aggregationWindow: .seconds(360), clock: clock)
+        await recorder.record(regarding: run, type: .normal, reason: "X", action: "Sync") // prunes at 0
+        clock.advance(by: .seconds(10))
+        await recorder.record(regarding: run, type: .normal, reason: "A", action: "Sync")
+        clock.advance(by: .seconds(355))
+        await recorder.record(regarding: run, type: .normal, reason: "Y", action: "Sync") // prunes at 365: A is 355 s old, kept
+        clock.advance(by: .seconds(6))
+        await recorder.record(regarding: run, type: .normal, reason: "A", action: "Sync") // 361 s after A: a new Event
+        #expect(sink.state.value.creates == 4)
+        #expect(sink.state.value.patches == 0)
+    }
+
     @Test func aFailedSeriesUpdateFallsBackToANewEventAndLongNotesAreTruncated() async {
         let sink = FakeEventSink()
         let recorder = EventRecorder(sink: sink, reportingController: "c", reportingInstance: "i", clock: ManualClock())

@@ -8,28 +8,67 @@ import Synchronization
 import Testing
 import TestSupport
 
-/// Opens once; everyone waiting (and everyone who comes later) goes on.
+/// Opens once; everyone waiting (and everyone who comes later) goes on. Waits are bounded and
+/// cancellation-aware: a test whose gate never opens fails with what it waited for instead of hanging.
 final class Gate: Sendable {
-    private let state = Mutex<(open: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
+    private struct State {
+        var open = false
+        var nextID = 0
+        var waiters: [Int: CheckedContinuation<Bool, Never>] = [:]
+    }
 
-    func wait() async {
-        await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
-            let go = state.withLock { s -> Bool in
-                if s.open { return true }
-                s.waiters.append(c)
-                return false
-            }
-            if go { c.resume() }
+    private let state = Mutex(State())
+
+    /// Waits until the gate opens; throws `HarnessTimeout` after `patience`, `CancellationError` when cancelled.
+    func wait(_ what: String, patience: Duration = .seconds(120)) async throws {
+        guard await opened(within: patience) else {
+            try Task.checkCancellation()
+            throw HarnessTimeout(what: what)
         }
     }
 
+    /// For the operator's side (a fault point): waits until the gate opens, for at most `patience`
+    /// — a test that failed before opening it must not leave a reconcile parked forever.
+    func pass(patience: Duration = .seconds(120)) async {
+        _ = await opened(within: patience)
+    }
+
     func open() {
-        let waiters = state.withLock { s -> [CheckedContinuation<Void, Never>] in
+        let waiters = state.withLock { s -> [CheckedContinuation<Bool, Never>] in
             s.open = true
-            defer { s.waiters = [] }
-            return s.waiters
+            defer { s.waiters = [:] }
+            return Array(s.waiters.values)
         }
-        for w in waiters { w.resume() }
+        for w in waiters { w.resume(returning: true) }
+    }
+
+    /// True once open; false when `patience` passes or the task is cancelled first.
+    private func opened(within patience: Duration) async -> Bool {
+        let id = state.withLock { s -> Int in
+            s.nextID += 1
+            return s.nextID
+        }
+        let resolve: @Sendable (Bool) -> Void = { [self] value in
+            state.withLock { $0.waiters.removeValue(forKey: id) }?.resume(returning: value)
+        }
+        let timer = Task {
+            try? await Task.sleep(for: patience)
+            resolve(false)
+        }
+        defer { timer.cancel() }
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { (c: CheckedContinuation<Bool, Never>) in
+                let now = state.withLock { s -> Bool? in
+                    if s.open { return true }
+                    if Task.isCancelled { return false }
+                    s.waiters[id] = c
+                    return nil
+                }
+                if let now { c.resume(returning: now) }
+            }
+        } onCancel: {
+            resolve(false)
+        }
     }
 }
 
@@ -93,12 +132,16 @@ final class Gate: Sendable {
         let key = ObjectKey(namespace: nil, name: old)
         let run = "rev-\(issue)"
         let reviseAtRead = Gate(), releaseRevise = Gate(), expiryAtClaim = Gate(), releaseExpiry = Gate()
+        defer { // however this iteration ends, no reconcile stays parked at a fault point
+            releaseRevise.open()
+            releaseExpiry.open()
+        }
         op.runtime.reconciler.faultPoints.set { point in
             guard point == "renew RunNamespace \(old)" else { return }
             switch schedule {
             case .reviseReadThenExpiryClaims:
                 reviseAtRead.open()
-                await releaseRevise.wait()
+                await releaseRevise.pass()
             case .freeRace: try? await Task.sleep(for: .microseconds(delays.0))
             default: break
             }
@@ -108,7 +151,7 @@ final class Gate: Sendable {
             switch schedule {
             case .expiryReadThenReviseRenews:
                 expiryAtClaim.open()
-                await releaseExpiry.wait()
+                await releaseExpiry.pass()
             case .freeRace: try? await Task.sleep(for: .microseconds(delays.1))
             default: break
             }
@@ -121,16 +164,16 @@ final class Gate: Sendable {
             try await NamespaceReuseTests.create(h, run, issue: issue, revise: true)
         case .reviseReadThenExpiryClaims:
             try await NamespaceReuseTests.create(h, run, issue: issue, revise: true)
-            await reviseAtRead.wait()
+            try await reviseAtRead.wait("the revise to reach its renewal of \(old)")
             try await expire()
             releaseRevise.open()
         case .expiryReadThenReviseRenews:
             let expiry = Task { try await expire() }
-            await expiryAtClaim.wait()
+            try await expiryAtClaim.wait("the expiry to reach its claim of \(old)")
             try await NamespaceReuseTests.create(h, run, issue: issue, revise: true)
             _ = try await h.waitForRun(run, "placed") { $0.status?.namespace != nil }
             releaseExpiry.open()
-            try await expiry.value
+            try await Self.value(of: expiry)
         case .reviseFirst:
             try await NamespaceReuseTests.create(h, run, issue: issue, revise: true)
             _ = try await h.waitForRun(run, "placed") { $0.status?.namespace != nil }
@@ -138,7 +181,7 @@ final class Gate: Sendable {
         case .freeRace:
             let expiry = Task { try await expire() }
             try await NamespaceReuseTests.create(h, run, issue: issue, revise: true)
-            try await expiry.value
+            try await Self.value(of: expiry)
         }
         let placed = try await h.waitForRun(run, "placed") { $0.status?.namespace != nil }
         // Whatever the expiry does now (its cache caught up, the clock past the old lease) changes nothing.
@@ -168,6 +211,12 @@ final class Gate: Sendable {
         #expect(rns == nil || rns?.status?.phase == .expired || rns?.status?.phase == .terminating, "\(what): \(String(describing: rns?.status))")
         try await h.audit.waitFor(run: run, "run.namespace.reuse_missed")
         return "fresh"
+    }
+
+    /// The task's value; cancelling the waiting task cancels `task` too (a bare `task.value` would
+    /// not pass the cancellation on, and a cancelled test would wait on it forever).
+    static func value<T: Sendable>(of task: Task<T, any Error>) async throws -> T {
+        try await withTaskCancellationHandler { try await task.value } onCancel: { task.cancel() }
     }
 
     /// One reconcile of the lease controller, retried like the controller does when its cached copy

@@ -52,7 +52,7 @@ import Testing
                            "controller_reconcile_time_seconds", "workqueue_depth"] {
                 #expect(metrics.contains(family), "\(family) missing from /metrics")
             }
-            child.process.terminate() // SIGTERM
+            child.terminate() // SIGTERM
             #expect(await child.exitStatus() == 0)
             let released = try await h.client.get(Lease.self, namespace: h.config.controlNamespace, name: "codex-k8s-operator")
             #expect(released.spec?.holderIdentity == nil || released.spec?.holderIdentity == "")

@@ -46,7 +46,7 @@ import Testing
         let admitted = try await h.waitForPhase(name, .provisioning)
         try await h.podRunning(admitted)
         _ = try await h.waitForPhase(name, .running)
-        child.process.terminate() // SIGTERM: the sink drains before the process exits
+        child.terminate() // SIGTERM: the sink drains before the process exits
         #expect(await child.exitStatus() == 0, "\((try? String(contentsOf: child.stderr, encoding: .utf8)) ?? "")")
         return name
     }

@@ -27,7 +27,7 @@ import Testing
         let dev = try ChildProcess(Self.binary, ["dev", "--dir", dir.path, "--agent-delay", "15s"])
         defer { dev.kill() }
         let ready = await dev.line { $0.contains("ready") }
-        try #require(ready != nil, "no ready line; stderr: \(dev.errorText)")
+        try #require(ready != nil, "no ready line\n\(dev.transcript)")
         let export = await dev.line { $0.contains("export KUBECONFIG=") }
         let kubeconfig = dir.appendingPathComponent("kubeconfig").path
         #expect(export?.hasSuffix("export KUBECONFIG=\(kubeconfig)") == true, "\(export ?? "no export line")")
@@ -39,26 +39,49 @@ import Testing
         #expect(applied.0 == 0, "kubectl apply: \(applied.1)")
         #expect(applied.1.contains("agentrun.codex-k8s.dev/example-dev-42 created"), "\(applied.1)")
 
-        // A watch (what the README tells the newcomer to run) sees every phase, however brief;
-        // --request-timeout is the deadline.
-        let watch = try ChildProcess(kubectl, ["-n", "codex-system", "get", "agentruns", "example-dev-42", "-w",
-                                               "--request-timeout=180s", "-o", "jsonpath={.status.phase}{\"\\n\"}"],
-                                     environment: env)
-        defer { watch.kill() }
-        var phases: [String] = []
-        for await line in watch.lines where phases.last != line {
-            phases.append(line)
-            if line == "Succeeded" || line == "Failed" { break }
-        }
-        watch.process.terminate()
-        _ = await watch.exitStatus()
-        #expect(phases.contains("Running"), "phases seen: \(phases)")
-        #expect(phases.last == "Succeeded", "phases seen: \(phases); kubectl: \(watch.errorText)")
+        // The watch the README tells the newcomer to run: it ends at Succeeded.
+        let phases = try await Self.watchPhases("example-dev-42", environment: env)
+        #expect(phases.last == "Succeeded", "phases seen: \(phases)")
+        try await Self.expectWentThroughRunning("example-dev-42", environment: env)
         if let running = phases.firstIndex(of: "Running"), let succeeded = phases.firstIndex(of: "Succeeded") {
-            #expect(running < succeeded)
+            #expect(running < succeeded, "phases seen: \(phases)")
         }
 
-        dev.process.interrupt() // SIGINT, as Ctrl-C
-        #expect(await dev.exitStatus() == 0, "stderr: \(dev.errorText)")
+        dev.interrupt() // SIGINT, as Ctrl-C
+        #expect(await dev.exitStatus() == 0, "\(dev.transcript)")
+    }
+
+    /// That run `name` went through Running, read from what Running leaves behind rather than from a
+    /// watch (a kubectl that starts late on a loaded machine may first see the run Succeeded):
+    /// `status.startedAt` is written only by the Provisioning → Running transition
+    /// (AgentRunReconciler+Lifecycle), and it is not after `finishedAt`.
+    static func expectWentThroughRunning(_ name: String, environment: [String: String],
+                                         sourceLocation: SourceLocation = #_sourceLocation) async throws {
+        let kubectl = try #require(Self.kubectl)
+        let (status, out) = try await ChildProcess.output(kubectl, ["-n", "codex-system", "get", "agentrun", name, "-o",
+                                                                   "jsonpath={.status.startedAt} {.status.finishedAt}"],
+                                                          environment: environment)
+        let fields = out.split(separator: " ").map(String.init)
+        #expect(status == 0 && fields.count == 2 && fields[0] <= fields[1], "startedAt ≤ finishedAt: \(out)",
+                sourceLocation: sourceLocation)
+    }
+
+    /// Watches AgentRun `name` with kubectl (`-w`, the phase of each event) until it is Succeeded or
+    /// Failed; the distinct phases seen in order. Bounded by kubectl's `--request-timeout` and the
+    /// ChildProcess wait.
+    static func watchPhases(_ name: String, environment: [String: String]) async throws -> [String] {
+        let kubectl = try #require(Self.kubectl)
+        let watch = try ChildProcess(kubectl, ["-n", "codex-system", "get", "agentruns", name, "-w", "--request-timeout=180s",
+                                               "-o", "jsonpath={.status.phase}{\"\\n\"}"], environment: environment)
+        defer { watch.kill() }
+        var phases: [String] = []
+        let end = await watch.line(timeout: .seconds(240)) { line in
+            if phases.last != line { phases.append(line) }
+            return line == "Succeeded" || line == "Failed"
+        }
+        #expect(end != nil, "the watch ended before Succeeded or Failed; phases seen: \(phases)\n\(watch.transcript)")
+        watch.terminate()
+        _ = await watch.exitStatus()
+        return phases
     }
 }

@@ -1,8 +1,13 @@
 import Foundation
+import Synchronization
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
 
-/// Runs a program to completion off the cooperative pool. stdin/stdout/stderr are temporary
-/// files, not pipes, so a process spawned by a parallel test cannot inherit a pipe end and
-/// withhold EOF. Shared by the test targets that run programs (the binary, kubectl, helm).
+/// Runs a program to completion off the cooperative pool, for at most a bounded time.
+/// stdin/stdout/stderr are /dev/null and temporary files, not pipes, so nothing can withhold an
+/// EOF. Shared by the test targets that run programs (the binary, kubectl, helm).
 public enum Command {
     public struct Result: Sendable {
         public var status: Int32
@@ -23,23 +28,55 @@ public enum Command {
         return candidates.first { FileManager.default.isExecutableFile(atPath: $0) }
     }()
 
-    public static func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) async throws -> Result {
+    /// Runs `executable` to its end (started as `ChildSpawn` starts children: default signal
+    /// actions, only stdin/stdout/stderr inherited). Bounded: after `timeout` the program is
+    /// SIGKILLed, a test failure is recorded with what it wrote so far, and the result has status -1.
+    /// `environment` is merged over this process's, without the variables named in `unsetting`.
+    public static func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:],
+                           unsetting: Set<String> = [], timeout: Duration = .seconds(300)) async throws -> Result {
         let base = FileManager.default.temporaryDirectory.appendingPathComponent("cmd-\(UUID().uuidString)").path
         let (outPath, errPath) = (base + ".out", base + ".err")
-        for path in [outPath, errPath] { _ = FileManager.default.createFile(atPath: path, contents: nil) }
         defer { for path in [outPath, errPath] { try? FileManager.default.removeItem(atPath: path) } }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = FileHandle(forWritingAtPath: outPath)
-        process.standardError = FileHandle(forWritingAtPath: errPath)
-        let status: Int32 = try await withCheckedThrowingContinuation { continuation in
-            process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
-            do { try process.run() } catch { continuation.resume(throwing: error) }
+        let fds = [open("/dev/null", O_RDONLY | O_CLOEXEC), open(outPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600),
+                   open(errPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)]
+        defer { for fd in fds where fd >= 0 { close(fd) } }
+        guard fds.allSatisfy({ $0 >= 0 }) else { throw ChildSpawnError("cannot open the files of \(executable)") }
+        let pid = try ChildSpawn.start(executable, arguments, environment: ChildSpawn.environment(environment, unsetting: unsetting),
+                                       directory: nil, stdin: fds[0], stdout: fds[1], stderr: fds[2])
+        let exited = Mutex<(status: Int32?, continuation: CheckedContinuation<Int32?, Never>?)>((nil, nil))
+        Thread.detachNewThread {
+            let status = ChildSpawn.wait(pid)
+            exited.withLock { e in
+                e.status = status
+                defer { e.continuation = nil }
+                return e.continuation
+            }?.resume(returning: status)
         }
-        return Result(status: status, out: (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? "",
-                      err: (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? "")
+        let timer = Task {
+            try? await Task.sleep(for: timeout)
+            guard !Task.isCancelled else { return }
+            exited.withLock { e in
+                if e.status == nil { kill(pid, SIGKILL) } // under the lock: not yet reaped, so the pid is still ours
+                defer { e.continuation = nil }
+                return e.continuation
+            }?.resume(returning: nil)
+        }
+        defer { timer.cancel() }
+        let status = await withCheckedContinuation { (c: CheckedContinuation<Int32?, Never>) in
+            let now = exited.withLock { e -> Int32?? in
+                if let status = e.status { return .some(status) }
+                e.continuation = c
+                return .none
+            }
+            if let now { c.resume(returning: now) }
+        }
+        let result = Result(status: status ?? -1, out: (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? "",
+                            err: (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? "")
+        if status == nil {
+            let message = "\(executable) \(arguments.joined(separator: " ")) did not finish within \(timeout); killed\n"
+                + "--- stdout:\n\(result.out.suffix(4000))\n--- stderr:\n\(result.err.suffix(4000))"
+            Issue.record(Comment(rawValue: message))
+        }
+        return result
     }
 }

@@ -3,11 +3,10 @@ import KubeAPI
 
 /// Encoding of values and typed resources to `JSONValue`.
 enum JSONCoding {
-    /// Encodes with Foundation's `JSONEncoder` and re-parses (writes are not the hot path).
+    /// Encodes straight into a `JSONValue` (`JSONValueEncoder`: what `JSONEncoder` would write, parsed).
     static func encode<T: Encodable>(_ value: T) throws(KubeError) -> JSONValue {
         do {
-            let data = try JSONEncoder().encode(value)
-            return try JSONValue(parsing: [UInt8](data))
+            return try JSONValueEncoder().encode(value)
         } catch {
             throw KubeError.decoding("cannot encode \(T.self): \(error)")
         }

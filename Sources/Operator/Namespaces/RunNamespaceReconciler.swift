@@ -64,7 +64,20 @@ public final class RunNamespaceReconciler: Sendable {
     }
 
     /// Connects the caches (done once by `NamespaceLeaseRuntime`).
-    public func attach(_ caches: NamespaceLeaseCaches) { self.caches.withLock { $0 = caches } }
+    public func attach(_ caches: NamespaceLeaseCaches) {
+        RunIndexes.register(on: caches.runs)
+        RunIndexes.register(onRunNamespaces: caches.runNamespaces)
+        self.caches.withLock { $0 = caches }
+    }
+
+    /// The cached AgentRuns whose `status.namespace` is `name`.
+    func runs(using name: String) -> [AgentRun] { stores.runs.objects(inIndex: RunIndexes.namespace, value: name) }
+
+    /// The cached AgentRuns of the RunNamespace's repository+issue (supersession candidates).
+    func runs(ofIssueOf rns: RunNamespace) -> [AgentRun] {
+        stores.runs.objects(inIndex: RunIndexes.issue,
+                            value: RunIndexes.issueValue(repository: rns.spec.repository, issue: rns.spec.issue))
+    }
 
     var stores: NamespaceLeaseCaches { caches.withLock { $0! } }
     var now: KubeTime { KubeTime(wallClock(), precision: .seconds) }
@@ -124,8 +137,7 @@ public final class RunNamespaceReconciler: Sendable {
     /// The lease inputs of `rns` from the caches: the AgentRuns whose `status.namespace` names it.
     func leaseState(_ rns: RunNamespace) -> LeaseState {
         let name = rns.metadata.name ?? ""
-        let all = stores.runs.list()
-        let mine = all.filter { $0.status?.namespace == name }
+        let mine = runs(using: name)
         let renewed = rns.status?.leaseRenewedAt ?? now
         return LeaseState(
             mode: rns.spec.mode, retain: rns.spec.retain ?? false,
@@ -133,7 +145,7 @@ public final class RunNamespaceReconciler: Sendable {
             leaseExpiresAt: rns.status?.leaseExpiresAt ?? renewed.adding(seconds: Double(rns.spec.ttl.seconds)),
             runs: mine.map(LeaseRunUse.init),
             supersededAt: LeasePolicy.supersededAt(namespace: name, repository: rns.spec.repository, issue: rns.spec.issue,
-                                                   stage: rns.spec.stage, since: renewed, runs: all),
+                                                   stage: rns.spec.stage, since: renewed, runs: runs(ofIssueOf: rns)),
             renewedAt: rns.status?.leaseRenewedAt,
             closedEnd: mine.compactMap { IssueClosure.recorded($0.metadata.annotations, defaultGrace: config.graces.closeGrace) }
                 .filter { $0.closedAt >= renewed }.map(\.end).min())
@@ -142,7 +154,7 @@ public final class RunNamespaceReconciler: Sendable {
     /// The run whose admission superseded `rns` (see `LeasePolicy.superseding`), from the caches.
     func superseding(_ rns: RunNamespace) -> String? {
         LeasePolicy.superseding(namespace: rns.metadata.name ?? "", repository: rns.spec.repository, issue: rns.spec.issue,
-                                stage: rns.spec.stage, since: rns.status?.leaseRenewedAt ?? now, runs: stores.runs.list())?.run
+                                stage: rns.spec.stage, since: rns.status?.leaseRenewedAt ?? now, runs: runs(ofIssueOf: rns))?.run
     }
 
     /// The newest AgentRun (by creation, then name) whose `status.namespace` names `rns`, never
@@ -151,7 +163,7 @@ public final class RunNamespaceReconciler: Sendable {
     func lastRun(of rns: RunNamespace, current: String?) -> String? {
         let epoch = KubeTime(secondsSince1970: 0)
         let order: (AgentRun) -> (KubeTime, String) = { ($0.metadata.creationTimestamp ?? epoch, $0.metadata.name ?? "") }
-        let newest = stores.runs.list().filter { $0.status?.namespace == rns.metadata.name }.max { order($0) < order($1) }
+        let newest = runs(using: rns.metadata.name ?? "").max { order($0) < order($1) }
         guard let current else { return newest?.metadata.name }
         guard let recorded = stores.runs.get(ObjectKey(namespace: config.controlNamespace, name: current)) else { return current }
         guard let newest, order(newest) > order(recorded) else { return current }

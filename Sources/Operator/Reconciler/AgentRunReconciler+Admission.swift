@@ -21,8 +21,8 @@ extension AgentRunReconciler {
             return .awaitChange
         }
         let decision = ledger.admission.withLock { _ -> SlotDecision in
-            let d = SlotScheduler.schedule(candidates(), limits: SlotLimits(maxActive: config.slots.maxActiveRuns,
-                                                                            perRepository: config.slots.perRepository))[name]
+            let d = slots.decision(for: name, limits: SlotLimits(maxActive: config.slots.maxActiveRuns,
+                                                                 perRepository: config.slots.perRepository))
                 ?? .waitingForSlot
             if d == .admit { ledger.reserve(name) }
             return d
@@ -88,24 +88,32 @@ extension AgentRunReconciler {
         return .awaitChange
     }
 
-    /// The non-terminal runs as admission sees them (this process's writes and reservations included).
-    func candidates() -> [SlotCandidate] {
-        stores.runs.list().compactMap { cached in
-            let run = ledger.current(cached)
-            guard let name = run.metadata.name, run.metadata.deletionTimestamp == nil else { return nil }
-            let phase = run.status?.phase
-            if phase?.isTerminal == true { return nil }
-            // A run that failed validation never reaches here as a candidate twice: it is terminal.
-            let active = ledger.isReserved(name) || phase == .provisioning || phase == .running || phase == .waiting
-            return SlotCandidate(name: name, repository: run.spec.repository.lowercased(), issue: run.spec.issue,
-                                 created: run.metadata.creationTimestamp?.secondsSince1970 ?? 0, active: active)
+    /// `run` as admission sees it, this process's writes and reservations included (nil: terminal
+    /// or being deleted, no candidate).
+    func candidate(_ run: AgentRun) -> SlotCandidate? {
+        guard let name = run.metadata.name, run.metadata.deletionTimestamp == nil else { return nil }
+        let phase = run.status?.phase
+        if phase?.isTerminal == true { return nil }
+        // A run that failed validation never reaches here as a candidate twice: it is terminal.
+        let active = ledger.isReserved(name) || phase == .provisioning || phase == .running || phase == .waiting
+        return SlotCandidate(name: name, repository: run.spec.repository.lowercased(), issue: run.spec.issue,
+                             created: run.metadata.creationTimestamp?.secondsSince1970 ?? 0, active: active)
+    }
+
+    /// Recomputes the admission index's view of the runs `names` from the cache and the ledger.
+    func refreshSlots(_ names: some Sequence<String>) {
+        guard let runs = caches.withLock({ $0?.runs }) else { return }
+        let namespace = config.controlNamespace
+        slots.refresh(names) { name in
+            runs.get(ObjectKey(namespace: namespace, name: name)).flatMap { candidate(ledger.current($0)) }
         }
     }
 
     /// SPEC §4 inputs: the spec's explicit values, the label snapshot, and the previous run of the
     /// same repository+issue (sticky).
     func profileRequest(_ run: AgentRun) -> ProfileRequest {
-        let previous = stores.runs.list().filter {
+        let previous = stores.runs.objects(inIndex: RunIndexes.issue,
+                                           value: RunIndexes.issueValue(repository: run.spec.repository, issue: run.spec.issue)).filter {
             $0.metadata.name != run.metadata.name && $0.spec.repository.lowercased() == run.spec.repository.lowercased()
                 && $0.spec.issue == run.spec.issue && $0.status?.model != nil
                 && ($0.metadata.creationTimestamp ?? now) <= (run.metadata.creationTimestamp ?? now)

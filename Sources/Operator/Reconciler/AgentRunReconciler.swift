@@ -58,8 +58,12 @@ public final class AgentRunReconciler: Sendable {
     let audit: any AuditSink
     let wallClock: @Sendable () -> Date
     let beforeWrite: @Sendable (String) throws -> Void
-    let enqueue: Mutex<(@Sendable (ObjectKey) -> Void)?>
+    /// Boxed: a bare optional closure in a `Mutex` gains two reabstraction thunks per `withLock`.
+    let enqueue: Mutex<Enqueue?>
+    struct Enqueue: Sendable { let call: @Sendable (ObjectKey) -> Void }
     let ledger = RunLedger()
+    /// Admission's incremental view of the non-terminal runs (`refreshSlots`).
+    let slots = AdmissionIndex()
     /// Where tests suspend a reconcile between a read and its conditional write (`FaultPoints`).
     public let faultPoints = FaultPoints()
     let logger: Logger
@@ -86,9 +90,16 @@ public final class AgentRunReconciler: Sendable {
 
     /// Connects the caches and the queue (done once by `OperatorRuntime`).
     public func attach(caches: OperatorCaches, enqueue: @escaping @Sendable (ObjectKey) -> Void) {
+        RunIndexes.register(on: caches.runs)
         self.caches.withLock { $0 = caches }
-        self.enqueue.withLock { $0 = enqueue }
+        self.enqueue.withLock { $0 = Enqueue(call: enqueue) }
+        caches.runs.observe { [weak self] keys in self?.refreshSlots(keys.map(\.name)) }
+        ledger.onChange { [weak self] name in self?.refreshSlots(CollectionOfOne(name)) }
+        refreshSlots(caches.runs.keys.map(\.name))
     }
+
+    /// The cached runs by phase (no phase yet: Pending), for the gauges.
+    func phaseCounts() -> [String: Int] { stores.runs.counts(inIndex: RunIndexes.phase) }
 
     var stores: OperatorCaches { caches.withLock { $0! } }
 
@@ -127,11 +138,10 @@ public final class AgentRunReconciler: Sendable {
 
     /// Queues every run still waiting for admission (after a slot was freed).
     func requeuePending() {
-        guard let enqueue = enqueue.withLock({ $0 }) else { return }
-        for run in stores.runs.list() {
-            let phase = ledger.current(run).status?.phase
-            if phase == nil || phase == .pending, let key = run.objectKey { enqueue(key) }
-        }
+        guard let enqueue = enqueue.withLock({ $0 })?.call else { return }
+        // The cache's Pending runs: this process never writes Pending over a later phase, so the
+        // ledger cannot know a run as Pending that the cache shows further on.
+        for key in stores.runs.keys(inIndex: RunIndexes.phase, value: AgentRunPhase.pending.rawValue) { enqueue(key) }
     }
 
     /// JSON patch of `metadata.finalizers`, conditional on the resourceVersion.

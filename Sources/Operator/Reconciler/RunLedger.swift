@@ -29,6 +29,15 @@ final class RunLedger: Sendable {
     private let state = Mutex(State())
     /// Serialises admission decisions (read all runs, decide, reserve).
     let admission = Mutex(())
+    /// Called with a run's name after `record`, `forget`, `reserve` and `release` (outside the lock).
+    /// Boxed in a struct: a bare optional closure in a `Mutex` is re-wrapped in two reabstraction
+    /// thunks by every `withLock` (its `inout` round trip), so each call would get slower.
+    private let observer = Mutex<ChangeHandler?>(nil)
+    private struct ChangeHandler: Sendable { let call: @Sendable (String) -> Void }
+
+    func onChange(_ handler: @escaping @Sendable (String) -> Void) { observer.withLock { $0 = ChangeHandler(call: handler) } }
+
+    private func changed(_ name: String) { observer.withLock { $0 }?.call(name) }
 
     func current(_ cached: AgentRun) -> AgentRun {
         let name = cached.metadata.name ?? ""
@@ -48,6 +57,7 @@ final class RunLedger: Sendable {
             if let previousVersion { stale.insert(previousVersion) }
             s.written[name] = Written(staleVersions: stale, object: object)
         }
+        changed(name)
     }
 
     func forget(_ name: String) {
@@ -57,11 +67,19 @@ final class RunLedger: Sendable {
             s.provisioned.remove(name)
             s.stuckSince = s.stuckSince.filter { !$0.key.hasPrefix("\(name)|") }
         }
+        changed(name)
     }
 
     func isReserved(_ name: String) -> Bool { state.withLock { $0.reserved.contains(name) } }
-    func reserve(_ name: String) { _ = state.withLock { $0.reserved.insert(name) } }
-    func release(_ name: String) { _ = state.withLock { $0.reserved.remove(name) } }
+    func reserve(_ name: String) {
+        _ = state.withLock { $0.reserved.insert(name) }
+        changed(name)
+    }
+
+    func release(_ name: String) {
+        _ = state.withLock { $0.reserved.remove(name) }
+        changed(name)
+    }
 
     /// Provisioning of run `name` finished in this process (the Job was created or found).
     func markProvisioned(_ name: String) { _ = state.withLock { $0.provisioned.insert(name) } }

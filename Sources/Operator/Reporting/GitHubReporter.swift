@@ -49,8 +49,9 @@ public final class GitHubReporter: Sendable {
             name: "github-reporter", primary: KubeClientListWatch<AgentRun>(client: client, namespace: controlNamespace),
             workers: workers, rateLimiter: rateLimiter, metricsFactory: factory, logger: logger, reconcile: reconcile)
         let runs = controller.store
+        RunIndexes.register(on: runs) // idempotent on a shared cache
         let toRuns: @Sendable (RunNamespace) -> [ObjectKey] = { rns in
-            runs.list().filter { $0.status?.namespace == rns.metadata.name }.compactMap(\.objectKey)
+            runs.keys(inIndex: RunIndexes.namespace, value: rns.metadata.name ?? "")
         }
         let namespaces = shared.map { controller.watches(cacheOf: $0.runNamespaces, mapping: toRuns) }
             ?? controller.watches(KubeClientListWatch<RunNamespace>(client: client), mapping: toRuns)

@@ -9,14 +9,16 @@ import Runs
 /// this PR?" from memory, never with a LIST per delivery.
 ///
 /// Contract: `isSynced` is false until the first full list has been stored; the cache lags the
-/// apiserver by the watch latency — callers that must not act on a stale answer re-check
-/// server-side (`DeliveryExecutor`).
+/// apiserver by the watch latency — for this process's own creates `ownCreates` covers the lag
+/// (`DeliveryExecutor`).
 public final class AgentRunCache: RunHistory, Sendable {
     public let store = Store<AgentRun>(indexedLabels: [WebhookLabels.trigger])
     /// Bumped after every watch event applied to `store` (wait on it instead of polling the cache).
     public let changes = ChangeSignal()
     /// The runs by trigger, so the per-delivery duplicate check does not scan every run.
     private let byTrigger = TriggerIndex()
+    /// The runs this process created that the cache has not seen yet (`DeliveryExecutor`).
+    let ownCreates = OwnCreates()
     private let watcher: Watcher<KubeClientListWatch<AgentRun>>
 
     public init(client: KubeClient, namespace: String, logger: Logger = Logger(label: "codex-k8s.webhook.cache")) {
@@ -25,10 +27,11 @@ public final class AgentRunCache: RunHistory, Sendable {
 
     /// Keeps the cache current until the task is cancelled.
     public func run() async {
-        let store = self.store, changes = self.changes, byTrigger = self.byTrigger
+        let store = self.store, changes = self.changes, byTrigger = self.byTrigger, ownCreates = self.ownCreates
         await watcher.run { event in
             let affected = store.apply(event)
             byTrigger.update(event, affected: affected, store: store)
+            ownCreates.observe(event)
             changes.bump()
         }
     }

@@ -22,12 +22,13 @@ public enum ExecutionOutcome: Sendable, Hashable {
 /// 1. The AgentRun name derives from the delivery id (`RunNames.agentRun`), so a redelivery's
 ///    create fails with AlreadyExists → duplicate, in any replica, at any time.
 /// 2. A trigger equal to an active run (same repository, issue, stage, revise; not terminal, not
-///    cancel-requested) is a duplicate: first checked in the watch cache (no API call); then, inside
-///    a per-trigger in-process lock, re-checked with one label-selected LIST (a quorum read) right
-///    before the create — the cache may lag, the LIST does not. Within one replica two deliveries
-///    of one trigger therefore never both create. Across replicas the LIST→CREATE window remains
-///    (milliseconds); a second run that slips through is queued by the operator
-///    (`QueuedBehindActiveRun`, one active run per issue), never run in parallel.
+///    cancel-requested) is a duplicate, read from memory — no API call: the watch cache, plus
+///    `OwnCreates`, the runs this process created that the cache has not seen yet; checked again
+///    inside a per-trigger in-process lock right before the create. Within one replica two
+///    deliveries of one trigger therefore never both create, however far the cache lags. Across
+///    replicas the window is the watch latency (milliseconds): a second run that slips through is
+///    queued by the operator (`QueuedBehindActiveRun`, one active run per issue), never run in
+///    parallel. `confirmsWithList` narrows that window to LIST→CREATE for callers off the hot path.
 /// 3. Nothing is written before these checks; the create is the only write, so a failure leaves
 ///    nothing half-done and answers 503 (GitHub can redeliver).
 public struct DeliveryExecutor: Sendable {
@@ -37,11 +38,16 @@ public struct DeliveryExecutor: Sendable {
     public let locks: TriggerLocks
     public let leaseEnding: any IssueLeaseEnding
     public let closeGrace: RunDuration
+    /// Also asks the apiserver (one LIST selected by the trigger label, a quorum read) right before
+    /// each create: for callers off the hot path that race another process's creates (the
+    /// operator's missed-webhook resync against the adapter). The adapter does not: per delivery
+    /// it reads memory only (issue 12).
+    public let confirmsWithList: Bool
     let logger: Logger
 
     public init(client: KubeClient, namespace: String, cache: AgentRunCache, locks: TriggerLocks = TriggerLocks(),
                 leaseEnding: any IssueLeaseEnding = LeaseEndingNotImplemented(), closeGrace: RunDuration,
-                logger: Logger = Logger(label: "codex-k8s.webhook")) {
+                confirmsWithList: Bool = false, logger: Logger = Logger(label: "codex-k8s.webhook")) {
         // Creates are never retried by KubeClient (they may have executed); reads and patches are.
         self.client = client.with(requestTimeout: .seconds(10), retryPolicy: RetryPolicy(maxAttempts: 2))
         self.namespace = namespace
@@ -49,6 +55,7 @@ public struct DeliveryExecutor: Sendable {
         self.locks = locks
         self.leaseEnding = leaseEnding
         self.closeGrace = closeGrace
+        self.confirmsWithList = confirmsWithList
         self.logger = logger
     }
 
@@ -69,15 +76,27 @@ public struct DeliveryExecutor: Sendable {
         guard cache.isSynced else { return .unavailable("agentrun cache not synced") }
         if cache.get(name: name, namespace: namespace) != nil { return .duplicate(run: name, reason: "delivery_already_processed") }
         if let active = cache.activeRuns(key).first { return Self.duplicate(active, name) }
-        let client = self.client, namespace = self.namespace, logger = self.logger, toCreate = run
+        let client = self.client, logger = self.logger, cache = self.cache, toCreate = run, confirm = confirmsWithList, namespace = self.namespace
         return await locks.locked(key) { () -> ExecutionOutcome in
+            // Re-checked under the lock: the cache may have moved while this delivery waited, and
+            // a run this process created moments ago may not be in it yet (`OwnCreates`).
+            if let active = cache.activeRuns(key).first { return Self.duplicate(active, name) }
+            if let pending = cache.ownCreates.pending(key) {
+                return .duplicate(run: pending, reason: pending == name ? "delivery_already_processed" : "active_run_exists")
+            }
+            cache.ownCreates.begin(name: name, key: key)
+            var created = false
+            defer { cache.ownCreates.finish(name: name, created: created) }
             do {
-                let existing = try await client.list(AgentRun.self, namespace: namespace,
-                                                     options: ListOptions(labelSelector: "\(WebhookLabels.trigger)=\(key.labelValue)"))
-                if let active = existing.items.first(where: { AgentRunCache.isActive($0) && TriggerKey($0.spec) == key }) {
-                    return Self.duplicate(active, name)
+                if confirm {
+                    let existing = try await client.list(AgentRun.self, namespace: namespace,
+                                                         options: ListOptions(labelSelector: "\(WebhookLabels.trigger)=\(key.labelValue)"))
+                    if let active = existing.items.first(where: { AgentRunCache.isActive($0) && TriggerKey($0.spec) == key }) {
+                        return Self.duplicate(active, name)
+                    }
                 }
                 _ = try await client.create(toCreate)
+                created = true
                 return .created(run: name)
             } catch let error as KubeError where error.isAlreadyExists {
                 return .duplicate(run: name, reason: "delivery_already_processed")

@@ -9,7 +9,7 @@ import Synchronization
 ///
 /// Contract: updated right after each event is applied to the store, from the same (single)
 /// watcher task; between the two a reader may miss the newest run — the same lag the cache has
-/// anyway, which `DeliveryExecutor` covers with its label-selected LIST.
+/// anyway, which `DeliveryExecutor` covers with `OwnCreates` (this process's creates).
 final class TriggerIndex: Sendable {
     private let keys = Mutex<[TriggerKey: Set<ObjectKey>]>([:])
 

@@ -37,10 +37,9 @@ import Testing
                 #expect(comments.first?.body.hasPrefix(StatusComment.marker(run: "cli-gh-1")) == true)
                 let metrics = try await OperatorCommandTests.get(port, "/metrics").1
                 #expect(metrics.contains("codex_github_report_writes_total{kind=\"comment_created\"} 1"), "\(metrics)")
-                child.process.terminate()
+                child.terminate()
                 #expect(await child.exitStatus() == 0)
-                var out: [String] = []
-                for await line in child.lines { out.append(line) }
+                let out = await child.remainingLines() ?? []
                 let err = (try? String(contentsOf: child.stderr, encoding: .utf8)) ?? ""
                 #expect(!err.contains(FakeGitHubServer.defaultToken) && !out.contains { $0.contains(FakeGitHubServer.defaultToken) })
             }

@@ -51,7 +51,7 @@ public final class MissedTriggerResync: ManagedController {
         self.planner = DeliveryPlanner(settings: config.webhook)
         self.executor = DeliveryExecutor(client: client, namespace: config.controlNamespace,
                                          cache: AgentRunCache(client: client, namespace: config.controlNamespace, logger: logger),
-                                         closeGrace: config.graces.closeGrace, logger: logger)
+                                         closeGrace: config.graces.closeGrace, confirmsWithList: true, logger: logger)
         self.allowedRepositories = config.webhook.allowedRepositories
         self.interval = interval
         self.gate = gate

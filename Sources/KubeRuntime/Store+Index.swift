@@ -1,0 +1,101 @@
+import KubeAPI
+import Synchronization
+
+/// Secondary indexes of a `Store` by key functions (client-go's `cache.Indexers`), and change
+/// observers — so hot paths find "the runs whose status names namespace X" or "how many runs are
+/// Running" without copying every cached object.
+///
+/// Guarantees:
+/// - An index always agrees with the objects: it is updated under the store's lock, in the same
+///   critical section as the object it indexes (also across a relist swap).
+/// - `addIndex` may be called at any time (it indexes the objects already cached) and is
+///   idempotent by name: the first registration of a name wins.
+/// - Observers are called after every `apply` that changed something, outside the store's lock,
+///   on the applying thread, with the keys of the affected objects (each once), before `apply`
+///   returns — so a controller that queues keys after `apply` reconciles with observers already
+///   up to date. An observer may read the store.
+public struct StoreIndexes<Object: KubeResource>: Sendable {
+    /// The index values of an object (none: not in the index).
+    public typealias KeyFunction = @Sendable (Object) -> [String]
+
+    var functions: [String: KeyFunction] = [:]
+    var entries: [String: [String: Set<ObjectKey>]] = [:]
+
+    init() {}
+
+    mutating func insert(_ k: ObjectKey, _ o: Object) {
+        for (name, function) in functions {
+            for value in function(o) { entries[name, default: [:]][value, default: []].insert(k) }
+        }
+    }
+
+    mutating func remove(_ k: ObjectKey, _ o: Object) {
+        for (name, function) in functions {
+            for value in function(o) {
+                entries[name]?[value]?.remove(k)
+                if entries[name]?[value]?.isEmpty == true { entries[name]?[value] = nil }
+            }
+        }
+    }
+
+    mutating func removeAll() { entries = [:] }
+}
+
+/// The change observers of one store (see `StoreIndexes`).
+final class StoreObservers: Sendable {
+    private let handlers = Mutex<[@Sendable ([ObjectKey]) -> Void]>([])
+
+    func add(_ handler: @escaping @Sendable ([ObjectKey]) -> Void) { handlers.withLock { $0.append(handler) } }
+
+    func notify(_ keys: [ObjectKey]) {
+        guard !keys.isEmpty else { return }
+        let all = handlers.withLock { $0 }
+        guard !all.isEmpty else { return }
+        var seen = Set<ObjectKey>()
+        let unique = keys.filter { seen.insert($0).inserted }
+        for handler in all { handler(unique) }
+    }
+}
+
+extension Store {
+    /// Registers the index `name`: each object is listed under every value `keys` returns for it.
+    public func addIndex(_ name: String, keys: @escaping StoreIndexes<Object>.KeyFunction) {
+        state.withLock { s in
+            guard s.indexes.functions[name] == nil else { return }
+            s.indexes.functions[name] = keys
+            for (k, o) in s.objects {
+                for value in keys(o) { s.indexes.entries[name, default: [:]][value, default: []].insert(k) }
+            }
+        }
+    }
+
+    /// Whether the index `name` is registered.
+    public func hasIndex(_ name: String) -> Bool { state.withLock { $0.indexes.functions[name] != nil } }
+
+    /// The cached objects listed under `value` in index `name` (a registered one), in no order.
+    public func objects(inIndex name: String, value: String) -> [Object] {
+        state.withLock { s in
+            precondition(s.indexes.functions[name] != nil, "index \(name) is not registered on this store")
+            return (s.indexes.entries[name]?[value] ?? []).compactMap { s.objects[$0] }
+        }
+    }
+
+    /// The keys listed under `value` in index `name` (a registered one), in no order.
+    public func keys(inIndex name: String, value: String) -> [ObjectKey] {
+        state.withLock { s in
+            precondition(s.indexes.functions[name] != nil, "index \(name) is not registered on this store")
+            return Array(s.indexes.entries[name]?[value] ?? [])
+        }
+    }
+
+    /// How many cached objects are listed under each value of index `name` (a registered one).
+    public func counts(inIndex name: String) -> [String: Int] {
+        state.withLock { s in
+            precondition(s.indexes.functions[name] != nil, "index \(name) is not registered on this store")
+            return (s.indexes.entries[name] ?? [:]).mapValues(\.count)
+        }
+    }
+
+    /// Calls `handler` with the keys of the objects every later `apply` affected (see `StoreIndexes`).
+    public func observe(_ handler: @escaping @Sendable ([ObjectKey]) -> Void) { observers.add(handler) }
+}
