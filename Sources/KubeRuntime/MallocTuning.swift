@@ -29,6 +29,27 @@ public enum MallocTuning {
         #endif
     }
 
+    /// glibc's `M_MMAP_THRESHOLD` (malloc.h).
+    static let mmapThresholdOption: Int32 = -3
+
+    /// Serves every allocation of at least `bytes` with its own `mmap`, returned to the kernel by
+    /// `free` (`mallopt(M_MMAP_THRESHOLD, bytes)`), unless the environment sets
+    /// `MALLOC_MMAP_THRESHOLD_`. By default glibc raises this threshold to the size of each large
+    /// block freed (up to 32 MiB), after which response bodies of list pages are carved from the
+    /// heap, where they interleave with the cached objects decoded from them and leave holes that
+    /// no trim can return. A fixed threshold keeps such transient buffers out of the heap.
+    @discardableResult
+    public static func fixMmapThreshold(at bytes: Int, environment: [String: String]) -> Bool {
+        guard environment["MALLOC_MMAP_THRESHOLD_"] == nil else { return false }
+        #if canImport(Glibc)
+        typealias Mallopt = @convention(c) (Int32, Int32) -> Int32
+        guard let mallopt = symbol("mallopt", as: Mallopt.self) else { return false }
+        return mallopt(mmapThresholdOption, Int32(bytes)) == 1
+        #else
+        return false
+        #endif
+    }
+
     /// Gives the free memory of every arena back to the kernel (`malloc_trim(0)`: the top of each
     /// heap and every whole free page inside it). Costs a walk of the free lists; call it after a
     /// burst of allocation (an initial list), not on a hot path. Returns whether memory was released.

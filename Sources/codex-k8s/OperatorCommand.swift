@@ -105,7 +105,7 @@ struct OperatorCommand: AsyncParsableCommand {
         logger.info("operator starting", metadata: ["namespace": "\(settings.controlNamespace)", "metrics": "\(metricsBind)"])
         let resync = try Self.resyncPeriod(resyncPeriod).map { period in Task { await Self.resync(runtime, every: period) } }
         defer { resync?.cancel() }
-        let trim = Task { await Self.trimMalloc(after: runtime, leases) }
+        let trim = Task { await Self.trimMalloc(after: runtime, leases, logger: logger) }
         defer { trim.cancel() }
         try await group.run()
         if let database, await database.shutdown(timeout: .seconds(5)) > 0 {

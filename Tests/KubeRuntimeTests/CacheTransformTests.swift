@@ -103,7 +103,9 @@ import Testing
             let configmapLists = api.server.requests.all.filter {
                 $0.resource == "configmaps" && $0.namespace == "default" && ($0.verb == "list" || $0.verb == "watch")
             }
-            #expect(configmapLists.map(\.verb).sorted() == ["list", "watch"], "one watch for both controllers")
+            // A watch is logged when its stream ends (it may still be open): at most one.
+            #expect(configmapLists.filter { $0.verb == "list" }.count == 1, "one list for both controllers")
+            #expect(configmapLists.filter { $0.verb == "watch" }.count <= 1, "one watch for both controllers")
             manager.cancel()
             await manager.value
         }

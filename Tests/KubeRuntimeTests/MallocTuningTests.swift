@@ -13,6 +13,12 @@ import Glibc
         #expect(!MallocTuning.limitArenas(to: 1, environment: ["MALLOC_ARENA_MAX": "4"]), "the environment decides")
     }
 
+    @Test func theMmapThresholdIsSetUnlessTheEnvironmentSetsIt() {
+        // glibc's largest dynamic threshold (32 MiB): this process allocates as before.
+        #expect(MallocTuning.fixMmapThreshold(at: 32 << 20, environment: [:]))
+        #expect(!MallocTuning.fixMmapThreshold(at: 128 * 1024, environment: ["MALLOC_MMAP_THRESHOLD_": "65536"]))
+    }
+
     @Test func trimReleasesAFreedHeap() {
         // Many small blocks (below the mmap threshold, so they live in the heap), all freed but the
         // last: their pages are free inside the heap until malloc_trim gives them back.

@@ -11,7 +11,16 @@ extension KubeClient {
 
     public func list<T: KubeResource>(_ type: T.Type, namespace: String? = nil,
                                       options: ListOptions = ListOptions()) async throws(KubeError) -> KubeList<T> {
-        try JSONCoding.decode(KubeList<T>.self, from: try await list(T.resource, namespace: namespace, options: options))
+        // Straight from the bytes (no `JSONValue` tree of the whole page: an operator's initial
+        // lists of thousands of objects would hold several such trees at once).
+        let r = T.resource
+        let response = try await execute(Call(verb: "list", method: "GET", path: r.collectionPath(namespace: r.namespaced ? namespace : nil),
+                                              query: options.query, resource: r, idempotent: true))
+        do {
+            return try JSONBytesDecoder().decode(KubeList<T>.self, from: response.body)
+        } catch {
+            throw KubeError.decoding("\(KubeList<T>.self): \(error)")
+        }
     }
 
     /// Every page of a LIST, decoded; plus the list's resourceVersion to start a watch from.
