@@ -113,7 +113,7 @@ struct DevCommand: AsyncParsableCommand {
         let auditSink: any AuditSink = database.sink.map { AuditSinks([events, $0]) } ?? events
         let runtime = OperatorRuntime(client: client, config: settings, audit: auditSink, metricsFactory: factory, logger: logger)
         let leases = NamespaceLeaseRuntime(client: client, config: settings, audit: auditSink, metricsFactory: factory, logger: logger,
-                                           sharing: runtime.controller)
+                                           sharing: runtime)
         let elector = LeaderElector(
             config: LeaderElectionConfig(namespace: settings.controlNamespace, name: "codex-k8s-operator", identity: "codex-k8s-dev"),
             client: KubeClientLeaseClient(client: client))

@@ -89,7 +89,7 @@ struct OperatorCommand: AsyncParsableCommand {
                                          identity: identity ?? ProcessInfo.processInfo.hostName),
             client: KubeClientLeaseClient(client: client))
         let leases = NamespaceLeaseRuntime(client: client, config: settings, audit: audit, metricsFactory: factory, logger: logger,
-                                           sharing: runtime.controller)
+                                           sharing: runtime)
         let reporting = Self.reporter(settings: settings, client: client, metricsFactory: factory, logger: logger,
                                       sharing: (runtime.controller, leases.controller))
         let manager = Manager(configuration: ManagerConfiguration(host: host, port: port),

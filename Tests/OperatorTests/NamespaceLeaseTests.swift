@@ -23,7 +23,7 @@ import Testing
             var wired: NamespaceLeaseRuntime?
             let op = h.startOperator(wire: { runtime in
                 wired = NamespaceLeaseRuntime(client: h.client, config: h.config, audit: h.audit, wallClock: h.clock.closure,
-                                              logger: OperatorHarness.quiet, sharing: runtime.controller)
+                                              logger: OperatorHarness.quiet, sharing: runtime)
             })
             let leases = wired!
             let task = Task { await leases.controller.run() }

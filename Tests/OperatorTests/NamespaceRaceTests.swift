@@ -2,7 +2,7 @@ import Foundation
 import KubeAPI
 import KubeClient
 import KubeRuntime
-import Operator
+@testable import Operator
 import Runs
 import Synchronization
 import Testing
@@ -258,8 +258,9 @@ final class Gate: Sendable {
 
 extension NamespaceRaceTests {
     /// A run start the lease controller's cache has not seen yet (`status.activeRuns` names a run
-    /// the cache does not show in the namespace) holds the lease: the API is asked, nothing is
-    /// expired or rescheduled. Once that run is gone, the lease ends as usual.
+    /// the cache shows unplaced: its status write is in flight) holds the lease, decided from the
+    /// cache without asking the API: nothing is expired or rescheduled. Once that run is gone (the
+    /// cache no longer knows it, and the API says 404), the lease ends as usual.
     @Test func aRunStartTheCacheHasNotSeenYetHoldsTheNamespace() async throws {
         try await OperatorHarness.with { h in
             let leases = NamespaceLeaseRuntime(client: h.client, config: h.config, audit: h.audit, wallClock: h.clock.closure,
@@ -267,6 +268,8 @@ extension NamespaceRaceTests {
             let caches = Task { await leases.controller.runCaches() } // no workers: the test reconciles
             try await NamespaceLeaseTests.Running.waitFor("lease caches") { leases.controller.cachesReady }
             try await h.createRun("starting", issue: 77) // no operator: it stays unplaced, as if its status write were in flight
+            let runKey = ObjectKey(namespace: h.config.controlNamespace, name: "starting")
+            try await NamespaceLeaseTests.Running.waitFor("run cached") { leases.reconciler.stores.runs.get(runKey) != nil }
             let name = try await Self.previousNamespace(h, issue: 77)
             var rns = try await h.client.get(RunNamespace.self, name: name)
             rns.status?.activeRuns = ["starting"] // what a revise's renewal records before the run's status
@@ -276,14 +279,23 @@ extension NamespaceRaceTests {
             try await NamespaceLeaseTests.Running.waitFor("cached") {
                 leases.controller.store.get(key)?.metadata.resourceVersion == rv
             }
+            h.server?.requests.reset()
+            // Before the recorded lease ends: not rescheduled as unused (no write, no ttl_scheduled).
+            #expect(try await leases.reconciler.reconcile(key) == .requeue(after: .seconds(60)))
+            #expect(try await h.client.get(RunNamespace.self, name: name).status?.activeRuns == ["starting"])
             h.clock.advance(seconds: 120) // past the recorded lease
-            _ = try await leases.reconciler.reconcile(key)
+            let held = try await leases.reconciler.reconcile(key)
+            #expect(held == .requeue(after: .seconds(60)), "re-checked later, in case it never names this namespace")
+            if let server = h.server { // in memory: the run was not read from the API (the expiry re-reads the RunNamespace)
+                #expect(server.requests.count(verb: "get", resource: "agentruns.codex-k8s.dev") == 0, "\(server.requests.all.map { "\($0.verb) \($0.path)" })")
+            }
             #expect(try await h.client.get(RunNamespace.self, name: name).status?.phase == .active)
             #expect(try await h.client.get(Namespace.self, name: name).metadata.deletionTimestamp == nil)
             #expect(!h.audit.names(run: "prev-77").contains("run.namespace.ttl_scheduled"))
 
-            // The run goes away (the API says 404, whatever the cache still shows): the lease ends.
+            // The run goes away (the cache drops it; the API says 404): the lease ends.
             try await h.client.delete(AgentRun.self, namespace: h.config.controlNamespace, name: "starting")
+            try await NamespaceLeaseTests.Running.waitFor("run gone from the cache") { leases.reconciler.stores.runs.get(runKey) == nil }
             _ = try await leases.reconciler.reconcile(key)
             let after = try await h.client.get(RunNamespace.self, name: name).status?.phase
             #expect(after == .terminating || after == .expired, "\(String(describing: after))")

@@ -28,6 +28,15 @@ enum JSONCoding {
         }
     }
 
+    /// Decodes straight from the bytes (`JSONBytesDecoder`: no `JSONValue` tree); errors as `decode(_:from:)`'s.
+    static func decode<T: Decodable>(_ type: T.Type, bytes: [UInt8]) throws(KubeError) -> T {
+        do {
+            return try JSONBytesDecoder().decode(type, from: bytes)
+        } catch {
+            throw KubeError.decoding("\(T.self): \(error)")
+        }
+    }
+
     static func parse(_ bytes: [UInt8]) throws(KubeError) -> JSONValue {
         do {
             return try JSONValue(parsing: bytes)

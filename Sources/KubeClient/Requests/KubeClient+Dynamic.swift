@@ -12,9 +12,12 @@ extension KubeClient {
     /// GET one object (or its subresource, e.g. `status`).
     public func get(_ r: ResourceDescriptor, namespace: String? = nil, name: String,
                     subresource: String? = nil) async throws(KubeError) -> JSONValue {
-        try await executeJSON(Call(verb: "get", method: "GET",
-                                   path: r.objectPath(namespace: ns(r, namespace), name: name, subresource: subresource),
-                                   resource: r, subresource: subresource, name: name, idempotent: true))
+        try await executeJSON(getCall(r, namespace: namespace, name: name, subresource: subresource))
+    }
+
+    func getCall(_ r: ResourceDescriptor, namespace: String?, name: String, subresource: String?) -> Call {
+        Call(verb: "get", method: "GET", path: r.objectPath(namespace: ns(r, namespace), name: name, subresource: subresource),
+             resource: r, subresource: subresource, name: name, idempotent: true)
     }
 
     /// LIST one page; the result is the list object (`items`, `metadata.continue`, `metadata.resourceVersion`).
@@ -57,35 +60,47 @@ extension KubeClient {
     /// POST a new object. Never retried except after 429 (the server did not execute it).
     public func create(_ r: ResourceDescriptor, namespace: String? = nil, _ object: JSONValue,
                        options: WriteOptions = WriteOptions()) async throws(KubeError) -> JSONValue {
-        try await executeJSON(Call(verb: "create", method: "POST",
-                                   path: r.collectionPath(namespace: ns(r, namespace ?? object[path: ["metadata", "namespace"]]?.stringValue)),
-                                   query: options.query, body: object.serialized(), contentType: "application/json",
-                                   resource: r, name: object[path: ["metadata", "name"]]?.stringValue, idempotent: false))
+        try await executeJSON(createCall(r, namespace: namespace, object, options: options))
+    }
+
+    func createCall(_ r: ResourceDescriptor, namespace: String?, _ object: JSONValue, options: WriteOptions) -> Call {
+        Call(verb: "create", method: "POST",
+             path: r.collectionPath(namespace: ns(r, namespace ?? object[path: ["metadata", "namespace"]]?.stringValue)),
+             query: options.query, body: object.serialized(), contentType: "application/json",
+             resource: r, name: object[path: ["metadata", "name"]]?.stringValue, idempotent: false)
     }
 
     /// PUT a whole object (or its `status` subresource). With `metadata.resourceVersion` set this
     /// is a compare-and-swap: a stale version fails with `KubeError.conflict`.
     public func replace(_ r: ResourceDescriptor, namespace: String? = nil, name: String, _ object: JSONValue,
                         subresource: String? = nil, options: WriteOptions = WriteOptions()) async throws(KubeError) -> JSONValue {
-        try await executeJSON(Call(verb: "update", method: "PUT",
-                                   path: r.objectPath(namespace: ns(r, namespace), name: name, subresource: subresource),
-                                   query: options.query, body: object.serialized(), contentType: "application/json",
-                                   resource: r, subresource: subresource, name: name, idempotent: true))
+        try await executeJSON(replaceCall(r, namespace: namespace, name: name, object, subresource: subresource, options: options))
+    }
+
+    func replaceCall(_ r: ResourceDescriptor, namespace: String?, name: String, _ object: JSONValue, subresource: String?,
+                     options: WriteOptions) -> Call {
+        Call(verb: "update", method: "PUT", path: r.objectPath(namespace: ns(r, namespace), name: name, subresource: subresource),
+             query: options.query, body: object.serialized(), contentType: "application/json",
+             resource: r, subresource: subresource, name: name, idempotent: true)
     }
 
     /// PATCH an object (or a subresource) with any patch type.
     public func patch(_ r: ResourceDescriptor, namespace: String? = nil, name: String, _ patch: Patch,
                       subresource: String? = nil, options: WriteOptions = WriteOptions()) async throws(KubeError) -> JSONValue {
+        try await executeJSON(patchCall(r, namespace: namespace, name: name, patch, subresource: subresource, options: options))
+    }
+
+    func patchCall(_ r: ResourceDescriptor, namespace: String?, name: String, _ patch: Patch, subresource: String?,
+                   options: WriteOptions) -> Call {
         var query = options.query
         if case .apply(_, let manager, let force) = patch {
             query.removeAll { $0.0 == "fieldManager" }
             query.append(("fieldManager", manager))
             if force { query.append(("force", "true")) }
         }
-        return try await executeJSON(Call(verb: "patch", method: "PATCH",
-                                          path: r.objectPath(namespace: ns(r, namespace), name: name, subresource: subresource),
-                                          query: query, body: patch.body.serialized(), contentType: patch.contentType,
-                                          resource: r, subresource: subresource, name: name, idempotent: patch.isIdempotent))
+        return Call(verb: "patch", method: "PATCH", path: r.objectPath(namespace: ns(r, namespace), name: name, subresource: subresource),
+                    query: query, body: patch.body.serialized(), contentType: patch.contentType,
+                    resource: r, subresource: subresource, name: name, idempotent: patch.isIdempotent)
     }
 
     /// DELETE an object. Returns the server's answer: the object (still present while

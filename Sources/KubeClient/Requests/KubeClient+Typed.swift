@@ -6,7 +6,7 @@ import KubeAPI
 /// without dropping fields the model does not know, use `update` (read-modify-write on the raw JSON).
 extension KubeClient {
     public func get<T: KubeResource>(_ type: T.Type, namespace: String? = nil, name: String) async throws(KubeError) -> T {
-        try JSONCoding.decode(T.self, from: try await get(T.resource, namespace: namespace, name: name))
+        try await executeDecoding(T.self, getCall(T.resource, namespace: namespace, name: name, subresource: nil))
     }
 
     public func list<T: KubeResource>(_ type: T.Type, namespace: String? = nil,
@@ -37,8 +37,8 @@ extension KubeClient {
     public func create<T: KubeResource>(_ object: T, namespace: String? = nil,
                                         options: WriteOptions = WriteOptions()) async throws(KubeError) -> T {
         let body = try JSONCoding.encodeResource(object)
-        return try JSONCoding.decode(T.self, from: try await create(T.resource, namespace: object.metadata.namespace ?? namespace,
-                                                                    body, options: options))
+        return try await executeDecoding(T.self, createCall(T.resource, namespace: object.metadata.namespace ?? namespace, body,
+                                                            options: options))
     }
 
     /// Replaces the object named by `metadata.name` (compare-and-swap when `metadata.resourceVersion` is set).
@@ -46,14 +46,14 @@ extension KubeClient {
                                          options: WriteOptions = WriteOptions()) async throws(KubeError) -> T {
         guard let name = object.metadata.name else { throw KubeError.decoding("replace needs metadata.name") }
         let body = try JSONCoding.encodeResource(object)
-        return try JSONCoding.decode(T.self, from: try await replace(T.resource, namespace: object.metadata.namespace, name: name,
-                                                                     body, subresource: subresource, options: options))
+        return try await executeDecoding(T.self, replaceCall(T.resource, namespace: object.metadata.namespace, name: name, body,
+                                                             subresource: subresource, options: options))
     }
 
     public func patch<T: KubeResource>(_ type: T.Type, namespace: String? = nil, name: String, _ patch: Patch,
                                        subresource: String? = nil, options: WriteOptions = WriteOptions()) async throws(KubeError) -> T {
-        try JSONCoding.decode(T.self, from: try await self.patch(T.resource, namespace: namespace, name: name, patch,
-                                                                 subresource: subresource, options: options))
+        try await executeDecoding(T.self, patchCall(T.resource, namespace: namespace, name: name, patch, subresource: subresource,
+                                                    options: options))
     }
 
     @discardableResult
@@ -65,7 +65,7 @@ extension KubeClient {
     // MARK: status subresource
 
     public func getStatus<T: KubeResource>(_ type: T.Type, namespace: String? = nil, name: String) async throws(KubeError) -> T {
-        try JSONCoding.decode(T.self, from: try await get(T.resource, namespace: namespace, name: name, subresource: "status"))
+        try await executeDecoding(T.self, getCall(T.resource, namespace: namespace, name: name, subresource: "status"))
     }
 
     public func replaceStatus<T: KubeResource>(_ object: T, options: WriteOptions = WriteOptions()) async throws(KubeError) -> T {

@@ -157,4 +157,10 @@ public final class KubeClient: Sendable {
         let response = try await execute(call)
         return try JSONCoding.parse(response.body)
     }
+
+    /// Executes `call` and decodes the body straight from its bytes (no `JSONValue` tree).
+    func executeDecoding<T: Decodable>(_ type: T.Type, _ call: Call) async throws(KubeError) -> T {
+        let response = try await execute(call)
+        return try JSONCoding.decode(T.self, bytes: response.body)
+    }
 }

@@ -50,6 +50,21 @@ public final class NamespaceLeaseRuntime: Sendable {
         self.reconciler = reconciler
     }
 
+    /// Shares the AgentRun controller's cache and its reconciler's memory of its own writes: a run
+    /// start that reconciler wrote but the cache does not show yet is judged from that write, not
+    /// read from the API (`RunNamespaceReconciler.activeButUnseen`). The operator command wires this.
+    public convenience init(client: KubeClient, config: OperatorConfig, audit: any AuditSink, workers: Int = 2,
+                            wallClock: @escaping @Sendable () -> Date = { Date() },
+                            beforeWrite: @escaping @Sendable (String) throws -> Void = { _ in },
+                            metricsFactory: (any MetricsFactory)? = nil,
+                            logger: Logger = Logger(label: "codex-k8s.namespaces"),
+                            sharing runtime: OperatorRuntime) {
+        self.init(client: client, config: config, audit: audit, workers: workers, wallClock: wallClock, beforeWrite: beforeWrite,
+                  metricsFactory: metricsFactory, logger: logger, sharing: runtime.controller)
+        let ledger = runtime.reconciler.ledger
+        reconciler.written.withLock { $0 = RunNamespaceReconciler.RunOverlay(current: { ledger.current($0) }) }
+    }
+
     /// Queues every RunNamespace (tests advance an injected clock, then call this instead of
     /// waiting for the requeue timer).
     public func requeueAll() {

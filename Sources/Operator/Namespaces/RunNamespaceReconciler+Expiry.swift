@@ -25,7 +25,8 @@ extension RunNamespaceReconciler {
         if let run = try await activeButUnseen(fresh) {
             logger.info("run namespace \(key.name) not expired: run \(run) started in it and is not cached yet",
                         metadata: ["namespace": "\(key.name)", "run": "\(run)"])
-            return .awaitChange // its watch event brings the key back
+            // Its watch event brings the key back; the re-check frees it if it never names this namespace.
+            return .requeue(after: .seconds(60))
         }
         var status = fresh.status ?? RunNamespaceStatus()
         status.phase = .expired
@@ -68,25 +69,36 @@ extension RunNamespaceReconciler {
     }
 
     /// A run `status.activeRuns` names (a run start recorded it: provisioning or a revise's renewal)
-    /// that the runs cache does not show using the namespace, and that the API says is neither
-    /// terminal nor placed elsewhere: the cache lags behind that run start. The lease rules read the
-    /// cache, so without this a lagging cache could schedule (or expire) as if nobody used it.
+    /// that the runs cache does not show using the namespace, but that is not known to be terminal
+    /// or placed elsewhere: the cache lags behind that run start. The lease rules read the cache, so
+    /// without this a lagging cache could schedule (or expire) as if nobody used it.
+    ///
+    /// Decided from the cache overlaid with the AgentRun reconciler's own writes (`written`), with
+    /// no API read (`RunStartSighting`); only a named run this process does not know at all is read
+    /// from the API (deleted, or not listed yet).
     func activeButUnseen(_ rns: RunNamespace) async throws -> String? {
         let name = rns.metadata.name ?? ""
-        for runName in rns.status?.activeRuns ?? [] {
-            let cached = stores.runs.get(ObjectKey(namespace: config.controlNamespace, name: runName))
-            if let cached, cached.status?.namespace == name || cached.status?.phase?.isTerminal == true { continue }
-            let run: AgentRun
-            do {
-                run = try await client.get(AgentRun.self, namespace: config.controlNamespace, name: runName)
-            } catch {
-                if error.isNotFound { continue }
-                throw error
-            }
-            if run.status?.phase?.isTerminal == true { continue }
-            if run.status?.namespace == nil || run.status?.namespace == name { return runName }
+        let overlay = written.withLock { $0 }
+        let sighting = RunStartSighting.judge(namespace: name, activeRuns: rns.status?.activeRuns ?? []) { runName in
+            stores.runs.get(ObjectKey(namespace: config.controlNamespace, name: runName)).map { overlay?.current($0) ?? $0 }
         }
-        return nil
+        switch sighting {
+        case .held(let run): return run
+        case .free: return nil
+        case .absent(let names):
+            for runName in names {
+                let run: AgentRun
+                do {
+                    run = try await client.get(AgentRun.self, namespace: config.controlNamespace, name: runName)
+                } catch {
+                    if error.isNotFound { continue }
+                    throw error
+                }
+                if run.status?.phase?.isTerminal == true { continue }
+                if run.status?.namespace == nil || run.status?.namespace == name { return runName }
+            }
+            return nil
+        }
     }
 
     /// GET from the API (not the cache); `nil` on 404.

@@ -45,6 +45,11 @@ public final class RunNamespaceReconciler: Sendable {
     let logger: Logger
     /// Where tests suspend an expiry between its re-read and its claim (`FaultPoints`).
     public let faultPoints = FaultPoints()
+    /// The AgentRun reconciler's own writes over a cached run (`RunLedger.current`), when both
+    /// controllers share one process and cache (`NamespaceLeaseRuntime(sharing: OperatorRuntime)`).
+    /// Boxed: a bare optional closure in a `Mutex` gains two reabstraction thunks per `withLock`.
+    let written = Mutex<RunOverlay?>(nil)
+    struct RunOverlay: Sendable { let current: @Sendable (AgentRun) -> AgentRun }
     static let actor = "codex-k8s-operator"
 
     /// - Parameters:
@@ -108,9 +113,10 @@ public final class RunNamespaceReconciler: Sendable {
             return .awaitChange
         case .requeue(let at, let phase, _):
             if try await activeButUnseen(rns) != nil {
-                // A run that started in it is not in the cache yet: change nothing; its event comes.
+                // A run that started in it is not in the cache yet: change nothing; its event comes
+                // (and if it never names this namespace, the re-check a minute later frees it).
                 let end = rns.status?.leaseExpiresAt ?? at
-                return .requeue(after: .seconds(max(0, end.secondsSince1970 - now.secondsSince1970)))
+                return .requeue(after: .seconds(min(max(1, end.secondsSince1970 - now.secondsSince1970), 60)))
             }
             let lease = LeasePolicy.leaseEnd(state, graces: config.graces)
             status.phase = phase

@@ -15,7 +15,7 @@ import Testing
             var wired: (NamespaceLeaseRuntime, RunningReporter)?
             let op = h.startOperator(wire: { runtime in
                 let leases = NamespaceLeaseRuntime(client: h.client, config: h.config, audit: h.audit, wallClock: h.clock.closure,
-                                                   logger: OperatorHarness.quiet, sharing: runtime.controller)
+                                                   logger: OperatorHarness.quiet, sharing: runtime)
                 wired = (leases, h.startReporter(github, sharing: (runtime.controller, leases.controller)))
             })
             let (leases, rep) = wired!
