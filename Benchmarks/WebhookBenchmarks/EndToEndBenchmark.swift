@@ -36,7 +36,7 @@ enum EndToEndBenchmark {
         defer { try? FileManager.default.removeItem(atPath: kubeconfig) }
         // `kube-test-server` installs the CRDs and the control namespace (LocalCluster, like `codex-k8s dev`).
         let server = try startServer([serverBinary, "--port", "0", "--kubeconfig", kubeconfig, "--namespace", namespace, "--ignore-stdin"])
-        defer { server.process.terminate() }
+        defer { stop(server.process) }
         let port = try freePort()
         let adapter = Process()
         adapter.executableURL = me
@@ -44,7 +44,7 @@ enum EndToEndBenchmark {
         adapter.environment = ProcessInfo.processInfo.environment.merging([ChildModes.secretVariable: secret]) { $1 }
         adapter.standardOutput = FileHandle.nullDevice // the JSON logs (one line per delivery), as a container's stdout
         try adapter.run()
-        defer { adapter.terminate() }
+        defer { stop(adapter) }
         try waitReady(port: port)
         let adapterStats = ProcStats(pid: adapter.processIdentifier), serverStats = ProcStats(pid: server.process.processIdentifier)
         say("end to end: adapter pid \(adapter.processIdentifier) on 127.0.0.1:\(port) (HTTPS to the apiserver), "
@@ -85,6 +85,16 @@ enum EndToEndBenchmark {
     struct Server {
         var process: Process
         var url: String
+    }
+
+    /// SIGTERM, then SIGKILL if the child has not exited within 5 s (a `kube-test-server` still
+    /// closing its connections must not outlive the benchmark and keep its stdout pipe open).
+    static func stop(_ process: Process) {
+        guard process.isRunning else { return }
+        process.terminate()
+        let deadline = nanos() + 5_000_000_000
+        while process.isRunning && nanos() < deadline { usleep(20_000) }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
     }
 
     /// Starts `kube-test-server` and reads the URL of its `ready <url>` line.
@@ -145,8 +155,13 @@ enum EndToEndBenchmark {
 
 /// Deletes the adapter's AgentRuns once a second: one DELETE collection by the managed-by label,
 /// then one PATCH per run that removes the operator's finalizer (what the operator does once it
-/// has cleaned up), so the runs are gone from the apiserver and from the adapter's cache.
+/// has cleaned up), so the runs are gone from the apiserver and from the adapter's cache. The
+/// patches go out over `patchConnections` connections at once, so the clean-up keeps pace with
+/// 1,500+ creates/s (one connection fell behind, and a backlog of deletes then landed on later
+/// phases): the steady state pays for one create, one delete and one patch per delivery.
 final class Janitor: Sendable {
+    static let patchConnections = 4
+
     let serverPort: Int
     let token: String
     let deleted = Atomic<Int>(0)
@@ -159,13 +174,15 @@ final class Janitor: Sendable {
 
     func stop() { running.store(false, ordering: .relaxed) }
 
+    var path: String { "/apis/codex-k8s.dev/v1alpha1/namespaces/\(EndToEndBenchmark.namespace)/agentruns" }
+
     func run() {
         let selector = "\(WellKnown.managedByLabel)=\(WellKnown.managedByValue)"
             .addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
-        let path = "/apis/codex-k8s.dev/v1alpha1/namespaces/\(EndToEndBenchmark.namespace)/agentruns"
         let request = Array(("DELETE \(path)?labelSelector=\(selector)"
             + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \(token)\r\nContent-Length: 0\r\n\r\n").utf8)
         let connection = Connection(port: serverPort)
+        let patchers = Mutex<[Connection]>((0..<Self.patchConnections).map { _ in Connection(port: serverPort) })
         while running.load(ordering: .relaxed) {
             let next = nanos() + 1_000_000_000
             do {
@@ -177,22 +194,44 @@ final class Janitor: Sendable {
                 }
                 // The adapter creates runs with the operator's finalizer: drop it, as the operator
                 // does after its clean-up, so the runs really go.
+                var names: [String] = []
                 for item in list["items"]?.arrayValue ?? [] {
                     guard let name = item[path: ["metadata", "name"]]?.stringValue else { continue }
                     if (item[path: ["metadata", "finalizers"]]?.arrayValue ?? []).isEmpty {
                         deleted.add(1, ordering: .relaxed)
-                        continue
+                    } else {
+                        names.append(name)
                     }
-                    let body = Array(#"{"metadata":{"finalizers":null}}"#.utf8)
-                    let patch = Array(("PATCH \(path)/\(name) HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \(token)\r\n"
-                        + "Content-Type: application/merge-patch+json\r\nContent-Length: \(body.count)\r\n\r\n").utf8) + body
-                    let patched = try connection.roundTrip(patch)
-                    if patched.status == 200 { deleted.add(1, ordering: .relaxed) }
+                }
+                let batches = names.chunked(into: Self.patchConnections)
+                DispatchQueue.concurrentPerform(iterations: batches.count) { i in
+                    let c = patchers.withLock { $0[i] }
+                    for name in batches[i] { patch(name, on: c) }
                 }
             } catch {
                 say("janitor: \(error)")
             }
             sleep(until: next)
         }
+    }
+
+    private func patch(_ name: String, on connection: Connection) {
+        let body = Array(#"{"metadata":{"finalizers":null}}"#.utf8)
+        let patch = Array(("PATCH \(path)/\(name) HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \(token)\r\n"
+            + "Content-Type: application/merge-patch+json\r\nContent-Length: \(body.count)\r\n\r\n").utf8) + body
+        do {
+            if try connection.roundTrip(patch).status == 200 { deleted.add(1, ordering: .relaxed) }
+        } catch {
+            say("janitor: \(error)")
+        }
+    }
+}
+
+extension Array {
+    /// `count` slices of about equal size, round robin (fewer when there are fewer elements).
+    func chunked(into count: Int) -> [[Element]] {
+        var slices = [[Element]](repeating: [], count: Swift.min(count, self.count))
+        for (i, e) in enumerated() { slices[i % slices.count].append(e) }
+        return slices
     }
 }
