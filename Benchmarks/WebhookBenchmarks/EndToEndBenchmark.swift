@@ -38,12 +38,12 @@ enum EndToEndBenchmark {
         defer { try? FileManager.default.removeItem(atPath: kubeconfig) }
         // `kube-test-server` installs the CRDs and the control namespace (LocalCluster, like `codex-k8s dev`).
         let server = try await startServer(serverBinary, ["--port", "0", "--kubeconfig", kubeconfig, "--namespace", namespace, "--ignore-stdin"])
-        defer { server.process.terminate() }
+        defer { stop(server.process) }
         let port = try freePort()
         // stdout: the JSON logs (one line per delivery), discarded as a container's stdout would be here.
         let adapter = try ChildProcess(me.path, ["adapter", kubeconfig, String(port)], environment: [ChildModes.secretVariable: secret],
                                        stdoutFile: URL(fileURLWithPath: "/dev/null"))
-        defer { adapter.terminate() }
+        defer { stop(adapter) }
         try waitReady(port: port)
         let adapterStats = ProcStats(pid: adapter.pid), serverStats = ProcStats(pid: server.process.pid)
         say("end to end: adapter pid \(adapter.pid) on 127.0.0.1:\(port) (HTTPS to the apiserver), "
@@ -57,11 +57,12 @@ enum EndToEndBenchmark {
         let load = LoadGenerator(port: port, secret: secret)
         say("warm-up: " + load.closedLoop(connections: options.connections, total: 3000).summary)
 
+        let deleted0 = janitor.deleted.load(ordering: .relaxed)
         let cpu0 = (adapterStats.cpuSeconds, serverStats.cpuSeconds, ProcStats(pid: getpid()).cpuSeconds)
         let sustained = load.closedLoop(connections: options.connections, total: Int(options.seconds * 2000))
         let cpu1 = (adapterStats.cpuSeconds, serverStats.cpuSeconds, ProcStats(pid: getpid()).cpuSeconds)
         say("sustained, \(options.connections) connections, closed loop: " + sustained.summary
-            + "; runs deleted by the janitor so far \(janitor.deleted.load(ordering: .relaxed))")
+            + "; runs deleted by the janitor meanwhile \(janitor.deleted.load(ordering: .relaxed) - deleted0)")
         let n = Double(sustained.count)
         say(String(format: "  CPU per delivery: adapter %.0f µs, KubeTestServer %.0f µs (incl. janitor deletes), load generator %.0f µs; "
                      + "CPU busy %.2f of 2 cores", (cpu1.0 - cpu0.0) / n * 1e6, (cpu1.1 - cpu0.1) / n * 1e6, (cpu1.2 - cpu0.2) / n * 1e6,
@@ -84,6 +85,16 @@ enum EndToEndBenchmark {
     struct Server {
         var process: ChildProcess
         var url: String
+    }
+
+    /// SIGTERM, then SIGKILL if the child has not exited within 5 s (a `kube-test-server` still
+    /// closing its connections must not outlive the benchmark and keep its stdout pipe open).
+    static func stop(_ process: ChildProcess) {
+        guard process.isRunning else { return }
+        process.terminate()
+        let deadline = nanos() + 5_000_000_000
+        while process.isRunning && nanos() < deadline { usleep(20_000) }
+        if process.isRunning { process.kill() }
     }
 
     /// Starts `kube-test-server` and reads the URL of its `ready <url>` line.
@@ -136,10 +147,21 @@ enum EndToEndBenchmark {
     }
 }
 
-/// Deletes the adapter's AgentRuns once a second: one DELETE collection by the managed-by label,
+/// Deletes the adapter's AgentRuns continuously: one DELETE collection by the managed-by label,
 /// then one PATCH per run that removes the operator's finalizer (what the operator does once it
-/// has cleaned up), so the runs are gone from the apiserver and from the adapter's cache.
+/// has cleaned up), so the runs are gone from the apiserver and from the adapter's cache. The
+/// patches go out over `patchConnections` connections (threads) at once, and the next round starts at once
+/// (after `pause` when the round was small), so the clean-up keeps pace with 1,500+ creates/s —
+/// once a second over one connection it fell behind and the backlog landed on later phases. The
+/// steady state pays for one create, one delete and one patch per delivery.
 final class Janitor: Sendable {
+    /// As many as the load generator's connections: the server serves connections in turn, so
+    /// with fewer the clean-up gets a smaller share than the creates and falls behind.
+    static let patchConnections = 16
+    /// Rounds that found fewer runs than this wait `pause` before the next one.
+    static let smallRound = 100
+    static let pause: UInt64 = 200_000_000
+
     let serverPort: Int
     let token: String
     let deleted = Atomic<Int>(0)
@@ -152,15 +174,17 @@ final class Janitor: Sendable {
 
     func stop() { running.store(false, ordering: .relaxed) }
 
+    var path: String { "/apis/codex-k8s.dev/v1alpha1/namespaces/\(EndToEndBenchmark.namespace)/agentruns" }
+
     func run() {
         let selector = "\(WellKnown.managedByLabel)=\(WellKnown.managedByValue)"
             .addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
-        let path = "/apis/codex-k8s.dev/v1alpha1/namespaces/\(EndToEndBenchmark.namespace)/agentruns"
         let request = Array(("DELETE \(path)?labelSelector=\(selector)"
             + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \(token)\r\nContent-Length: 0\r\n\r\n").utf8)
         let connection = Connection(port: serverPort)
+        let patchers = Mutex<[Connection]>((0..<Self.patchConnections).map { _ in Connection(port: serverPort) })
         while running.load(ordering: .relaxed) {
-            let next = nanos() + 1_000_000_000
+            var next = nanos() + Self.pause
             do {
                 let answer = try connection.roundTrip(request)
                 guard answer.status == 200, let list = try? JSONValue(parsing: answer.body) else {
@@ -170,17 +194,20 @@ final class Janitor: Sendable {
                 }
                 // The adapter creates runs with the operator's finalizer: drop it, as the operator
                 // does after its clean-up, so the runs really go.
+                var names: [String] = []
                 for item in list["items"]?.arrayValue ?? [] {
                     guard let name = item[path: ["metadata", "name"]]?.stringValue else { continue }
                     if (item[path: ["metadata", "finalizers"]]?.arrayValue ?? []).isEmpty {
                         deleted.add(1, ordering: .relaxed)
-                        continue
+                    } else {
+                        names.append(name)
                     }
-                    let body = Array(#"{"metadata":{"finalizers":null}}"#.utf8)
-                    let patch = Array(("PATCH \(path)/\(name) HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \(token)\r\n"
-                        + "Content-Type: application/merge-patch+json\r\nContent-Length: \(body.count)\r\n\r\n").utf8) + body
-                    let patched = try connection.roundTrip(patch)
-                    if patched.status == 200 { deleted.add(1, ordering: .relaxed) }
+                }
+                if names.count >= Self.smallRound { next = 0 }
+                let batches = names.chunked(into: Self.patchConnections)
+                let connections = patchers.withLock { list in batches.indices.map { UnsafeSendable(list[$0]) } }
+                onThreads(batches.count) { i in
+                    for name in batches[i] { self.patch(name, on: connections[i].value) }
                 }
             } catch {
                 say("janitor: \(error)")
@@ -188,4 +215,31 @@ final class Janitor: Sendable {
             sleep(until: next)
         }
     }
+
+    private func patch(_ name: String, on connection: Connection) {
+        let body = Array(#"{"metadata":{"finalizers":null}}"#.utf8)
+        let patch = Array(("PATCH \(path)/\(name) HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \(token)\r\n"
+            + "Content-Type: application/merge-patch+json\r\nContent-Length: \(body.count)\r\n\r\n").utf8) + body
+        do {
+            if try connection.roundTrip(patch).status == 200 { deleted.add(1, ordering: .relaxed) }
+        } catch {
+            say("janitor: \(error)")
+        }
+    }
+}
+
+extension Array {
+    /// `count` slices of about equal size, round robin (fewer when there are fewer elements).
+    func chunked(into count: Int) -> [[Element]] {
+        var slices = [[Element]](repeating: [], count: Swift.min(count, self.count))
+        for (i, e) in enumerated() { slices[i % slices.count].append(e) }
+        return slices
+    }
+}
+
+/// A non-Sendable value handed to exactly one other thread at a time (a `Connection` used by one
+/// patch thread of a round; the rounds never overlap).
+struct UnsafeSendable<Value>: @unchecked Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
 }

@@ -48,39 +48,18 @@ public struct JSONLogHandler: LogHandler {
     /// Renders one log line (exposed for tests and for other handlers' reuse).
     public static func line(time: Date, level: Logger.Level, label: String, message: String,
                             metadata: Logger.Metadata) -> String {
-        var object: [String: JSONValue] = [
-            "time": .string(KubeTime(time, precision: .micro).rfc3339),
-            "level": .string(level.rawValue),
-            "logger": .string(label),
-            "message": .string(message),
-        ]
-        for (key, value) in metadata {
-            let name = object[key] == nil ? key : "meta.\(key)"
-            object[name] = isSensitive(key) ? .string("[REDACTED]") : json(value)
-        }
-        return String(decoding: JSONValue.object(object).serialized(sortedKeys: true), as: UTF8.self)
+        String(decoding: JSONLogLine.render(time: KubeTime(time, precision: .micro).rfc3339, level: level.rawValue, label: label,
+                                            message: message, metadata: metadata), as: UTF8.self)
     }
 
-    static func isSensitive(_ key: String) -> Bool {
-        let k = key.lowercased()
-        return ["token", "password", "secret", "authorization"].contains { k.contains($0) }
-    }
-
-    static func json(_ value: Logger.Metadata.Value) -> JSONValue {
-        switch value {
-        case .string(let s): .string(s)
-        case .stringConvertible(let c): .string(c.description)
-        case .array(let a): .array(a.map(json))
-        case .dictionary(let d):
-            .object(Dictionary(uniqueKeysWithValues: d.map { ($0.key, isSensitive($0.key) ? .string("[REDACTED]") : json($0.value)) }))
-        }
-    }
+    static func isSensitive(_ key: String) -> Bool { JSONLogLine.isSensitive(key) }
 
     /// Writes the line and a newline to standard output (file descriptor 1), lines never interleaved.
     public static let standardOutput: Output = { line in
-        let bytes = Array((line + "\n").utf8)
+        var text = line
+        text.append("\n")
         stdoutLock.withLock { _ in
-            bytes.withUnsafeBytes { p in
+            text.withUTF8 { p in
                 var offset = 0
                 while offset < p.count {
                     let n = write(1, p.baseAddress! + offset, p.count - offset)

@@ -16,7 +16,8 @@ enum CELRules {
         for rule in schema["x-kubernetes-validations"]?.arrayValue ?? [] {
             guard let text = rule["rule"]?.stringValue else { continue }
             let optionalOldSelf = rule["optionalOldSelf"]?.boolValue == true
-            let transition = mentionsOldSelf(text)
+            let parsed = CELRuleCache.parsed(text)
+            let transition = parsed.mentionsOldSelf
             if transition && old == nil && !optionalOldSelf { continue }
             if !transition, let old, old == value { continue }
             var field = path
@@ -31,7 +32,7 @@ enum CELRules {
             let ruleText = text.trimmingCharacters(in: .whitespacesAndNewlines)
             let message = (rule["message"]?.stringValue ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
             do {
-                let ast = try CELParser.parse(text)
+                let ast = try parsed.ast.get()
                 let result = try CELEvaluator(variables: vars).eval(ast)
                 if result == .bool(true) { continue }
                 let detail = messageExpression(rule, vars) ?? (message.isEmpty ? "failed rule: \(ruleText)" : message)
@@ -78,7 +79,7 @@ enum CELRules {
     /// A rule's `messageExpression` evaluated to a non-empty one-line string, if it has one.
     static func messageExpression(_ rule: JSONValue, _ vars: [String: JSONValue]) -> String? {
         guard let text = rule["messageExpression"]?.stringValue,
-              let ast = try? CELParser.parse(text),
+              let ast = try? CELRuleCache.parsed(text).ast.get(),
               let value = try? CELEvaluator(variables: vars).eval(ast),
               let s = value.stringValue?.trimmingCharacters(in: .whitespaces),
               !s.isEmpty, !s.contains("\n"), s.utf8.count <= 5 * 1024 else { return nil }

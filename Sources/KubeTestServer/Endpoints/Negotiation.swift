@@ -42,6 +42,6 @@ enum Negotiation {
     /// Whether the group/version of a resource request is served at all.
     static func servesGroupVersion(_ info: RequestInfo, store: Store) -> Bool {
         if info.group.isEmpty { return info.version == "v1" }
-        return store.groups().contains { $0.name == info.group && $0.versions.contains(info.version) }
+        return store.servesGroupVersion(group: info.group, version: info.version)
     }
 }
