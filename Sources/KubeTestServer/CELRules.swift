@@ -26,11 +26,12 @@ enum CELRules {
                 field = path.isEmpty ? normalized : "\(path).\(normalized)"
             }
             let schemaType = schema["type"]?.stringValue ?? ""
-            let shownType = GoJSON.quote(schemaType)
             var vars: [String: JSONValue] = ["self": value]
             if transition { vars["oldSelf"] = optionalOldSelf ? (old.map(CELValue.some) ?? CELValue.none) : old }
-            let ruleText = text.trimmingCharacters(in: .whitespacesAndNewlines)
-            let message = (rule["message"]?.stringValue ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+            // Only a failing rule needs its texts (most rules pass: computed on failure only).
+            var shownType: String { GoJSON.quote(schemaType) }
+            var ruleText: String { text.trimmingCharacters(in: .whitespacesAndNewlines) }
+            var message: String { (rule["message"]?.stringValue ?? "").trimmingCharacters(in: .whitespacesAndNewlines) }
             do {
                 let ast = try parsed.ast.get()
                 let result = try CELEvaluator(variables: vars).eval(ast)

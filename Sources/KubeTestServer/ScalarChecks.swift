@@ -80,9 +80,10 @@ enum ScalarChecks {
         d.rounded() == d && abs(d) < 1e15 ? String(Int64(d)) : String(d)
     }
 
-    /// ECMA-262-ish regex match (NSRegularExpression), unanchored like OpenAPI `pattern`.
+    /// ECMA-262-ish regex match (NSRegularExpression, compiled once per pattern: `PatternCache`),
+    /// unanchored like OpenAPI `pattern`; a pattern that does not compile matches nothing.
     static func matches(_ s: String, _ pattern: String) -> Bool {
-        guard let re = try? NSRegularExpression(pattern: pattern) else { return false }
+        guard let re = PatternCache.regex(pattern) else { return false }
         return re.firstMatch(in: s, range: NSRange(s.startIndex..., in: s)) != nil
     }
 }

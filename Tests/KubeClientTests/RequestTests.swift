@@ -113,6 +113,32 @@ import Testing
         #expect(sleeps.all == [.seconds(2), .seconds(2)])
     }
 
+    /// The same POST as `create`; a 201 whose body is not an object is fine (nothing is decoded);
+    /// errors are mapped and not retried like `create`'s.
+    @Test func createDiscardingResultSendsTheCreateAndSkipsTheDecode() async throws {
+        let seen = Recorder<TestRequest>()
+        let server = try await TestServer.start { req in
+            seen.append(req)
+            if seen.all.count == 1 { return .full(status: 201, headers: [], body: Array("not json".utf8)) }
+            return .json(409, #"{"kind":"Status","reason":"AlreadyExists","code":409,"message":"exists"}"#)
+        }
+        defer { Task { try await server.shutdown() } }
+        let c = client(server)
+        try await c.createDiscardingResult(Namespace(metadata: ObjectMeta(name: "new")), options: WriteOptions(fieldManager: "codex"))
+        do {
+            try await c.createDiscardingResult(Namespace(metadata: ObjectMeta(name: "new")))
+            Issue.record("expected AlreadyExists")
+        } catch {
+            #expect(error.isAlreadyExists, "\(error)")
+        }
+        let requests = seen.all
+        #expect(requests.count == 2)  // a create is not retried
+        #expect(requests.first?.method == "POST")
+        #expect(requests.first?.path == "/api/v1/namespaces")
+        #expect(requests.first?.query["fieldManager"] == "codex")
+        #expect(try JSONValue(parsing: requests.first?.body ?? [])[path: ["metadata", "name"]] == "new")
+    }
+
     @Test func createIsNotRetriedOnServerError() async throws {
         let attempts = Recorder<Int>()
         let server = try await TestServer.start { _ in

@@ -68,16 +68,22 @@ enum FieldPaths {
 
     /// `fieldsV1` for a set of paths (`.` marks a path that is itself a member and has children).
     static func encode(_ paths: Set<FieldPath>) -> JSONValue {
-        var children: [PathElement: Set<FieldPath>] = [:]
+        encode(Array(paths), from: 0)
+    }
+
+    /// `fieldsV1` of the paths' elements from `depth` on (all paths share the elements before it).
+    /// Groups the paths themselves instead of copying and re-hashing their tails at every level.
+    private static func encode(_ paths: [FieldPath], from depth: Int) -> JSONValue {
+        var children: [PathElement: [FieldPath]] = [:]
         var member = false
         for p in paths {
-            guard let first = p.first else { member = true; continue }
-            children[first, default: []].insert(Array(p.dropFirst()))
+            guard depth < p.count else { member = true; continue }
+            children[p[depth], default: []].append(p)
         }
         var out: [String: JSONValue] = [:]
-        for (e, rest) in children {
-            let sub = encode(rest)
-            out[e.fieldsV1Key] = sub
+        out.reserveCapacity(children.count + 1)
+        for (e, group) in children {
+            out[e.fieldsV1Key] = encode(group, from: depth + 1)
         }
         if member && !out.isEmpty { out["."] = [:] }
         return .object(out)

@@ -95,7 +95,8 @@ public struct DeliveryExecutor: Sendable {
                         return Self.duplicate(active, name)
                     }
                 }
-                _ = try await client.create(toCreate)
+                // The answer is not decoded: the run reaches the cache through the watch.
+                try await client.createDiscardingResult(toCreate)
                 created = true
                 return .created(run: name)
             } catch let error as KubeError where error.isAlreadyExists {
