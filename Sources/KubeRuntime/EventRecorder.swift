@@ -19,13 +19,41 @@ import Logging
 /// count when its call returns. Failures are logged; a failed series update falls back to creating
 /// a fresh Event.
 public actor EventRecorder {
-    struct Isomorphic: Hashable {
-        var regarding: ObjectReference
-        var related: ObjectReference?
-        var type: String
-        var reason: String
-        var action: String
-        var note: String?
+    /// What makes two occurrences the same event. A class: the aggregation table holds one entry
+    /// per Event of the last `aggregationWindow` (thousands in a burst of runs), and a `Dictionary`
+    /// keeps keys inline in its buckets, up to half of them empty — boxed, a bucket holds a
+    /// reference instead of two object references and four strings (docs/performance.md).
+    final class Isomorphic: Hashable, Sendable {
+        let regarding: ObjectReference
+        let related: ObjectReference?
+        let type: String
+        let reason: String
+        let action: String
+        let note: String?
+
+        init(regarding: ObjectReference, related: ObjectReference?, type: String, reason: String, action: String,
+             note: String?) {
+            self.regarding = regarding
+            self.related = related
+            self.type = type
+            self.reason = reason
+            self.action = action
+            self.note = note
+        }
+
+        static func == (a: Isomorphic, b: Isomorphic) -> Bool {
+            a === b || (a.regarding == b.regarding && a.related == b.related && a.type == b.type && a.reason == b.reason
+                && a.action == b.action && a.note == b.note)
+        }
+
+        func hash(into hasher: inout Hasher) {
+            hasher.combine(regarding)
+            hasher.combine(related)
+            hasher.combine(type)
+            hasher.combine(reason)
+            hasher.combine(action)
+            hasher.combine(note)
+        }
     }
 
     struct Recorded {

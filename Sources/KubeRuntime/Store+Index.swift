@@ -64,7 +64,7 @@ extension Store {
             guard s.indexes.functions[name] == nil else { return }
             s.indexes.functions[name] = keys
             for (k, o) in s.objects {
-                for value in keys(o) { s.indexes.entries[name, default: [:]][value, default: []].insert(k) }
+                for value in keys(o.value) { s.indexes.entries[name, default: [:]][value, default: []].insert(k) }
             }
         }
     }
@@ -76,7 +76,7 @@ extension Store {
     public func objects(inIndex name: String, value: String) -> [Object] {
         state.withLock { s in
             precondition(s.indexes.functions[name] != nil, "index \(name) is not registered on this store")
-            return (s.indexes.entries[name]?[value] ?? []).compactMap { s.objects[$0] }
+            return (s.indexes.entries[name]?[value] ?? []).compactMap { s.objects[$0]?.value }
         }
     }
 

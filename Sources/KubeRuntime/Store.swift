@@ -11,13 +11,15 @@ import Synchronization
 ///   objects: they are updated under the same lock.
 /// - `isReady` becomes true at the first `initDone` and stays true; `waitUntilReady()` waits for it.
 /// - Every object passes through `transform` before it is stored or returned as affected.
+/// - Stored objects share one copy of each label and annotation key (`MetadataKeyInterner`).
 public final class Store<Object: KubeResource>: Sendable {
     struct State: Sendable {
-        var objects: [ObjectKey: Object] = [:]
+        /// The objects, boxed (`StoredObject`: a bucket is a reference, not the object's layout).
+        var objects: [ObjectKey: StoredObject<Object>] = [:]
         var byLabel: [String: [String: Set<ObjectKey>]] = [:]
         var byOwner: [String: Set<ObjectKey>] = [:]
         var indexes = StoreIndexes<Object>()
-        var buffer: [ObjectKey: Object]?
+        var buffer: [ObjectKey: StoredObject<Object>]?
         var ready = false
         var readyWaiters: [UInt64: CheckedContinuation<Void, Never>] = [:]
         var nextWaiter: UInt64 = 0
@@ -50,13 +52,13 @@ public final class Store<Object: KubeResource>: Sendable {
                 return []
             case .initPage(let objects):
                 if s.buffer == nil { s.buffer = [:] }
-                for o in objects { if let k = o.objectKey { s.buffer![k] = o } }
+                for o in objects { if let k = o.objectKey { s.buffer![k] = StoredObject(o) } }
                 return []
             case .initDone:
                 let fresh = s.buffer ?? [:]
                 s.buffer = nil
-                var affected = Array(fresh.values)
-                for (k, o) in s.objects where fresh[k] == nil { affected.append(o) }
+                var affected = fresh.values.map(\.value)
+                for (k, o) in s.objects where fresh[k] == nil { affected.append(o.value) }
                 s.objects = fresh
                 rebuildIndexes(&s)
                 if !s.ready {
@@ -66,14 +68,14 @@ public final class Store<Object: KubeResource>: Sendable {
                 return affected
             case .apply(let o):
                 guard let k = o.objectKey else { return [] }
-                let old = s.objects[k]
+                let old = s.objects[k]?.value
                 if let old { unindex(k, old, &s) }
-                s.objects[k] = o
+                s.objects[k] = StoredObject(o)
                 index(k, o, &s)
                 return old.map { [$0, o] } ?? [o]
             case .delete(let o):
                 guard let k = o.objectKey else { return [] }
-                if let old = s.objects.removeValue(forKey: k) { unindex(k, old, &s) }
+                if let old = s.objects.removeValue(forKey: k) { unindex(k, old.value, &s) }
                 return [o]
             case .error:
                 return []
@@ -84,20 +86,30 @@ public final class Store<Object: KubeResource>: Sendable {
         return affected
     }
 
-    /// `event` with `transform` applied to its objects (outside the lock).
+    /// `event` with `transform` applied to its objects, then their label and annotation keys
+    /// interned (`MetadataKeyInterner`; outside the store's lock). A deleted object is not
+    /// stored, so only its transform applies.
     private func transformed(_ event: WatcherEvent<Object>) -> WatcherEvent<Object> {
-        if transform.isIdentity { return event }
+        let transform = self.transform
+        func prepare(_ o: Object) -> Object { Self.interned(transform.isIdentity ? o : transform.apply(o)) }
         return switch event {
-        case .initPage(let objects): .initPage(objects.map(transform.apply))
-        case .apply(let o): .apply(transform.apply(o))
-        case .delete(let o): .delete(transform.apply(o))
+        case .initPage(let objects): .initPage(objects.map(prepare))
+        case .apply(let o): .apply(prepare(o))
+        case .delete(let o): transform.isIdentity ? event : .delete(transform.apply(o))
         case .initStarted, .initDone, .error: event
         }
     }
 
-    public func get(_ key: ObjectKey) -> Object? { state.withLock { $0.objects[key] } }
+    /// `object` with the shared copies of its metadata keys.
+    private static func interned(_ object: Object) -> Object {
+        var o = object
+        o.metadata = MetadataKeyInterner.intern(object.metadata)
+        return o
+    }
 
-    public func list() -> [Object] { state.withLock { Array($0.objects.values) } }
+    public func get(_ key: ObjectKey) -> Object? { state.withLock { $0.objects[key]?.value } }
+
+    public func list() -> [Object] { state.withLock { $0.objects.values.map(\.value) } }
 
     public var count: Int { state.withLock { $0.objects.count } }
 
@@ -107,13 +119,13 @@ public final class Store<Object: KubeResource>: Sendable {
     public func objects(withLabel key: String, value: String) -> [Object] {
         precondition(indexedLabels.contains(key), "label \(key) is not indexed by this store")
         return state.withLock { s in
-            (s.byLabel[key]?[value] ?? []).compactMap { s.objects[$0] }
+            (s.byLabel[key]?[value] ?? []).compactMap { s.objects[$0]?.value }
         }
     }
 
     /// Objects that list an owner reference with `uid`.
     public func objects(ownedBy uid: String) -> [Object] {
-        state.withLock { s in (s.byOwner[uid] ?? []).compactMap { s.objects[$0] } }
+        state.withLock { s in (s.byOwner[uid] ?? []).compactMap { s.objects[$0]?.value } }
     }
 
     public var isReady: Bool { state.withLock { $0.ready } }
@@ -143,7 +155,7 @@ public final class Store<Object: KubeResource>: Sendable {
         s.byLabel = [:]
         s.byOwner = [:]
         s.indexes.removeAll()
-        for (k, o) in s.objects { index(k, o, &s) }
+        for (k, o) in s.objects { index(k, o.value, &s) }
     }
 
     private func index(_ k: ObjectKey, _ o: Object, _ s: inout State) {
