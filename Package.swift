@@ -166,7 +166,7 @@ let package = Package(
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           path: "Benchmarks/KubeTestServerProcess", swiftSettings: strict),
         // The operator benchmark (issue 10): drives `kube-test-server` and `codex-k8s operator` as child processes.
-        .executableTarget(name: "OperatorBenchmarks", dependencies: ["KubeAPI", "KubeClient", "Runs", "TestSupport"],
+        .executableTarget(name: "OperatorBenchmarks", dependencies: ["KubeAPI", "KubeClient", "KubeRuntime", "Runs", "TestSupport"],
                           path: "Benchmarks/OperatorBenchmarks", swiftSettings: strict),
         .executableTarget(name: "AuditBenchmarks",
                           dependencies: ["Audit", "KubeAPI", "PostgresTestServer",

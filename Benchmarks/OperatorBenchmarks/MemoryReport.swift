@@ -1,4 +1,5 @@
 import Foundation
+import KubeRuntime
 
 /// Where a process's resident memory is, from /proc (Linux): the totals of /proc/PID/status
 /// (`VmRSS` = `RssAnon` + `RssFile` + `RssShmem`, and the peak `VmHWM`), the proportional set of
@@ -19,7 +20,7 @@ struct MemoryReport {
         var r = MemoryReport()
         func fields(_ path: String) -> [String: Int] {
             var out: [String: Int] = [:]
-            for line in lines(of: path) {
+            for line in ProcFile.lines(of: path) {
                 let parts = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
                 if parts.count >= 2, parts[0].hasSuffix(":"), let v = Int(parts[1]) { out[String(parts[0].dropLast())] = v }
             }
@@ -36,7 +37,7 @@ struct MemoryReport {
         r.pssFileKiB = rollup["Pss_File"] ?? 0
         var byName: [String: (Int, Int)] = [:]
         var current = "[anon]"
-        for line in lines(of: "/proc/\(pid)/smaps") {
+        for line in ProcFile.lines(of: "/proc/\(pid)/smaps") {
             let parts = line.split(separator: " ", omittingEmptySubsequences: true)
             guard let first = parts.first else { continue }
             if first.contains("-"), !first.hasSuffix(":") {
@@ -51,23 +52,6 @@ struct MemoryReport {
         }
         r.mappings = byName.filter { $0.value.0 > 0 }.map { ($0.key, $0.value.0, $0.value.1) }.sorted { $0.rss > $1.rss }
         return r
-    }
-
-    /// The lines of a /proc file, read to its end (Foundation's `contentsOfFile` trusts the size
-    /// /proc reports, 0, and may stop after the first block).
-    static func lines(of path: String) -> [String] {
-        guard let file = fopen(path, "r") else { return [] }
-        defer { fclose(file) }
-        var result: [String] = []
-        var buffer: UnsafeMutablePointer<CChar>?
-        var capacity = 0
-        while getline(&buffer, &capacity, file) > 0, let buffer {
-            var line = String(cString: buffer)
-            if line.hasSuffix("\n") { line.removeLast() }
-            result.append(line)
-        }
-        free(buffer)
-        return result
     }
 
     func mib(_ kib: Int) -> String { String(format: "%.1f", Double(kib) / 1024) }

@@ -17,7 +17,8 @@ enum MemoryMap {
         var anonymous = 0
     }
 
-    /// The lines of a `/proc` file (empty when it cannot be read).
+    /// The lines of a `/proc` file (empty when it cannot be read): `KubeRuntime.ProcFile.lines`, kept
+    /// here because this process must link KubeClient and nothing else (its memory is what it measures).
     static func lines(of path: String) -> [String] {
         guard let file = fopen(path, "r") else { return [] }
         defer { fclose(file) }

@@ -28,7 +28,7 @@ public enum StartupPages {
     @discardableResult
     public static func release() -> Int {
         #if canImport(Glibc)
-        let (mappings, residentKiB) = droppable(smaps: lines(of: "/proc/self/smaps"))
+        let (mappings, residentKiB) = droppable(smaps: ProcFile.lines(of: "/proc/self/smaps"))
         for m in mappings {
             _ = madvise(UnsafeMutableRawPointer(bitPattern: m.start), Int(m.end - m.start), MADV_DONTNEED)
         }
@@ -73,21 +73,4 @@ public enum StartupPages {
         return (result, resident)
     }
 
-    #if canImport(Glibc)
-    /// The lines of a file (empty when it cannot be read); no Foundation.
-    static func lines(of path: String) -> [String] {
-        guard let file = fopen(path, "r") else { return [] }
-        defer { fclose(file) }
-        var result: [String] = []
-        var buffer: UnsafeMutablePointer<CChar>?
-        var capacity = 0
-        while getline(&buffer, &capacity, file) > 0, let buffer {
-            var line = String(cString: buffer)
-            if line.hasSuffix("\n") { line.removeLast() }
-            result.append(line)
-        }
-        free(buffer)
-        return result
-    }
-    #endif
 }

@@ -55,7 +55,7 @@ import Glibc
         let start = UInt(bitPattern: Int(bitPattern: map))
         func residentKiB() -> Int {
             var inMapping = false
-            for line in StartupPages.lines(of: "/proc/self/smaps") {
+            for line in ProcFile.lines(of: "/proc/self/smaps") {
                 let fields = line.split(separator: " ", omittingEmptySubsequences: true)
                 if let first = fields.first, !first.hasSuffix(":"), first.contains("-") {
                     inMapping = UInt(first.split(separator: "-")[0], radix: 16) == start
