@@ -41,6 +41,15 @@ extension KubeClient {
                                                             options: options))
     }
 
+    /// Creates `object` as `create` does, without decoding the answer: for callers that only need
+    /// to know it was created (a 2xx). Failures are the same `KubeError`s as `create`'s; a 2xx
+    /// body is not looked at.
+    public func createDiscardingResponse<T: KubeResource>(_ object: T, namespace: String? = nil,
+                                                          options: WriteOptions = WriteOptions()) async throws(KubeError) {
+        let body = try JSONCoding.encodeResource(object)
+        _ = try await execute(createCall(T.resource, namespace: object.metadata.namespace ?? namespace, body, options: options))
+    }
+
     /// Replaces the object named by `metadata.name` (compare-and-swap when `metadata.resourceVersion` is set).
     public func replace<T: KubeResource>(_ object: T, subresource: String? = nil,
                                          options: WriteOptions = WriteOptions()) async throws(KubeError) -> T {
