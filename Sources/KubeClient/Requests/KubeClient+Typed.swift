@@ -42,8 +42,9 @@ extension KubeClient {
     }
 
     /// `create` for callers that only need to know it succeeded: the same request and errors, but
-    /// the answer's body is not decoded (the webhook adapter's per-delivery AgentRun create; the
-    /// decode was ≈ 3 % of its CPU). The created object reaches such callers through their watch.
+    /// the answer's body is not decoded (the webhook adapter's per-delivery AgentRun create, the
+    /// operator's run-namespace objects). A 2xx body is not looked at; the created object reaches
+    /// such callers through their watch.
     public func createDiscardingResult<T: KubeResource>(_ object: T, namespace: String? = nil,
                                                         options: WriteOptions = WriteOptions()) async throws(KubeError) {
         let body = try JSONCoding.encodeResource(object)

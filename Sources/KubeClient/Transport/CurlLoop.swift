@@ -10,6 +10,11 @@ import Synchronization
 ///   `curl_multi_wakeup`; the thread waits in `curl_multi_poll`.
 /// - A cancelled transfer is removed on the next loop turn (milliseconds) and completes with
 ///   `TransportFailure.cancelled`; every transfer completes exactly once.
+/// - The easy handle of a buffered request that completed is reset (`curl_easy_reset`: every
+///   option back to its default) and kept for the next buffered request, up to
+///   `spareHandleLimit`; streams and failed transfers get fresh handles and are cleaned up.
+/// - Waking the thread is owed by whoever enqueues into an empty queue: an operation enqueued
+///   behind others rides on their wake-up.
 public final class CurlLoop: Sendable {
     /// The process-wide loop used by clients unless they are given another one.
     public static let shared = CurlLoop()
@@ -21,6 +26,10 @@ public final class CurlLoop: Sendable {
     private let stopping = Atomic<Bool>(false)
     /// Loop-thread-only: transfers by their easy handle.
     private nonisolated(unsafe) let active = ActiveTransfers()
+    /// Loop-thread-only: reset easy handles of completed buffered requests, for reuse.
+    private nonisolated(unsafe) let spare = SpareHandles()
+    /// At most this many reset handles are kept (about the requests a process has in flight).
+    static let spareHandleLimit = 8
 
     public init() {
         _ = CurlGlobal.initialized
@@ -71,8 +80,13 @@ public final class CurlLoop: Sendable {
     }
 
     private func enqueue(_ op: Operation) {
-        pending.withLock { $0.append(op) }
-        curl_multi_wakeup(multi)
+        let wasEmpty = pending.withLock { ops -> Bool in
+            defer { ops.append(op) }
+            return ops.isEmpty
+        }
+        // A non-empty queue was enqueued into by someone who woke the thread (or will, right
+        // after their unlock), and the thread drains the whole queue at once.
+        if wasEmpty { curl_multi_wakeup(multi) }
     }
 
     // MARK: - Loop thread
@@ -98,6 +112,7 @@ public final class CurlLoop: Sendable {
         }
         for t in active.all { remove(t, with: .failure(.cancelled)) }
         for op in pending.withLock({ $0 }) { if case .add(let t) = op { t.finish(.failure(.cancelled)) } }
+        while let h = spare.take() { curl_easy_cleanup(h) }
     }
 
     private func add(_ t: Transfer) {
@@ -105,7 +120,7 @@ public final class CurlLoop: Sendable {
             t.finish(.failure(.cancelled))
             return
         }
-        switch EasyHandle.make(for: t) {
+        switch EasyHandle.make(for: t, reusing: t.onData == nil ? spare.take() : nil) {
         case .failure(let f):
             t.finish(.failure(f))
         case .success(let h):
@@ -124,7 +139,13 @@ public final class CurlLoop: Sendable {
     private func remove(_ t: Transfer, with result: Result<HTTPResponse, TransportFailure>) {
         guard let h = t.easy, active.remove(h) != nil else { return }
         curl_multi_remove_handle(multi, h)
-        t.release()
+        if case .success = result, t.onData == nil, spare.count < Self.spareHandleLimit {
+            curl_easy_reset(h)  // drops every option, so no pointer into `t` is left in the handle
+            t.releaseKeepingHandle()
+            spare.put(h)
+        } else {
+            t.release()
+        }
         t.finish(result)
     }
 
@@ -151,14 +172,12 @@ public final class CurlLoop: Sendable {
 
     /// Ends streams that saw no bytes for their idle timeout; returns whether any stream has one.
     private func expireIdle() -> Bool {
-        var any = false
+        guard active.hasIdleLimits else { return false }
         let now = ContinuousClock.now
-        for t in active.all {
-            guard let limit = t.request.idleTimeout else { continue }
-            any = true
-            if now - t.lastActivity >= limit { remove(t, with: .failure(.idle(limit))) }
+        for t in active.idleLimited {
+            if let limit = t.request.idleTimeout, now - t.lastActivity >= limit { remove(t, with: .failure(.idle(limit))) }
         }
-        return any
+        return true
     }
 
     static func versionName(_ v: Int) -> String {
@@ -179,13 +198,32 @@ public struct StreamHandle: Sendable {
     public func cancel() { loop.cancel(transfer) }
 }
 
-/// The transfers owned by the loop thread (never touched elsewhere).
+/// The transfers owned by the loop thread (never touched elsewhere); those with an idle limit
+/// (streams) also apart, so the per-turn idle check does not walk every request.
 final class ActiveTransfers {
     private var byHandle: [UnsafeMutableRawPointer: Transfer] = [:]
-    func insert(_ t: Transfer, for h: UnsafeMutableRawPointer) { byHandle[h] = t }
-    @discardableResult func remove(_ h: UnsafeMutableRawPointer) -> Transfer? { byHandle.removeValue(forKey: h) }
+    private var withIdleLimit: [UnsafeMutableRawPointer: Transfer] = [:]
+    func insert(_ t: Transfer, for h: UnsafeMutableRawPointer) {
+        byHandle[h] = t
+        if t.request.idleTimeout != nil { withIdleLimit[h] = t }
+    }
+    @discardableResult func remove(_ h: UnsafeMutableRawPointer) -> Transfer? {
+        withIdleLimit.removeValue(forKey: h)
+        return byHandle.removeValue(forKey: h)
+    }
     func get(_ h: UnsafeMutableRawPointer) -> Transfer? { byHandle[h] }
     var all: [Transfer] { Array(byHandle.values) }
+    var hasIdleLimits: Bool { !withIdleLimit.isEmpty }
+    /// A copy: the caller may remove transfers while iterating.
+    var idleLimited: [Transfer] { Array(withIdleLimit.values) }
+}
+
+/// Reset easy handles waiting for reuse (loop thread only).
+final class SpareHandles {
+    private var handles: [UnsafeMutableRawPointer] = []
+    var count: Int { handles.count }
+    func take() -> UnsafeMutableRawPointer? { handles.popLast() }
+    func put(_ h: UnsafeMutableRawPointer) { handles.append(h) }
 }
 
 /// Hands the transfer created inside the continuation to the cancellation handler.

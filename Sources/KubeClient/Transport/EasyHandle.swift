@@ -9,9 +9,11 @@ enum EasyHandle {
     /// arrives in more write callbacks (`LineFramer` joins them). Buffered requests keep the default.
     static let streamBufferSize = 4096
 
-    /// Creates and configures the handle; on failure returns the curl error.
-    static func make(for transfer: Transfer) -> Result<UnsafeMutableRawPointer, TransportFailure> {
-        guard let h = curl_easy_init() else { return .failure(.curl(code: -1, message: "curl_easy_init failed")) }
+    /// Configures `reused` (a handle `curl_easy_reset` put back to its defaults) or a new handle;
+    /// on failure cleans it up and returns the curl error.
+    static func make(for transfer: Transfer, reusing reused: UnsafeMutableRawPointer? = nil)
+        -> Result<UnsafeMutableRawPointer, TransportFailure> {
+        guard let h = reused ?? curl_easy_init() else { return .failure(.curl(code: -1, message: "curl_easy_init failed")) }
         let r = transfer.request
         var failed: CURLcode = CURLE_OK
         func check(_ c: CURLcode) { if c != CURLE_OK && failed == CURLE_OK { failed = c } }

@@ -37,7 +37,7 @@ final class Transfer: @unchecked Sendable {
 
     /// Called from the write callback with response bytes.
     func receive(_ bytes: UnsafeRawBufferPointer) {
-        lastActivity = .now
+        touch()
         if streaming == nil {
             var code = 0
             if let easy { _ = ccurl_easy_getinfo_long(easy, CURLINFO_RESPONSE_CODE, &code) }
@@ -53,21 +53,30 @@ final class Transfer: @unchecked Sendable {
 
     /// Called from the header callback with one raw header line.
     func header(_ line: UnsafeRawBufferPointer) {
-        lastActivity = .now
-        let text = String(decoding: line, as: UTF8.self)
-        if text.hasPrefix("HTTP/") {
-            headers = [:]  // a new response (after 100-continue or a redirect) starts
-            return
+        touch()
+        switch HeaderLine.parse(line) {
+        case .statusLine: headers = [:]  // a new response (after 100-continue or a redirect) starts
+        case .field(let name, let value): headers[name] = value
+        case .other: break
         }
-        guard let colon = text.firstIndex(of: ":") else { return }
-        let name = text[..<colon].lowercased()
-        let value = text[text.index(after: colon)...].trimmingWhitespace
-        headers[name] = value
+    }
+
+    /// Notes activity for the idle limit; only streams with one read the clock.
+    private func touch() {
+        if request.idleTimeout != nil { lastActivity = .now }
     }
 
     /// Releases curl resources; the easy handle must already be removed from the multi handle.
     func release() {
         if let easy { curl_easy_cleanup(easy) }
+        easy = nil
+        if let headerList { curl_slist_free_all(headerList) }
+        headerList = nil
+    }
+
+    /// Forgets the easy handle without cleaning it up (the loop reset it for reuse) and frees the
+    /// header list, which the reset handle no longer references.
+    func releaseKeepingHandle() {
         easy = nil
         if let headerList { curl_slist_free_all(headerList) }
         headerList = nil

@@ -48,34 +48,53 @@ extension AgentRunReconciler {
                 try beforeWrite("status of RunNamespace \(plan.namespace)")
                 _ = try await client.replaceStatus(withStatus)
             }
-            try await ensure(RunResources.namespace(plan), owner: owner)
+            try await ensureCreated(RunResources.namespace(plan), owner: owner)
         }
-        try await ensure(RunResources.serviceAccount(plan), owner: owner)
-        try await ensure(RunResources.roleBinding(plan), owner: owner)
-        try await ensure(RunResources.resourceQuota(plan), owner: owner)
-        try await ensure(RunResources.limitRange(plan), owner: owner)
-        try await ensure(RunResources.networkPolicy(plan), owner: owner)
-        try await ensure(RunResources.credentials(plan, from: source), owner: owner, readBack: false)
-        try await ensure(RunResources.job(plan), owner: .run(plan.runName))
+        try await ensureCreated(RunResources.serviceAccount(plan), owner: owner)
+        try await ensureCreated(RunResources.roleBinding(plan), owner: owner)
+        try await ensureCreated(RunResources.resourceQuota(plan), owner: owner)
+        try await ensureCreated(RunResources.limitRange(plan), owner: owner)
+        try await ensureCreated(RunResources.networkPolicy(plan), owner: owner)
+        try await ensureCreated(RunResources.credentials(plan, from: source), owner: owner, readBack: false)
+        try await ensureCreated(RunResources.job(plan), owner: .run(plan.runName))
         ledger.markProvisioned(plan.runName)
     }
 
     /// Creates `object`; on AlreadyExists reads it back (unless `readBack` is false) and accepts it
-    /// only when it is labelled for `owner`.
+    /// only when it is labelled for `owner`. Returns the object as the API answered.
     @discardableResult
     func ensure<T: KubeResource>(_ object: T, owner: RunLabels.Owner, readBack: Bool = true) async throws -> T {
-        let name = object.metadata.name ?? ""
-        try beforeWrite("create \(T.resource.kind) \(name)")
+        try beforeWrite("create \(T.resource.kind) \(object.metadata.name ?? "")")
         do {
             return try await client.create(object)
         } catch {
-            guard error.isAlreadyExists else { throw error }
-            guard readBack else { return object }
-            let existing = try await client.get(T.self, namespace: object.metadata.namespace, name: name)
-            guard owner.owns(existing.metadata.labels) else {
-                throw ForeignObject(kind: T.resource.kind, name: object.metadata.namespace.map { "\($0)/\(name)" } ?? name)
-            }
-            return existing
+            return try await acceptExisting(object, after: error, owner: owner, readBack: readBack)
         }
+    }
+
+    /// `ensure` for an object whose created form the reconciler does not read: the create's answer
+    /// is not decoded (the same write, the same AlreadyExists handling).
+    func ensureCreated<T: KubeResource>(_ object: T, owner: RunLabels.Owner, readBack: Bool = true) async throws {
+        try beforeWrite("create \(T.resource.kind) \(object.metadata.name ?? "")")
+        do {
+            try await client.createDiscardingResult(object)
+        } catch {
+            try await acceptExisting(object, after: error, owner: owner, readBack: readBack)
+        }
+    }
+
+    /// After a failed create: AlreadyExists of an object labelled for `owner` is success (read back
+    /// unless `readBack` is false), of anyone else's a `ForeignObject`; other errors are rethrown.
+    @discardableResult
+    private func acceptExisting<T: KubeResource>(_ object: T, after error: KubeError, owner: RunLabels.Owner,
+                                                 readBack: Bool) async throws -> T {
+        guard error.isAlreadyExists else { throw error }
+        guard readBack else { return object }
+        let name = object.metadata.name ?? ""
+        let existing = try await client.get(T.self, namespace: object.metadata.namespace, name: name)
+        guard owner.owns(existing.metadata.labels) else {
+            throw ForeignObject(kind: T.resource.kind, name: object.metadata.namespace.map { "\($0)/\(name)" } ?? name)
+        }
+        return existing
     }
 }
