@@ -38,6 +38,9 @@ public final class AgentRunCache: RunHistory, Sendable {
 
     public var isSynced: Bool { store.isReady }
 
+    /// Returns once the first list is in (at once if it already is), or when the task is cancelled.
+    public func waitUntilSynced() async { await store.waitUntilReady() }
+
     public func get(name: String, namespace: String) -> AgentRun? {
         store.get(ObjectKey(namespace: namespace, name: name))
     }

@@ -22,9 +22,14 @@ enum DevWebhook {
             config: settings, client: client, namespace: settings.controlNamespace, secrets: WebhookSecrets(values: [secret]),
             audit: audit, host: "127.0.0.1", port: port, logger: logger,
             onServerRunning: { port in
-                let deadline = ContinuousClock.now + .seconds(30)
-                while box.value.withLock({ $0 })?.cache.isSynced != true, ContinuousClock.now < deadline {
-                    try? await Task.sleep(for: .milliseconds(50))
+                if let cache = box.value.withLock({ $0 })?.cache {
+                    // Whichever comes first: the cache's first list, or 30 s (the other is cancelled).
+                    await withTaskGroup(of: Void.self) { group in
+                        group.addTask { await cache.waitUntilSynced() }
+                        group.addTask { try? await Task.sleep(for: .seconds(30)) }
+                        await group.next()
+                        group.cancelAll()
+                    }
                 }
                 try? files.write(url(port: port), to: files.webhookURL)
                 onListening(port)
