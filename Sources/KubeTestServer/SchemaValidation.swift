@@ -38,7 +38,7 @@ enum SchemaValidation {
         body["apiVersion"] = nil
         body["kind"] = nil
         validate(body, schema, path: "", errors: &errors, skipRootRequired: ["metadata", "apiVersion", "kind"])
-        ListTypeValidation.validate(body, schema.source, path: "", errors: &errors)
+        ListTypeValidation.validate(body, schema, path: "", errors: &errors)
         if !CELRules.blocked(by: errors) {
             CELRules.evaluate(value, old: old, schema: schema.source, path: "", errors: &errors)
         } else if CELRules.hasRules(schema.source) {

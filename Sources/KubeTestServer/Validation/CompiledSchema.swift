@@ -2,7 +2,7 @@ import KubeAPI
 
 /// A structural schema node with its keywords read once into stored fields, so that pruning,
 /// defaulting and validation (`SchemaValidation`, `ScalarChecks`) do no string-keyed lookups per
-/// checked value. Built from any `JSONValue` (a non-object node has no keywords), one per CRD
+/// checked value (`ListTypeValidation` too). Built from any `JSONValue` (a non-object node has no keywords), one per CRD
 /// version (`ResourceType.compiledSchema`); immutable afterwards.
 ///
 /// Contract: every field holds exactly what the corresponding `schema[keyword]` accessor chain
@@ -47,6 +47,10 @@ final class CompiledSchema: Sendable {
     let minItems: Int64?
     let maxProperties: Int64?
     let minProperties: Int64?
+    /// `x-kubernetes-list-type`.
+    let listType: String?
+    /// The string members of `x-kubernetes-list-map-keys`, in order.
+    let listMapKeys: [String]
 
     init(_ schema: JSONValue) {
         let o = schema.objectValue ?? [:]
@@ -79,5 +83,7 @@ final class CompiledSchema: Sendable {
         minItems = o["minItems"]?.intValue
         maxProperties = o["maxProperties"]?.intValue
         minProperties = o["minProperties"]?.intValue
+        listType = o["x-kubernetes-list-type"]?.stringValue
+        listMapKeys = (o["x-kubernetes-list-map-keys"]?.arrayValue ?? []).compactMap(\.stringValue)
     }
 }
