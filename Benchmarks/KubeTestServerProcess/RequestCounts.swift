@@ -15,12 +15,12 @@ enum RequestCounts {
         let counts = log.tally
         let total = counts.values.reduce(0, +)
         let keys = counts.keys.sorted { a, b in
-            (a.userAgent, a.resource, a.subresource, a.verb) < (b.userAgent, b.resource, b.subresource, b.verb)
+            (a.userAgent, a.resource, a.subresource ?? "", a.verb) < (b.userAgent, b.resource, b.subresource ?? "", b.verb)
         }
         let rows: [JSONValue] = keys.map { key in
             var row: [String: JSONValue] = ["userAgent": .string(key.userAgent), "verb": .string(key.verb),
                                             "resource": .string(key.resource), "count": .int(Int64(counts[key]!))]
-            if !key.subresource.isEmpty { row["subresource"] = .string(key.subresource) }
+            if let sub = key.subresource, !sub.isEmpty { row["subresource"] = .string(sub) }
             return .object(row)
         }
         return .object(["total": .int(Int64(total)), "requests": .array(rows)])

@@ -21,10 +21,10 @@ public struct RequestTallyKey: Sendable, Hashable {
     public var verb: String
     /// `plural` or `plural.group` ("" for non-resource paths).
     public var resource: String
-    /// "" when there is none.
-    public var subresource: String
+    /// nil when there is none.
+    public var subresource: String?
 
-    public init(userAgent: String, verb: String, resource: String, subresource: String) {
+    public init(userAgent: String, verb: String, resource: String, subresource: String? = nil) {
         self.userAgent = userAgent
         self.verb = verb
         self.resource = resource
@@ -33,7 +33,7 @@ public struct RequestTallyKey: Sendable, Hashable {
 
     init(_ entry: LoggedRequest) {
         self.init(userAgent: entry.userAgent ?? "", verb: entry.verb, resource: entry.resource,
-                  subresource: entry.subresource ?? "")
+                  subresource: entry.subresource)
     }
 }
 
