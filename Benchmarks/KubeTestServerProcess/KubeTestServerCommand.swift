@@ -6,7 +6,7 @@ import KubeTestServer
 import LocalCluster
 
 /// `kube-test-server [--port N] [--kubeconfig PATH] [--namespace NS] [--no-install]
-/// [--run-pods SELECTOR] [--requests-out FILE] [--ignore-stdin]`: a KubeTestServer in a process of
+/// [--run-pods SELECTOR] [--requests-out FILE] [--ignore-stdin] [--request-log-limit N]`: a KubeTestServer in a process of
 /// its own, for benchmarks that must not share a process (CPU, memory, threads) with the client
 /// they measure.
 ///
@@ -20,6 +20,9 @@ import LocalCluster
 ///   `requests` → `requests {json}` (counts by user agent, verb and resource, see `RequestCounts`);
 ///   `reset` → `reset` (the log is cleared); `stop` → stops. Stdin EOF or SIGTERM/SIGINT stops too
 ///   (`--ignore-stdin`: only signals), after writing the final counts to `--requests-out`.
+/// - Memory stays bounded however long it runs: the request log keeps only the newest
+///   `--request-log-limit` requests (default 10,000; 0: all), while the counts that `requests` and
+///   `--requests-out` report are counters over every request since the last `reset`.
 @main
 struct KubeTestServerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -46,11 +49,16 @@ struct KubeTestServerCommand: AsyncParsableCommand {
     @Flag(help: "Do not read commands from stdin (stop only on SIGTERM/SIGINT).")
     var ignoreStdin = false
 
+    @Option(help: "How many requests the request log keeps (the newest; 0: all). Counts cover every request.")
+    var requestLogLimit = 10_000
+
     func run() async throws {
+        var serverOptions = ServerOptions()
+        serverOptions.requestLogLimit = requestLogLimit > 0 ? requestLogLimit : nil
         let cluster: LocalCluster
         do {
             cluster = try await LocalCluster.start(port: port, kubeconfigPath: kubeconfig, controlNamespace: namespace,
-                                                   install: !noInstall)
+                                                   install: !noInstall, options: serverOptions)
         } catch {
             FileHandleOutput.error("kube-test-server: cannot start: \(error)")
             throw ExitCode.failure
@@ -72,7 +80,7 @@ struct KubeTestServerCommand: AsyncParsableCommand {
                 while let line = readLine() {
                     switch line.trimmingCharacters(in: .whitespaces) {
                     case "requests":
-                        FileHandleOutput.say("requests " + String(decoding: RequestCounts.json(server.requests.all).serialized(), as: UTF8.self))
+                        FileHandleOutput.say("requests " + String(decoding: RequestCounts.json(server.requests).serialized(), as: UTF8.self))
                     case "reset":
                         server.requests.reset()
                         FileHandleOutput.say("reset")
@@ -91,7 +99,7 @@ struct KubeTestServerCommand: AsyncParsableCommand {
         FileHandleOutput.say("ready \(server.httpsURL ?? server.url)")
         for await _ in stops { break }
         if let requestsOut {
-            try Data(RequestCounts.json(server.requests.all).serialized()).write(to: URL(fileURLWithPath: requestsOut))
+            try Data(RequestCounts.json(server.requests).serialized()).write(to: URL(fileURLWithPath: requestsOut))
         }
         runnerTask.cancel()
         try? await server.stop()

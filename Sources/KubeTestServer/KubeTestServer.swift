@@ -95,7 +95,7 @@ public final class KubeTestServer: Sendable {
             return try NIOSSLContext(configuration: .makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(key)))
         }
         let faults = FaultInjector()
-        let log = RequestLog()
+        let log = RequestLog(limit: options.requestLogLimit)
         let coreBox = Mutex<ServerCore?>(nil)
         let bootstrap = ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.backlog, value: 256)

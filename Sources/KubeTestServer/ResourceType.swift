@@ -17,7 +17,12 @@ public struct ResourceType: Sendable, Hashable {
     /// a spec change for `metadata.generation`.
     public var hasSpec: Bool
     /// The CRD's `openAPIV3Schema` for this version (custom resources only).
-    public var schema: JSONValue?
+    public var schema: JSONValue? {
+        didSet { compiled = CompiledSchemaBox(schema) }
+    }
+    /// `schema` compiled once (keywords as stored fields), for validating every write.
+    var compiledSchema: CompiledSchema? { compiled.schema }
+    private var compiled: CompiledSchemaBox
     /// The CRD's `additionalPrinterColumns` for this version (custom resources only).
     public var printerColumns: [PrinterColumn]
     /// `metadata.name` of the defining CRD, for custom resources.
@@ -37,6 +42,7 @@ public struct ResourceType: Sendable, Hashable {
         self.subresources = subresources
         self.hasSpec = hasSpec
         self.schema = schema
+        self.compiled = CompiledSchemaBox(schema)
         self.printerColumns = printerColumns
         self.crdName = crdName
     }
@@ -81,4 +87,13 @@ public struct PrinterColumn: Sendable, Hashable {
         self.priority = priority
         self.jsonPath = jsonPath
     }
+}
+
+/// `ResourceType.compiledSchema`'s storage: derived from `schema`, so it takes no part in equality
+/// or hashing (two types with equal schemas are equal whichever compilation they hold).
+struct CompiledSchemaBox: Sendable, Hashable {
+    let schema: CompiledSchema?
+    init(_ source: JSONValue?) { schema = source.map { CompiledSchema($0) } }
+    static func == (a: Self, b: Self) -> Bool { true }
+    func hash(into hasher: inout Hasher) {}
 }

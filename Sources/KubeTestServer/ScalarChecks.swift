@@ -4,62 +4,62 @@ import KubeAPI
 /// The value-level keywords of a structural schema: bounds, lengths, counts and patterns, with
 /// kube-apiserver's error wording.
 enum ScalarChecks {
-    static func check(_ value: JSONValue, _ schema: JSONValue, field: String, errors: inout [FieldError]) {
+    static func check(_ value: JSONValue, _ schema: CompiledSchema, field: String, errors: inout [FieldError]) {
         switch value {
         case .int, .double:
             let n: Double = { if case .int(let i) = value { return Double(i) }; if case .double(let d) = value { return d }; return 0 }()
             let shown = value.jsonString()
-            if let max = number(schema["maximum"]) {
-                let exclusive = schema["exclusiveMaximum"]?.boolValue == true
+            if let max = schema.maximum {
+                let exclusive = schema.exclusiveMaximum
                 if exclusive ? n >= max : n > max {
                     errors.append(FieldError(reason: "FieldValueInvalid", field: field,
                                              message: "Invalid value: \(shown): \(field) in body should be less than \(exclusive ? "" : "or equal to ")\(format(max))"))
                 }
             }
-            if let min = number(schema["minimum"]) {
-                let exclusive = schema["exclusiveMinimum"]?.boolValue == true
+            if let min = schema.minimum {
+                let exclusive = schema.exclusiveMinimum
                 if exclusive ? n <= min : n < min {
                     errors.append(FieldError(reason: "FieldValueInvalid", field: field,
                                              message: "Invalid value: \(shown): \(field) in body should be greater than \(exclusive ? "" : "or equal to ")\(format(min))"))
                 }
             }
-            if let m = number(schema["multipleOf"]), m != 0, (n / m).rounded() != n / m {
+            if let m = schema.multipleOf, m != 0, (n / m).rounded() != n / m {
                 errors.append(FieldError(reason: "FieldValueInvalid", field: field,
                                          message: "Invalid value: \(shown): \(field) in body should be a multiple of \(format(m))"))
             }
         case .string(let s):
             let length = s.count
-            if let max = schema["maxLength"]?.intValue, length > max {
+            if let max = schema.maxLength, length > max {
                 errors.append(FieldError(reason: "FieldValueTooLong", field: field,
                                          message: "Too long: may not be more than \(max) bytes"))
             }
-            if let min = schema["minLength"]?.intValue, length < min {
+            if let min = schema.minLength, length < min {
                 errors.append(FieldError(reason: "FieldValueInvalid", field: field,
                                          message: "Invalid value: \"\(s)\": \(field) in body should be at least \(min) chars long"))
             }
-            if let pattern = schema["pattern"]?.stringValue, !matches(s, pattern) {
+            if let pattern = schema.pattern, !matches(s, pattern) {
                 errors.append(FieldError(reason: "FieldValueInvalid", field: field,
                                          message: "Invalid value: \"\(s)\": \(field) in body should match '\(pattern)'"))
             }
-            if schema["format"]?.stringValue == "date-time", KubeTime(rfc3339: s) == nil {
+            if schema.dateTime, KubeTime(rfc3339: s) == nil {
                 errors.append(FieldError(reason: "FieldValueInvalid", field: field,
                                          message: "Invalid value: \"\(s)\": \(field) in body must be of type date-time: \"\(s)\""))
             }
         case .array(let a):
-            if let max = schema["maxItems"]?.intValue, a.count > max {
+            if let max = schema.maxItems, a.count > max {
                 errors.append(FieldError(reason: "FieldValueTooMany", field: field,
                                          message: "Too many: \(a.count): must have at most \(max) items"))
             }
-            if let min = schema["minItems"]?.intValue, a.count < min {
+            if let min = schema.minItems, a.count < min {
                 errors.append(FieldError(reason: "FieldValueInvalid", field: field,
                                          message: "Invalid value: \(a.count): \(field) in body should have at least \(min) items"))
             }
         case .object(let o):
-            if let max = schema["maxProperties"]?.intValue, o.count > max {
+            if let max = schema.maxProperties, o.count > max {
                 errors.append(FieldError(reason: "FieldValueTooMany", field: field,
                                          message: "Too many: \(o.count): must have at most \(max) items"))
             }
-            if let min = schema["minProperties"]?.intValue, o.count < min {
+            if let min = schema.minProperties, o.count < min {
                 errors.append(FieldError(reason: "FieldValueInvalid", field: field,
                                          message: "Invalid value: \(o.count): \(field) in body should have at least \(min) properties"))
             }

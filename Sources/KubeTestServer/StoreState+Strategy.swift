@@ -66,7 +66,7 @@ extension StoreState {
                            options: WriteOptions) throws(APIError) {
         let name = obj[path: ["metadata", "name"]]?.stringValue ?? ""
         var errors: [FieldError] = []
-        if let schema = type.schema {
+        if let schema = type.compiledSchema {
             errors = SchemaValidation.apply(schema: schema, to: &obj, old: old, strictFields: options.strictFields)
         }
         switch type.storageKey {

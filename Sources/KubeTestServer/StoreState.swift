@@ -139,6 +139,9 @@ public struct ServerOptions: Sendable {
     /// How long a list at a resourceVersion newer than the store's waits before `504 Too large
     /// resource version` (kube-apiserver: 3 s).
     public var resourceVersionWait: Double = 3
+    /// How many answered requests `KubeTestServer.requests.all` keeps (the newest); nil (the default,
+    /// what tests assert on) keeps every one. Counts (`RequestLog.tally`, `count`) are exact either way.
+    public var requestLogLimit: Int? = nil
 
     public init() {}
 }

@@ -21,12 +21,12 @@ public struct LocalCluster: Sendable {
     /// Starts the server on `port` (0: any free port), writes the admin kubeconfig to
     /// `kubeconfigPath` (its context namespace `controlNamespace`) and, when `install` is true,
     /// installs everything the operator needs (`install(client:controlNamespace:)`). The server is
-    /// stopped again if any step fails.
+    /// stopped again if any step fails. `options` configure the server (defaults: `ServerOptions()`).
     public static func start(port: Int, kubeconfigPath: String, controlNamespace: String,
-                             install: Bool = true) async throws -> LocalCluster {
+                             install: Bool = true, options: ServerOptions = ServerOptions()) async throws -> LocalCluster {
         let directory = URL(fileURLWithPath: kubeconfigPath).deletingLastPathComponent().path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let server = try await KubeTestServer.start(port: port)
+        let server = try await KubeTestServer.start(options: options, port: port)
         do {
             let path = try server.writeKubeconfig(to: kubeconfigPath, namespace: controlNamespace)
             let client = try KubeClient.load(kubeconfigPath: path)

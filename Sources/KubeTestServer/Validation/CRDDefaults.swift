@@ -15,11 +15,12 @@ enum CRDDefaults {
         if let value = s["default"], !root {
             let at = path + ".default"
             var pruned: [String] = []
-            if SchemaValidation.prune(value, s, path: "", pruned: &pruned) != value || !pruned.isEmpty {
+            let compiled = CompiledSchema(s)
+            if SchemaValidation.prune(value, compiled, path: "", pruned: &pruned) != value || !pruned.isEmpty {
                 errors.append(CRDSchemaChecks.invalid(at, GoJSON.encode(value), "must not have unknown fields"))
             } else {
                 var found: [FieldError] = []
-                SchemaValidation.validate(value, s, path: "", errors: &found)
+                SchemaValidation.validate(value, compiled, path: "", errors: &found)
                 for e in found {
                     errors.append(FieldError(reason: e.reason, field: e.field.isEmpty ? at : "\(at).\(e.field)", message: e.message))
                 }

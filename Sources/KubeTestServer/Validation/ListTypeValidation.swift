@@ -5,19 +5,19 @@ import KubeAPI
 /// own value). The duplicate is reported at its index, with the key as JSON
 /// (`spec.ports[1]: Duplicate value: {"name":"a"}`).
 enum ListTypeValidation {
-    static func validate(_ value: JSONValue, _ schema: JSONValue, path: String, errors: inout [FieldError]) {
+    static func validate(_ value: JSONValue, _ schema: CompiledSchema, path: String, errors: inout [FieldError]) {
         switch value {
         case .object(let o):
             for k in o.keys.sorted() {
-                let sub = schema["properties"]?[k] ?? (schema["additionalProperties"]?.objectValue != nil ? schema["additionalProperties"] : nil)
+                let sub = schema.properties[k] ?? schema.additionalSchema
                 if let sub { validate(o[k]!, sub, path: path.isEmpty ? k : "\(path).\(k)", errors: &errors) }
             }
         case .array(let a):
-            switch schema["x-kubernetes-list-type"]?.stringValue {
+            switch schema.listType {
             case "set":
                 for i in duplicates(a) { errors.append(duplicate("\(path)[\(i)]", a[i])) }
             case "map":
-                let keys = (schema["x-kubernetes-list-map-keys"]?.arrayValue ?? []).compactMap(\.stringValue)
+                let keys = schema.listMapKeys
                 if let bad = a.firstIndex(where: { $0.objectValue == nil && $0 != .null }) {
                     errors.append(FieldError(reason: "FieldValueInvalid", field: "\(path)[\(bad)]",
                                              message: "Invalid value: \(GoJSON.encode(a[bad])): must be an object for an array of list-type map"))
@@ -32,7 +32,7 @@ enum ListTypeValidation {
             default:
                 break
             }
-            if let items = schema["items"] {
+            if let items = schema.items {
                 for (i, v) in a.enumerated() { validate(v, items, path: "\(path)[\(i)]", errors: &errors) }
             }
         default:

@@ -77,4 +77,21 @@ struct KubeTestServerProcessTests {
         #expect(Self.count(final, userAgent: "process-test", verb: "create", resource: "jobs.batch") == 1)
         try? FileManager.default.removeItem(at: dir)
     }
+
+    @Test func countsCoverEveryRequestWhenTheLogIsBounded() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("kts-\(UUID().uuidString.prefix(8))")
+        let kubeconfig = dir.appendingPathComponent("kubeconfig").path
+        let child = try ChildProcess(Self.binary, ["--kubeconfig", kubeconfig, "--namespace", "codex-bench",
+                                                   "--request-log-limit", "1"], stdin: true)
+        let ready = try #require(await child.line { _ in true })
+        #expect(ready.hasPrefix("ready https://127.0.0.1:"), "\(ready)")
+        // The setup made more requests than the log keeps: the counts still hold every one.
+        let setup = try await Self.requests(child)
+        #expect(Self.count(setup, userAgent: "codex-k8s", verb: "create", resource: "customresourcedefinitions.apiextensions.k8s.io") >= 2)
+        #expect(Self.count(setup, userAgent: "codex-k8s", verb: "create", resource: "namespaces") == 1)
+        #expect((setup["total"]?.intValue ?? 0) >= 5)
+        try child.input?.close()
+        #expect(await child.exitStatus() == 0)
+        try? FileManager.default.removeItem(at: dir)
+    }
 }
