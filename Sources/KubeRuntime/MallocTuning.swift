@@ -19,14 +19,7 @@ public enum MallocTuning {
     /// in `main`, before threads allocate. Returns whether the cap was set.
     @discardableResult
     public static func limitArenas(to count: Int, environment: [String: String]) -> Bool {
-        guard environment["MALLOC_ARENA_MAX"] == nil else { return false }
-        #if canImport(Glibc)
-        typealias Mallopt = @convention(c) (Int32, Int32) -> Int32
-        guard let mallopt = symbol("mallopt", as: Mallopt.self) else { return false }
-        return mallopt(arenaMaxOption, Int32(count)) == 1
-        #else
-        return false
-        #endif
+        mallopt(arenaMaxOption, count, unlessSet: "MALLOC_ARENA_MAX", in: environment)
     }
 
     /// glibc's `M_MMAP_THRESHOLD` (malloc.h).
@@ -40,11 +33,18 @@ public enum MallocTuning {
     /// no trim can return. A fixed threshold keeps such transient buffers out of the heap.
     @discardableResult
     public static func fixMmapThreshold(at bytes: Int, environment: [String: String]) -> Bool {
-        guard environment["MALLOC_MMAP_THRESHOLD_"] == nil else { return false }
+        mallopt(mmapThresholdOption, bytes, unlessSet: "MALLOC_MMAP_THRESHOLD_", in: environment)
+    }
+
+    /// `mallopt(option, value)` unless `environment` sets `variable` (glibc's own spelling of that
+    /// option, which then decides); whether the option was set.
+    private static func mallopt(_ option: Int32, _ value: Int, unlessSet variable: String,
+                                in environment: [String: String]) -> Bool {
+        guard environment[variable] == nil else { return false }
         #if canImport(Glibc)
         typealias Mallopt = @convention(c) (Int32, Int32) -> Int32
         guard let mallopt = symbol("mallopt", as: Mallopt.self) else { return false }
-        return mallopt(mmapThresholdOption, Int32(bytes)) == 1
+        return mallopt(option, Int32(value)) == 1
         #else
         return false
         #endif
