@@ -1,5 +1,3 @@
-import Synchronization
-
 /// Parsed CEL rule texts, so a rule of a CRD schema is lexed and parsed once, not on every write
 /// that validates against it (the `x-kubernetes-validations` of a schema are the same text for
 /// every object; parsing them was about a sixth of a create's CPU).
@@ -16,24 +14,20 @@ enum CELRuleCache {
     }
 
     static let limit = 4096
-    private static let entries = Mutex<[String: Parsed]>([:])
+    private static let memo = BoundedMemo<Parsed>(limit: limit)
 
     static func parsed(_ text: String) -> Parsed {
-        if let hit = entries.withLock({ $0[text] }) { return hit }
-        let ast: Result<CELNode, CELSyntaxError>
-        do {
-            ast = .success(try CELParser.parse(text))
-        } catch {
-            ast = .failure(error)
+        memo.value(for: text) { text in
+            let ast: Result<CELNode, CELSyntaxError>
+            do throws(CELSyntaxError) {
+                ast = .success(try CELParser.parse(text))
+            } catch {
+                ast = .failure(error)
+            }
+            return Parsed(ast: ast, mentionsOldSelf: CELRules.mentionsOldSelf(text))
         }
-        let parsed = Parsed(ast: ast, mentionsOldSelf: CELRules.mentionsOldSelf(text))
-        entries.withLock { cache in
-            if cache.count >= limit { cache.removeAll(keepingCapacity: true) }
-            cache[text] = parsed
-        }
-        return parsed
     }
 
     /// Texts held (for tests).
-    static var count: Int { entries.withLock { $0.count } }
+    static var count: Int { memo.count }
 }

@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 
 /// Compiled `pattern`s of structural schemas, so a CRD's pattern is compiled once, not on every
 /// write that validates against it (compiling an `NSRegularExpression` per checked string was
@@ -16,18 +15,12 @@ enum PatternCache {
     }
 
     static let limit = 1024
-    private static let entries = Mutex<[String: Compiled]>([:])
+    private static let memo = BoundedMemo<Compiled>(limit: limit)
 
     static func regex(_ pattern: String) -> NSRegularExpression? {
-        if let hit = entries.withLock({ $0[pattern] }) { return hit.regex }
-        let compiled = Compiled(regex: try? NSRegularExpression(pattern: pattern))
-        entries.withLock { cache in
-            if cache.count >= limit { cache.removeAll(keepingCapacity: true) }
-            cache[pattern] = compiled
-        }
-        return compiled.regex
+        memo.value(for: pattern) { Compiled(regex: try? NSRegularExpression(pattern: $0)) }.regex
     }
 
     /// Patterns held (for tests).
-    static var count: Int { entries.withLock { $0.count } }
+    static var count: Int { memo.count }
 }
