@@ -125,26 +125,22 @@ public final class RequestLog: Sendable {
     /// Requests matching `verb` and/or `resource` (`pods`, `jobs.batch`, `agentruns.codex-k8s.dev`);
     /// `subresource` nil matches any.
     public func count(verb: String? = nil, resource: String? = nil, subresource: String? = nil) -> Int {
-        state.withLock { s in
-            s.tally.reduce(0) { sum, row in
-                let k = row.key
-                let hit = (verb == nil || k.verb == verb) && (resource == nil || k.resource == resource)
-                    && (subresource == nil || k.subresource == subresource)
-                return hit ? sum + row.value : sum
-            }
+        counted { k in
+            (verb == nil || k.verb == verb) && (resource == nil || k.resource == resource)
+                && (subresource == nil || k.subresource == subresource)
         }
     }
 
     /// Writes (create, update, patch, delete, deletecollection), optionally of one resource.
     public func writes(resource: String? = nil) -> Int {
-        state.withLock { s in
-            s.tally.reduce(0) { sum, row in
-                let k = row.key
-                let hit = ["create", "update", "patch", "delete", "deletecollection"].contains(k.verb)
-                    && (resource == nil || k.resource == resource)
-                return hit ? sum + row.value : sum
-            }
+        counted { k in
+            ["create", "update", "patch", "delete", "deletecollection"].contains(k.verb) && (resource == nil || k.resource == resource)
         }
+    }
+
+    /// The requests since the last `reset` whose tally key matches `hit`.
+    private func counted(_ hit: (RequestTallyKey) -> Bool) -> Int {
+        state.withLock { s in s.tally.reduce(0) { sum, row in hit(row.key) ? sum + row.value : sum } }
     }
 
     /// Forgets every logged request and every count.
