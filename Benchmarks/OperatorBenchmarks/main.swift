@@ -15,10 +15,12 @@ import Testing // the default source locations of TestSupport's waits
 // by User-Agent: the operator's are `codex-k8s`, this process's `operator-benchmark`.
 //
 //   OperatorBenchmarks [runs=1000] [concurrency=32] [resync=10s] [idle=300] [finalizer=yes] [dir=/tmp/opbench]
-//                      [operator=PATH]
+//                      [operator=PATH] [hold=0]
 //
 // `operator=PATH` runs that `codex-k8s` binary instead of the one next to this executable (e.g. the
 // shipped form, built with `-Xswiftc -static-stdlib` as the Dockerfile does); the server stays ours.
+// `hold=N` keeps the first operator, quiet with the runs cached, N seconds after phase 1's report
+// (to inspect it: /proc/PID/smaps, pagemap, gdb) before it is stopped.
 //
 // Phases: (1) create `runs` AgentRuns at once (`concurrency` creates in flight), each a different
 // repository+issue, slots large enough for all; measure until every one is Running, then until the
@@ -36,6 +38,7 @@ let concurrency = Int(arguments["concurrency"] ?? "") ?? 32
 let resync = arguments["resync"] ?? "10s"
 let idleSeconds = Int(arguments["idle"] ?? "") ?? 300
 let withFinalizer = arguments["finalizer"] != "no"
+let holdSeconds = Int(arguments["hold"] ?? "") ?? 0
 let directory = arguments["dir"] ?? FileManager.default.temporaryDirectory.appendingPathComponent("opbench-\(getpid())").path
 let namespace = "codex-bench"
 let binaries = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
@@ -228,6 +231,10 @@ say("  (this process: \(RequestTally.total(bench1.rows)) requests, not counted a
 // MARK: phase 2 — a restarted operator, resyncs of unchanged runs
 // The first operator had no resync (so phase 1 measured only the runs' work); this one re-queues
 // every run every `resync`. Its start-up lists are counted here, so reads appear, once per cache.
+if holdSeconds > 0 {
+    say("holding the operator (pid \(op.pid)) \(holdSeconds) s")
+    try await Task.sleep(for: .seconds(holdSeconds))
+}
 op.terminate()
 let firstExit = await op.exitStatus() ?? -1
 _ = await server.command("reset")
