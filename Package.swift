@@ -141,12 +141,7 @@ let package = Package(
                               .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                               .product(name: "Metrics", package: "swift-metrics"),
                           ],
-                          swiftSettings: strict,
-                          // Every symbol bound at start-up (`-z now`, full RELRO), not on first call: lazy
-                          // binding looks each first-called function up in every library's hash and string
-                          // tables in the middle of a burst, faulting ≈ 1.7 MiB of them back into the
-                          // operator's RSS after `StartupPages` dropped them (docs/performance.md, "Memory").
-                          linkerSettings: [.unsafeFlags(["-Xlinker", "-z", "-Xlinker", "now"], .when(platforms: [.linux]))]),
+                          swiftSettings: strict),
 
         // MARK: Benchmarks (run on demand: `swift run -c release <name>`; numbers in docs/performance.md)
         .executableTarget(name: "KubeClientBenchmarks",
