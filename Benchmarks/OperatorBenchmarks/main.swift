@@ -15,6 +15,12 @@ import Testing // the default source locations of TestSupport's waits
 // by User-Agent: the operator's are `codex-k8s`, this process's `operator-benchmark`.
 //
 //   OperatorBenchmarks [runs=1000] [concurrency=32] [resync=10s] [idle=300] [finalizer=yes] [dir=/tmp/opbench]
+//                      [operator=PATH] [hold=0]
+//
+// `operator=PATH` runs that `codex-k8s` binary instead of the one next to this executable (e.g. the
+// shipped form, built with `-Xswiftc -static-stdlib` as the Dockerfile does); the server stays ours.
+// `hold=N` keeps the first operator, quiet with the runs cached, N seconds after phase 1's report
+// (to inspect it: /proc/PID/smaps, pagemap, gdb) before it is stopped.
 //
 // Phases: (1) create `runs` AgentRuns at once (`concurrency` creates in flight), each a different
 // repository+issue, slots large enough for all; measure until every one is Running, then until the
@@ -32,9 +38,11 @@ let concurrency = Int(arguments["concurrency"] ?? "") ?? 32
 let resync = arguments["resync"] ?? "10s"
 let idleSeconds = Int(arguments["idle"] ?? "") ?? 300
 let withFinalizer = arguments["finalizer"] != "no"
+let holdSeconds = Int(arguments["hold"] ?? "") ?? 0
 let directory = arguments["dir"] ?? FileManager.default.temporaryDirectory.appendingPathComponent("opbench-\(getpid())").path
 let namespace = "codex-bench"
 let binaries = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+let operatorBinary = arguments["operator"] ?? binaries.appendingPathComponent("codex-k8s").path
 
 func say(_ text: String) { FileHandle.standardOutput.write(Data((text + "\n").utf8)) }
 func fail(_ text: String) -> Never {
@@ -73,11 +81,11 @@ slots:
 """.write(toFile: configPath, atomically: true, encoding: .utf8)
 /// Starts `codex-k8s operator` (stdout to `log`) and returns it once it serves /healthz, with its metrics port.
 func startOperator(log: String, resync: String?) async throws -> (ChildProcess, Int) {
-    let op = try ChildProcess(binaries.appendingPathComponent("codex-k8s").path,
+    let op = try ChildProcess(operatorBinary,
                               ["operator", "--config", configPath, "--kubeconfig", kubeconfig, "--metrics-bind", "127.0.0.1:0",
                                "--identity", "bench"] + (resync.map { ["--resync-period", $0] } ?? []),
                               stdoutFile: URL(fileURLWithPath: log), stderrFile: URL(fileURLWithPath: log + ".err"))
-    say("operator: pid \(op.pid), log \(log)")
+    say("operator: \(operatorBinary), pid \(op.pid), log \(log)")
     for _ in 0..<1200 {
         let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
         if let line = text.split(separator: "\n").first(where: { $0.contains("serving /healthz") }),
@@ -223,6 +231,10 @@ say("  (this process: \(RequestTally.total(bench1.rows)) requests, not counted a
 // MARK: phase 2 — a restarted operator, resyncs of unchanged runs
 // The first operator had no resync (so phase 1 measured only the runs' work); this one re-queues
 // every run every `resync`. Its start-up lists are counted here, so reads appear, once per cache.
+if holdSeconds > 0 {
+    say("holding the operator (pid \(op.pid)) \(holdSeconds) s")
+    try await Task.sleep(for: .seconds(holdSeconds))
+}
 op.terminate()
 let firstExit = await op.exitStatus() ?? -1
 _ = await server.command("reset")
