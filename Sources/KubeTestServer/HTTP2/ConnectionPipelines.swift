@@ -28,6 +28,7 @@ enum ConnectionPipelines {
     /// TLS on `channel` (whose first bytes are a handshake), then HTTP/2 or HTTP/1.1 per ALPN.
     static func tls(_ sync: ChannelPipeline.SynchronousOperations, context: NIOSSLContext, core: ServerCore) throws {
         try sync.addHandler(NIOSSLServerHandler(context: context))
+        try sync.addHandler(WriteCoalescer())  // one TLS record per flush, as Go's servers write
         try sync.addHandler(ApplicationProtocolNegotiationHandler { result, channel in
             channel.eventLoop.makeCompletedFuture {
                 let sync = channel.pipeline.syncOperations
