@@ -2,8 +2,9 @@ import KubeAPI
 import NIOCore
 import NIOHTTP1
 
-/// One HTTP/1.1 connection: collects a request, applies faults and latency, answers it through
-/// `APIHandler`, logs it; watches become a chunked stream fed by a `ChannelWatchSink`.
+/// One HTTP/1.1 connection or one HTTP/2 stream (behind `HTTP2FramePayloadToHTTP1ServerCodec`):
+/// collects a request, applies faults and latency, answers it through `APIHandler`, logs it;
+/// watches become a chunked stream (HTTP/2: DATA frames) fed by a `ChannelWatchSink`.
 final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = HTTPServerResponsePart
@@ -15,12 +16,19 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     private var watchTasks: [Scheduled<Void>] = []
     private var bookmarkTask: RepeatedTask?
 
-    init(server: ServerCore) {
+    /// Whether this handler is the first to see its connection become active, and so registers it
+    /// (`ServerCore.admit`): plain-HTTP-only servers. With TLS, `TLSOrPlainHTTP` admits the
+    /// connection; an HTTP/2 stream is not a connection.
+    let admitsConnection: Bool
+
+    init(server: ServerCore, admitsConnection: Bool) {
         self.server = server
+        self.admitsConnection = admitsConnection
     }
 
     func channelActive(context: ChannelHandlerContext) {
-        guard server.admit(context.channel) else { return context.close(promise: nil) }  // Faults/ServerOutage.swift
+        // Faults/ServerOutage.swift
+        guard !admitsConnection || server.admit(context.channel) else { return context.close(promise: nil) }
         context.fireChannelActive()
     }
 
@@ -68,7 +76,8 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         }
         server.log.append(LoggedRequest(verb: info.verb, resource: info.isResourceRequest ? info.qualifiedResource : "",
                                         subresource: info.subresource, namespace: info.namespace, name: info.name,
-                                        path: request.path, code: response.code, userAgent: request.headers["user-agent"]))
+                                        path: request.path, code: response.code, userAgent: request.headers["user-agent"],
+                                        httpVersion: head.version.major == 2 ? "2" : "\(head.version.major).\(head.version.minor)"))
         switch response {
         case .full(let code, let headers, let bytes):
             var h = HTTPHeaders(headers)

@@ -6,11 +6,17 @@ import NIOPosix
 import NIOSSL
 import Synchronization
 
-/// The open connections, so `dropConnections()` can cut them.
+/// The open connections, so `dropConnections()` can cut them, and how many were ever accepted.
 final class ConnectionSet: Sendable {
     private let channels = Mutex<[ObjectIdentifier: any Channel]>([:])
+    private let added = Atomic<Int>(0)
 
-    func add(_ c: any Channel) { channels.withLock { $0[ObjectIdentifier(c)] = c } }
+    func add(_ c: any Channel) {
+        added.add(1, ordering: .relaxed)
+        channels.withLock { $0[ObjectIdentifier(c)] = c }
+    }
+    /// Connections accepted (and admitted) so far: TCP connections, not HTTP/2 streams.
+    var accepted: Int { added.load(ordering: .relaxed) }
     func remove(_ c: any Channel) { _ = channels.withLock { $0.removeValue(forKey: ObjectIdentifier(c)) } }
     var all: [any Channel] { channels.withLock { Array($0.values) } }
 }
@@ -92,7 +98,7 @@ public final class KubeTestServer: Sendable {
         let sslContext: NIOSSLContext? = try served.map { t in
             let chain = try NIOSSLCertificate.fromPEMBytes(Array(t.certificateChainPEM.utf8)).map { NIOSSLCertificateSource.certificate($0) }
             let key = try NIOSSLPrivateKey(bytes: Array(t.privateKeyPEM.utf8), format: .pem)
-            return try NIOSSLContext(configuration: .makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(key)))
+            return try NIOSSLContext(configuration: ConnectionPipelines.tlsConfiguration(chain: chain, privateKey: key))
         }
         let faults = FaultInjector()
         let log = RequestLog(limit: options.requestLogLimit)
@@ -108,7 +114,7 @@ public final class KubeTestServer: Sendable {
                     // With TLS, plain HTTP is served on the same port too (see TLSOrPlainHTTP).
                     if let sslContext { return try sync.addHandler(TLSOrPlainHTTP(sslContext: sslContext, core: core)) }
                     try sync.configureHTTPServerPipeline(withPipeliningAssistance: true, withErrorHandling: true)
-                    try sync.addHandler(HTTPHandler(server: core))
+                    try sync.addHandler(HTTPHandler(server: core, admitsConnection: true))
                 }
             }
         let listener = try await bootstrap.bind(host: "127.0.0.1", port: requestedPort).get()
@@ -126,6 +132,10 @@ public final class KubeTestServer: Sendable {
         try? await listener.close()
         for c in core.connections.all { c.close(promise: nil) }
     }
+
+    /// How many TCP connections clients have opened to this server so far (an HTTP/2 client
+    /// multiplexing all its requests and watches holds one; those closed at once during an outage count too).
+    public var acceptedConnections: Int { core.connections.accepted }
 
     /// Simulates an API server restart: every connection (watches included) is dropped; storage,
     /// resourceVersions and watch history are kept, so clients can resume from where they were.

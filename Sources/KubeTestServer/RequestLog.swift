@@ -12,6 +12,8 @@ public struct LoggedRequest: Sendable, Hashable {
     public var code: Int
     /// The request's `User-Agent` header (tells apart the clients of one server, e.g. in benchmarks).
     public var userAgent: String? = nil
+    /// The HTTP version the request came over: "1.1", or "2" on an HTTP/2 stream.
+    public var httpVersion: String = "1.1"
 }
 
 /// What `RequestLog.tally` counts requests by: client, verb, resource and subresource.

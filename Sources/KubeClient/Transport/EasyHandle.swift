@@ -22,10 +22,7 @@ enum EasyHandle {
         check(ccurl_easy_setopt_long(h, CURLOPT_NOSIGNAL, 1))
         check(ccurl_easy_setopt_ptr(h, CURLOPT_ERRORBUFFER, transfer.errorBuffer))
         check(ccurl_easy_setopt_long(h, CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_2TLS))
-        // No CURLOPT_PIPEWAIT: a transfer waiting to multiplex on a connection that turns out to
-        // be HTTP/1.1 and busy with a never-ending watch would stay pending (curl only re-checks
-        // pending transfers when one completes). Without it, a burst opens a few extra
-        // connections before h2 is known; later transfers multiplex.
+        if waitsForMultiplexing(r.url) { check(ccurl_easy_setopt_long(h, CURLOPT_PIPEWAIT, 1)) }
         check(ccurl_easy_setopt_long(h, CURLOPT_TCP_KEEPALIVE, 1))
         check(ccurl_easy_set_cloexec_sockets(h))
         check(ccurl_easy_setopt_str(h, CURLOPT_ACCEPT_ENCODING, ""))
@@ -83,6 +80,21 @@ enum EasyHandle {
             return .failure(.curl(code: Int(failed.rawValue), message: String(cString: curl_easy_strerror(failed))))
         }
         return .success(h)
+    }
+
+    /// Whether a transfer to `url` sets `CURLOPT_PIPEWAIT`: it waits for a connection to the same
+    /// server that is still being set up, and multiplexes on it if that one turns out to speak h2,
+    /// instead of opening a connection of its own — so a burst of requests and watches (an
+    /// operator starting up) shares one connection from the start, as client-go's do.
+    ///
+    /// Only for `https`: there ALPN settles whether the server multiplexes during the handshake,
+    /// and libcurl then releases the waiting transfers (one per handshake or started transfer,
+    /// in a chain) — to the h2 connection, or to connections of their own over HTTP/1.1. Over
+    /// plain `http` libcurl learns "HTTP/1.1" only from a response and does not release waiting
+    /// transfers then (only when a transfer completes): behind a never-ending watch they would
+    /// wait forever (`WatchStreamTests.manyWatchesAndRequestsShareTheLoopOverHTTP1`).
+    static func waitsForMultiplexing(_ url: String) -> Bool {
+        url.prefix(8).lowercased() == "https://"
     }
 
     private static func configureTLS(_ h: UnsafeMutableRawPointer, _ tls: TLSSettings, _ check: (CURLcode) -> Void) {

@@ -3,7 +3,8 @@ import NIOHTTP1
 import NIOSSL
 
 /// The first handler of a connection to a TLS-enabled server: it looks at the first byte the
-/// client sends and sets up the pipeline for TLS (a handshake record, 0x16) or for plain HTTP.
+/// client sends and sets up the pipeline for TLS (a handshake record, 0x16; then HTTP/2 or
+/// HTTP/1.1 per ALPN, see `ConnectionPipelines`) or for plain HTTP/1.1.
 ///
 /// Why: kubectl and helm (client-go's clientcmd) send a kubeconfig's bearer token only over TLS,
 /// so tests that run them as a given user need HTTPS, while raw-socket tests keep speaking plain
@@ -30,9 +31,11 @@ final class TLSOrPlainHTTP: ChannelInboundHandler, RemovableChannelHandler {
         guard let first = buffer.getInteger(at: buffer.readerIndex, as: UInt8.self) else { return }
         do {
             let sync = context.pipeline.syncOperations
-            if first == 0x16 { try sync.addHandler(NIOSSLServerHandler(context: sslContext)) }
-            try sync.configureHTTPServerPipeline(withPipeliningAssistance: true, withErrorHandling: true)
-            try sync.addHandler(HTTPHandler(server: core))
+            if first == 0x16 {
+                try ConnectionPipelines.tls(sync, context: sslContext, core: core)  // h2 or HTTP/1.1 per ALPN
+            } else {
+                try ConnectionPipelines.http1(sync, core: core)
+            }
         } catch {
             context.close(promise: nil)
             return

@@ -1,5 +1,6 @@
 import NIOCore
 import NIOHTTP1
+import NIOHTTP2
 import Synchronization
 
 /// Whether the server is "down": while it is, every new connection is closed as soon as it is
@@ -21,8 +22,10 @@ extension ServerCore {
     /// meanwhile either sees it in `connections` (and closes it) or is seen here. Checking first
     /// left a window in which a connection accepted just before the outage escaped both, stayed
     /// open and served a watch through the whole outage.
+    /// An admitted connection leaves `connections` when it closes, whoever closes it.
     func admit(_ channel: any Channel) -> Bool {
         connections.add(channel)
+        channel.closeFuture.whenComplete { [connections] _ in connections.remove(channel) }
         if outage.isDown {
             connections.remove(channel)
             return false
@@ -37,7 +40,8 @@ public enum OutageStreamEnd: Sendable {
     case dropped
     /// Each watch stream gets half of a chunk — a chunk header announcing more bytes than follow,
     /// and the start of a watch event — and then its connection is closed: the client's transfer
-    /// ends mid-chunk and mid-event (libcurl error 18).
+    /// ends mid-chunk and mid-event (libcurl error 18). Over HTTP/2: a DATA frame with the start of
+    /// an event, then the connection closes without ending the stream (libcurl error 16 or 92).
     case midChunk
 }
 
@@ -76,9 +80,19 @@ extension KubeTestServer {
         for case let sink as ChannelWatchSink in sinks {
             let channel = sink.channel
             channel.eventLoop.execute {
+                let sync = channel.pipeline.syncOperations
+                if let connection = channel.parent, (try? sync.handler(type: HTTP2FramePayloadToHTTP1ServerCodec.self)) != nil {
+                    // HTTP/2: the start of an event in a DATA frame, then the whole connection goes
+                    // (neither END_STREAM nor RST_STREAM for the stream).
+                    let partial = channel.allocator.buffer(bytes: Array(#"{"type":"MODIFIED","obj"#.utf8))
+                    channel.writeAndFlush(HTTPServerResponsePart.body(.byteBuffer(partial))).whenComplete { _ in
+                        connection.close(promise: nil)
+                    }
+                    return
+                }
                 // Raw bytes below the HTTP encoder: a chunk of 0x40 bytes of which only 24 follow.
                 let partial = Array("40\r\n{\"type\":\"MODIFIED\",\"obj".utf8)
-                if let encoder = try? channel.pipeline.syncOperations.context(handlerType: HTTPResponseEncoder.self) {
+                if let encoder = try? sync.context(handlerType: HTTPResponseEncoder.self) {
                     encoder.writeAndFlush(NIOAny(channel.allocator.buffer(bytes: partial)), promise: nil)
                 }
                 channel.close(promise: nil)

@@ -52,24 +52,31 @@ final class TestServer: Sendable {
     let port: Int
     let scheme: String
     let closed: AsyncStream<Void>
+    private let acceptedCount: AcceptCounter
 
     var url: String { "\(scheme)://127.0.0.1:\(port)" }
+    /// TCP connections accepted so far (an HTTP/2 client multiplexing everything holds one).
+    var accepted: Int { acceptedCount.value.load(ordering: .relaxed) }
 
-    private init(group: MultiThreadedEventLoopGroup, channel: any Channel, scheme: String, closed: AsyncStream<Void>) {
+    private init(group: MultiThreadedEventLoopGroup, channel: any Channel, scheme: String, closed: AsyncStream<Void>,
+                 accepted: AcceptCounter) {
         self.group = group
         self.channel = channel
         self.port = channel.localAddress?.port ?? 0
         self.scheme = scheme
         self.closed = closed
+        self.acceptedCount = accepted
     }
 
     static func start(tls: TLSConfiguration? = nil, http2: Bool = false, responder: @escaping Responder) async throws -> TestServer {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let sslContext = try tls.map { try NIOSSLContext(configuration: $0) }
         let (closed, closedContinuation) = AsyncStream<Void>.makeStream()
+        let accepted = AcceptCounter()
         let channel = try await ServerBootstrap(group: group)
             .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
+                accepted.value.add(1, ordering: .relaxed)
                 channel.closeFuture.whenComplete { _ in closedContinuation.yield() }
                 return channel.eventLoop.makeCompletedFuture {
                     if let sslContext {
@@ -98,13 +105,19 @@ final class TestServer: Sendable {
                 }
             }
             .bind(host: "127.0.0.1", port: 0).get()
-        return TestServer(group: group, channel: channel, scheme: tls == nil ? "http" : "https", closed: closed)
+        return TestServer(group: group, channel: channel, scheme: tls == nil ? "http" : "https", closed: closed,
+                          accepted: accepted)
     }
 
     func shutdown() async throws {
         try await channel.close()
         try await group.shutdownGracefully()
     }
+}
+
+/// How many connections a `TestServer` accepted.
+final class AcceptCounter: Sendable {
+    let value = Atomic<Int>(0)
 }
 
 /// Runs the responder for each request and writes its answer.
