@@ -11,8 +11,10 @@ import Webhook
 /// the same cores.
 ///
 /// Every delivery creates an AgentRun. A janitor (standing in for the operator's clean-up of
-/// finished runs) deletes the adapter's AgentRuns once a second (DELETE collection + a finalizer
-/// PATCH per run), so the stores hold about a second's worth of runs: steady-state numbers.
+/// finished runs, `RunJanitor`) deletes the adapter's AgentRuns — by default in rounds (DELETE
+/// collection + a finalizer PATCH per run), with `--janitor paced` one by one a second after each
+/// creation — so the stores hold about a second's worth of runs: steady-state numbers. Before
+/// each fixed-rate phase the janitor's backlog from the phase before is cleared first.
 enum EndToEndBenchmark {
     struct Failure: Error, CustomStringConvertible { var description: String }
 
@@ -26,6 +28,13 @@ enum EndToEndBenchmark {
         var memoryDeliveries = 100_000
         /// `kube-test-server` to run; default: the one next to this executable.
         var serverBinary: String?
+        /// `--rate 400,700,1000`: the fixed-rate phases, in order (default: `rate`).
+        var rates: [Double] = []
+        /// Deliveries of the closed-loop phase (default `seconds` × 2,000; 0 skips it).
+        var sustained: Int?
+        var janitor = JanitorMode.bursts
+        /// `--trace FILE`: the fixed-rate phases' deliveries, janitor rounds and CPU samples (`Trace`).
+        var trace: String?
     }
 
     static func run(_ options: Options) async throws {
@@ -49,38 +58,70 @@ enum EndToEndBenchmark {
         say("end to end: adapter pid \(adapter.pid) on 127.0.0.1:\(port) (HTTPS to the apiserver), "
             + "kube-test-server pid \(server.process.pid) at \(server.url); load generator pid \(getpid())")
 
-        let janitor = Janitor(serverPort: URLComponents(string: server.url)?.port ?? 0, token: try token(kubeconfig))
-        let janitorThread = Thread { janitor.run() }
-        janitorThread.start()
+        let trace = options.trace.map { _ in Trace() }
+        trace?.sampleCPU(adapter: adapterStats, server: serverStats)
+        let serverPort = URLComponents(string: server.url)?.port ?? 0, token = try token(kubeconfig)
+        let janitor: any RunJanitor = switch options.janitor {
+        case .bursts: BurstJanitor(serverPort: serverPort, token: token, trace: trace)
+        case .paced: PacedJanitor(serverPort: serverPort, token: token)
+        case .off: NoJanitor()
+        }
+        janitor.start()
         defer { janitor.stop() }
+        say("janitor: \(options.janitor.rawValue)")
 
-        let load = LoadGenerator(port: port, secret: secret)
+        let load = LoadGenerator(port: port, secret: secret, janitor: janitor)
         say("warm-up: " + load.closedLoop(connections: options.connections, total: 3000).summary)
 
-        let deleted0 = janitor.deleted.load(ordering: .relaxed)
-        let cpu0 = (adapterStats.cpuSeconds, serverStats.cpuSeconds, ProcStats(pid: getpid()).cpuSeconds)
-        let sustained = load.closedLoop(connections: options.connections, total: Int(options.seconds * 2000))
-        let cpu1 = (adapterStats.cpuSeconds, serverStats.cpuSeconds, ProcStats(pid: getpid()).cpuSeconds)
-        say("sustained, \(options.connections) connections, closed loop: " + sustained.summary
-            + "; runs deleted by the janitor meanwhile \(janitor.deleted.load(ordering: .relaxed) - deleted0)")
-        let n = Double(sustained.count)
-        say(String(format: "  CPU per delivery: adapter %.0f µs, KubeTestServer %.0f µs (incl. janitor deletes), load generator %.0f µs; "
-                     + "CPU busy %.2f of 2 cores", (cpu1.0 - cpu0.0) / n * 1e6, (cpu1.1 - cpu0.1) / n * 1e6, (cpu1.2 - cpu0.2) / n * 1e6,
-                     ((cpu1.0 - cpu0.0) + (cpu1.1 - cpu0.1) + (cpu1.2 - cpu0.2)) / sustained.seconds))
+        let total = options.sustained ?? Int(options.seconds * 2000)
+        if total > 0 {
+            let deleted0 = janitor.deletedCount
+            let cpu0 = (adapterStats.cpuSeconds, serverStats.cpuSeconds, ProcStats(pid: getpid()).cpuSeconds)
+            let sustained = load.closedLoop(connections: options.connections, total: total)
+            let cpu1 = (adapterStats.cpuSeconds, serverStats.cpuSeconds, ProcStats(pid: getpid()).cpuSeconds)
+            say("sustained, \(options.connections) connections, closed loop: " + sustained.summary
+                + "; runs deleted by the janitor meanwhile \(janitor.deletedCount - deleted0)")
+            let n = Double(sustained.count)
+            say(String(format: "  CPU per delivery: adapter %.0f µs, KubeTestServer %.0f µs (incl. janitor deletes), load generator %.0f µs; "
+                         + "CPU busy %.2f of 2 cores", (cpu1.0 - cpu0.0) / n * 1e6, (cpu1.1 - cpu0.1) / n * 1e6, (cpu1.2 - cpu0.2) / n * 1e6,
+                         ((cpu1.0 - cpu0.0) + (cpu1.1 - cpu0.1) + (cpu1.2 - cpu0.2)) / sustained.seconds))
+        }
 
-        let fixed = load.fixedRate(options.rate, seconds: options.seconds, connections: options.connections)
-        say(String(format: "fixed %.0f/s offered, %d connections: ", options.rate, options.connections) + fixed.summary)
+        for rate in options.rates.isEmpty ? [options.rate] : options.rates {
+            if options.janitor != .off { settle(janitor, load) }
+            let cpu0 = (adapterStats.cpuSeconds, serverStats.cpuSeconds, ProcStats(pid: getpid()).cpuSeconds)
+            let fixed = load.fixedRate(rate, seconds: options.seconds, connections: options.connections, trace: trace)
+            let cpu1 = (adapterStats.cpuSeconds, serverStats.cpuSeconds, ProcStats(pid: getpid()).cpuSeconds)
+            say(String(format: "fixed %.0f/s offered, %d connections: ", rate, options.connections) + fixed.summary)
+            let n = Double(fixed.count)
+            say(String(format: "  CPU per delivery: adapter %.0f µs, KubeTestServer %.0f µs, load generator %.0f µs",
+                       (cpu1.0 - cpu0.0) / n * 1e6, (cpu1.1 - cpu0.1) / n * 1e6, (cpu1.2 - cpu0.2) / n * 1e6))
+        }
+        if let path = options.trace, let trace {
+            try trace.write(to: path)
+            say("trace: \(path)")
+        }
+        guard options.memoryDeliveries > 0 else { return }
 
         say("memory over \(options.memoryDeliveries) deliveries (adapter RSS, KubeTestServer RSS, runs deleted so far):")
         let start = load.completed.load(ordering: .relaxed)
         say("  0: adapter \(adapterStats.residentKiB / 1024) MiB, server \(serverStats.residentKiB / 1024) MiB")
         let memory = load.closedLoop(connections: options.connections, total: options.memoryDeliveries, every: 10_000) { done in
             say("  \(done - start): adapter \(adapterStats.residentKiB / 1024) MiB, server \(serverStats.residentKiB / 1024) MiB, "
-                  + "deleted \(janitor.deleted.load(ordering: .relaxed))")
+                  + "deleted \(janitor.deletedCount)")
         }
         say("memory run: " + memory.summary)
     }
 
+
+    /// Waits (at most 60 s) until the janitor has removed every run created so far, so a phase
+    /// does not start with the previous phase's backlog of deletions.
+    static func settle(_ janitor: any RunJanitor, _ load: LoadGenerator) {
+        let deadline = nanos() + 60_000_000_000
+        while janitor.deletedCount < load.accepted.load(ordering: .relaxed) && nanos() < deadline { usleep(20_000) }
+        let left = load.accepted.load(ordering: .relaxed) - janitor.deletedCount
+        if left > 0 { say("janitor: \(left) runs still to delete after 60 s") }
+    }
 
     struct Server {
         var process: ChildProcess
@@ -144,87 +185,6 @@ enum EndToEndBenchmark {
             usleep(50_000)
         }
         throw Failure(description: "the adapter was not ready within 120 s")
-    }
-}
-
-/// Deletes the adapter's AgentRuns continuously: one DELETE collection by the managed-by label,
-/// then one PATCH per run that removes the operator's finalizer (what the operator does once it
-/// has cleaned up), so the runs are gone from the apiserver and from the adapter's cache. The
-/// patches go out over `patchConnections` connections (threads) at once, and the next round starts at once
-/// (after `pause` when the round was small), so the clean-up keeps pace with 1,500+ creates/s —
-/// once a second over one connection it fell behind and the backlog landed on later phases. The
-/// steady state pays for one create, one delete and one patch per delivery.
-final class Janitor: Sendable {
-    /// As many as the load generator's connections: the server serves connections in turn, so
-    /// with fewer the clean-up gets a smaller share than the creates and falls behind.
-    static let patchConnections = 16
-    /// Rounds that found fewer runs than this wait `pause` before the next one.
-    static let smallRound = 100
-    static let pause: UInt64 = 200_000_000
-
-    let serverPort: Int
-    let token: String
-    let deleted = Atomic<Int>(0)
-    private let running = Atomic<Bool>(true)
-
-    init(serverPort: Int, token: String) {
-        self.serverPort = serverPort
-        self.token = token
-    }
-
-    func stop() { running.store(false, ordering: .relaxed) }
-
-    var path: String { "/apis/codex-k8s.dev/v1alpha1/namespaces/\(EndToEndBenchmark.namespace)/agentruns" }
-
-    func run() {
-        let selector = "\(WellKnown.managedByLabel)=\(WellKnown.managedByValue)"
-            .addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
-        let request = Array(("DELETE \(path)?labelSelector=\(selector)"
-            + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \(token)\r\nContent-Length: 0\r\n\r\n").utf8)
-        let connection = Connection(port: serverPort)
-        let patchers = Mutex<[Connection]>((0..<Self.patchConnections).map { _ in Connection(port: serverPort) })
-        while running.load(ordering: .relaxed) {
-            var next = nanos() + Self.pause
-            do {
-                let answer = try connection.roundTrip(request)
-                guard answer.status == 200, let list = try? JSONValue(parsing: answer.body) else {
-                    say("janitor: \(answer.status) \(String(decoding: answer.body.prefix(300), as: UTF8.self))")
-                    sleep(until: next)
-                    continue
-                }
-                // The adapter creates runs with the operator's finalizer: drop it, as the operator
-                // does after its clean-up, so the runs really go.
-                var names: [String] = []
-                for item in list["items"]?.arrayValue ?? [] {
-                    guard let name = item[path: ["metadata", "name"]]?.stringValue else { continue }
-                    if (item[path: ["metadata", "finalizers"]]?.arrayValue ?? []).isEmpty {
-                        deleted.add(1, ordering: .relaxed)
-                    } else {
-                        names.append(name)
-                    }
-                }
-                if names.count >= Self.smallRound { next = 0 }
-                let batches = names.chunked(into: Self.patchConnections)
-                let connections = patchers.withLock { list in batches.indices.map { UnsafeSendable(list[$0]) } }
-                onThreads(batches.count) { i in
-                    for name in batches[i] { self.patch(name, on: connections[i].value) }
-                }
-            } catch {
-                say("janitor: \(error)")
-            }
-            sleep(until: next)
-        }
-    }
-
-    private func patch(_ name: String, on connection: Connection) {
-        let body = Array(#"{"metadata":{"finalizers":null}}"#.utf8)
-        let patch = Array(("PATCH \(path)/\(name) HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \(token)\r\n"
-            + "Content-Type: application/merge-patch+json\r\nContent-Length: \(body.count)\r\n\r\n").utf8) + body
-        do {
-            if try connection.roundTrip(patch).status == 200 { deleted.add(1, ordering: .relaxed) }
-        } catch {
-            say("janitor: \(error)")
-        }
     }
 }
 

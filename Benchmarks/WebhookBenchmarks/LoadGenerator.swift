@@ -47,10 +47,34 @@ final class LoadGenerator: Sendable {
     let payload = IssueLabeledPayload()
     private let issues = Atomic<Int>(1)
     let completed = Atomic<Int>(0)
+    /// 202 answers so far (runs created).
+    let accepted = Atomic<Int>(0)
+    /// Told the name of every run created (from the 202's `run`), with the time of the answer.
+    let janitor: any RunJanitor
 
-    init(port: Int, secret: String) {
+    init(port: Int, secret: String, janitor: any RunJanitor) {
         self.port = port
         self.secret = Array(secret.utf8)
+        self.janitor = janitor
+    }
+
+    /// Counts a 202 and hands its run to the janitor.
+    private func created(_ answer: (status: Int, body: [UInt8])) {
+        guard answer.status == 202 else { return }
+        accepted.add(1, ordering: .relaxed)
+        if let name = Self.runName(answer.body) { janitor.created(name, at: nanos()) }
+    }
+
+    /// The value of `"run":"…"` in a compact JSON answer (a run name has no escapes).
+    static func runName(_ body: [UInt8]) -> String? {
+        let key = Array(#""run":""#.utf8)
+        guard body.count > key.count else { return nil }
+        for i in 0...(body.count - key.count) where body[i] == key[0] && Array(body[i..<(i + key.count)]) == key {
+            let start = i + key.count
+            guard let end = body[start...].firstIndex(of: UInt8(ascii: "\"")) else { return nil }
+            return String(decoding: body[start..<end], as: UTF8.self)
+        }
+        return nil
     }
 
     /// One complete HTTP request: a new issue number and delivery id, signed like GitHub.
@@ -79,6 +103,7 @@ final class LoadGenerator: Sendable {
                 do {
                     let answer = try connection.roundTrip(request)
                     mine.latencies.append(nanos() - t0)
+                    created(answer)
                     mine.statuses[answer.status, default: 0] += 1
                     if answer.status != 202, mine.failures.count < 3 { mine.failures.append(String(decoding: answer.body, as: UTF8.self)) }
                 } catch {
@@ -98,7 +123,8 @@ final class LoadGenerator: Sendable {
     /// Open loop: `rate` deliveries/s for `seconds`, spread over `connections` threads on a fixed
     /// schedule; latency counts from the scheduled send time, so a stalled answer also delays (and
     /// is charged to) the deliveries queued behind it (no coordinated omission).
-    func fixedRate(_ rate: Double, seconds: Double, connections: Int) -> Result {
+    /// With `trace`, every delivery's scheduled time, latency and answer go into it (phase `rate`).
+    func fixedRate(_ rate: Double, seconds: Double, connections: Int, trace: Trace? = nil) -> Result {
         let tally = Tally()
         let interval = 1e9 / rate
         let start = nanos() + 50_000_000
@@ -106,6 +132,7 @@ final class LoadGenerator: Sendable {
         onThreads(connections) { [self] thread in
             let connection = Connection(port: port)
             var mine = Result()
+            var records: [(due: UInt64, latency: UInt64, status: Int)] = []
             var k = 0
             while true {
                 let slot = k * connections + thread
@@ -115,7 +142,10 @@ final class LoadGenerator: Sendable {
                 sleep(until: due)
                 do {
                     let answer = try connection.roundTrip(request)
-                    mine.latencies.append(nanos() - due)
+                    let latency = nanos() - due
+                    mine.latencies.append(latency)
+                    created(answer)
+                    if trace != nil { records.append((due, latency, answer.status)) }
                     mine.statuses[answer.status, default: 0] += 1
                     if answer.status != 202, mine.failures.count < 3 { mine.failures.append(String(decoding: answer.body, as: UTF8.self)) }
                 } catch {
@@ -125,10 +155,12 @@ final class LoadGenerator: Sendable {
                 completed.add(1, ordering: .relaxed)
                 k += 1
             }
+            trace?.deliveries(String(format: "%.0f", rate), records, connection: thread)
             tally.results.withLock { $0.merge(mine) }
         }
         var result = tally.results.withLock { $0 }
         result.seconds = Double(nanos() - start) / 1e9
+        trace?.phase(String(format: "%.0f", rate), start: start, end: nanos())
         return result
     }
 }

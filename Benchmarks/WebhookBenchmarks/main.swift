@@ -15,7 +15,17 @@ case "e2e":
         switch flag {
         case "--connections": options.connections = Int(value) ?? options.connections
         case "--seconds": options.seconds = Double(value) ?? options.seconds
-        case "--rate": options.rate = Double(value) ?? options.rate
+        case "--rate":
+            options.rates = value.split(separator: ",").compactMap { Double($0) }
+            options.rate = options.rates.first ?? options.rate
+        case "--sustained": options.sustained = Int(value)
+        case "--janitor":
+            guard let mode = JanitorMode(rawValue: value) else {
+                say("--janitor: one of \(JanitorMode.allCases.map(\.rawValue).joined(separator: ", "))")
+                exit(2)
+            }
+            options.janitor = mode
+        case "--trace": options.trace = value
         case "--memory": options.memoryDeliveries = Int(value) ?? options.memoryDeliveries
         case "--server-binary": options.serverBinary = value
         default:
@@ -35,6 +45,7 @@ case nil:
     DecodeBenchmark.run()
     try await EndToEndBenchmark.run(EndToEndBenchmark.Options())
 default:
-    say("usage: WebhookBenchmarks [decode [N] | e2e [--connections 16] [--seconds 20] [--rate 1000] [--memory 100000] [--server-binary PATH]]")
+    say("usage: WebhookBenchmarks [decode [N] | e2e [--connections 16] [--seconds 20] [--rate 1000[,R…]] [--sustained N] [--janitor bursts|paced|off] "
+        + "[--trace FILE] [--memory 100000] [--server-binary PATH]]")
     exit(2)
 }

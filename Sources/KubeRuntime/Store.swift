@@ -82,7 +82,9 @@ public final class Store<Object: KubeResource>: Sendable {
             }
         }
         becameReady.values.forEach { $0.resume() }
-        observers.notify(affected.compactMap(\.objectKey))
+        // A closure, not `\.objectKey`: a key path through the generic `Object` is instantiated at
+        // run time on every call (≈ 1 % of the webhook adapter's CPU, one call per watch event).
+        observers.notify(affected.compactMap { $0.objectKey })
         return affected
     }
 

@@ -3,10 +3,18 @@ import KubeAPI
 /// The set of served resources: the built-ins plus every Established CustomResourceDefinition.
 ///
 /// Lookups are by group/version/plural (paths) and by storage key; CRD-defined types are
-/// (re)registered when their CRD is committed and removed when it is gone.
+/// (re)registered when their CRD is committed and removed when it is gone. Every lookup that runs
+/// per request is a hash lookup in an index kept beside `types` (same answer as the first match
+/// in `types`): they ran on every write and every request under the store's lock.
 struct ResourceRegistry: Sendable {
     private(set) var types: [ResourceType] = []
     private var byPath: [String: ResourceType] = [:]
+    /// The first registered type of each storage key.
+    private var byStorageKey: [String: ResourceType] = [:]
+    /// The first registered type of each `apiVersion` + `kind`.
+    private var byKind: [String: ResourceType] = [:]
+    /// `group/version` of every type.
+    private var groupVersions: Set<String> = []
 
     init() {
         for t in BuiltinResources.all { add(t) }
@@ -16,9 +24,15 @@ struct ResourceRegistry: Sendable {
         "\(group)/\(version)/\(plural)"
     }
 
+    private static func kindKey(_ apiVersion: String, _ kind: String) -> String { "\(apiVersion) \(kind)" }
+
     private mutating func add(_ t: ResourceType) {
         types.append(t)
         byPath[Self.pathKey(t.group, t.version, t.plural)] = t
+        if byStorageKey[t.storageKey] == nil { byStorageKey[t.storageKey] = t }
+        let kind = Self.kindKey(t.apiVersion, t.kind)
+        if byKind[kind] == nil { byKind[kind] = t }
+        groupVersions.insert("\(t.group)/\(t.version)")
     }
 
     func lookup(group: String, version: String, plural: String) -> ResourceType? {
@@ -27,12 +41,17 @@ struct ResourceRegistry: Sendable {
 
     /// Any served version of a storage key (the first registered, i.e. the preferred one).
     func anyVersion(storageKey: String) -> ResourceType? {
-        types.first { $0.storageKey == storageKey }
+        byStorageKey[storageKey]
     }
 
     /// The served type for `apiVersion` + `kind` (ownerReferences, SSA bodies).
     func lookup(apiVersion: String, kind: String) -> ResourceType? {
-        types.first { $0.apiVersion == apiVersion && $0.kind == kind }
+        byKind[Self.kindKey(apiVersion, kind)]
+    }
+
+    /// Whether any type has this group and version.
+    func serves(group: String, version: String) -> Bool {
+        groupVersions.contains("\(group)/\(version)")
     }
 
     /// Replaces the types defined by CRD `crdName` with `newTypes` (empty to unregister).
@@ -40,6 +59,9 @@ struct ResourceRegistry: Sendable {
         let kept = types.filter { $0.crdName != crdName }
         types = []
         byPath = [:]
+        byStorageKey = [:]
+        byKind = [:]
+        groupVersions = []
         for t in kept + newTypes { add(t) }
     }
 

@@ -19,8 +19,9 @@ extension StoreState {
     }
 
     /// The CRD (by name) defining the custom resources stored under `storageKey`, when it is being deleted.
+    /// Runs for every committed event: the `.` pre-check is a byte scan, not Foundation's `contains`.
     func terminatingCRD(definingStorageKey storageKey: String) -> String? {
-        guard storageKey.contains("."), let crd = registry.anyVersion(storageKey: storageKey)?.crdName,
+        guard storageKey.utf8.contains(UInt8(ascii: ".")), let crd = registry.anyVersion(storageKey: storageKey)?.crdName,
               objects[Self.crdStorageKey]?[crd]?[path: ["metadata", "deletionTimestamp"]] != nil else { return nil }
         return crd
     }

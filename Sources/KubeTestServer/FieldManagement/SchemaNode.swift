@@ -58,6 +58,29 @@ indirect enum SchemaNode: Sendable {
         }
     }
 
+    /// Whether `knownFields` is not nil (without building the set).
+    var declaresFields: Bool {
+        switch self {
+        case .message: return true
+        case .crd(let s), .crdRoot(let s):
+            return !Self.preservesUnknown(s) && s["properties"]?.objectValue != nil
+                && (s["additionalProperties"] == nil || s["additionalProperties"] == .bool(false))
+        default: return false
+        }
+    }
+
+    /// Whether `knownFields` contains `name` (without building the set); false when it is nil.
+    func declares(_ name: String) -> Bool {
+        switch self {
+        case .message(let m): return BuiltinSchemas.shared.message(m)?.byName[name] != nil
+        case .crd(let s), .crdRoot(let s):
+            guard declaresFields else { return false }
+            if case .crdRoot = self, name == "apiVersion" || name == "kind" || name == "metadata" { return true }
+            return s["properties"]?[name] != nil
+        default: return false
+        }
+    }
+
     /// Whether this value is a map (its keys are data, not schema fields): `.` members in fieldsV1.
     var isMap: Bool {
         switch self {

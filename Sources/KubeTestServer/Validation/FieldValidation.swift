@@ -30,30 +30,59 @@ enum FieldValidation {
     /// The problems of `raw` (a JSON body) for `type`, in document order.
     static func problems(_ raw: [UInt8], type: ResourceType, patch: Bool = false) -> [String] {
         guard let doc = OrderedJSON.parse(raw) else { return [] }  // not JSON (YAML): see `check`
+        return problems(in: doc, type: type, patch: patch)
+    }
+
+    /// The problems of a parsed body for `type`, in document order.
+    private static func problems(in doc: OrderedJSON, type: ResourceType, patch: Bool) -> [String] {
         var out: [String] = []
-        walk(doc, SchemaNode.root(for: type), path: "", root: true, patch: patch, &out)
+        var path = MemberPath()
+        walk(doc, SchemaNode.root(for: type), path: &path, root: true, patch: patch, &out)
         return out
     }
 
-    private static func walk(_ value: OrderedJSON, _ node: SchemaNode, path: String, root: Bool, patch: Bool,
+    /// The path to the value being walked, rendered (`spec.items[0].name`) only for a problem:
+    /// the walk visits every member of every body, most of them fine.
+    struct MemberPath {
+        enum Part { case key(String), index(Int) }
+        var parts: [Part] = []
+
+        func rendered(_ last: String) -> String {
+            var text = ""
+            for part in parts {
+                switch part {
+                case .key(let k): text += text.isEmpty ? k : ".\(k)"
+                case .index(let i): text += "[\(i)]"
+                }
+            }
+            return text.isEmpty ? last : "\(text).\(last)"
+        }
+    }
+
+    private static func walk(_ value: OrderedJSON, _ node: SchemaNode, path: inout MemberPath, root: Bool, patch: Bool,
                              _ out: inout [String]) {
         switch value {
         case .object(let members):
-            var known = node.knownFields
-            if root, known != nil { known!.formUnion(["apiVersion", "kind"]) }
+            let declares = node.declaresFields
             var seen: Set<String> = []
             for (k, v) in members {
-                let p = path.isEmpty ? k : "\(path).\(k)"
-                if !seen.insert(k).inserted { out.append("duplicate field \"\(p)\""); continue }
+                if !seen.insert(k).inserted { out.append("duplicate field \"\(path.rendered(k))\""); continue }
                 if patch && k.hasPrefix("$") { continue }
-                if let known, !known.contains(k) {
-                    out.append("unknown field \"\(p)\"")
+                if declares, !node.declares(k), !(root && (k == "apiVersion" || k == "kind")) {
+                    out.append("unknown field \"\(path.rendered(k))\"")
                     continue
                 }
-                walk(v, node.property(k), path: p, root: false, patch: patch, &out)
+                path.parts.append(.key(k))
+                walk(v, node.property(k), path: &path, root: false, patch: patch, &out)
+                path.parts.removeLast()
             }
         case .array(let items):
-            for (i, item) in items.enumerated() { walk(item, node.items, path: "\(path)[\(i)]", root: false, patch: patch, &out) }
+            let itemNode = node.items
+            for (i, item) in items.enumerated() {
+                path.parts.append(.index(i))
+                walk(item, itemNode, path: &path, root: false, patch: patch, &out)
+                path.parts.removeLast()
+            }
         case .scalar:
             break
         }
@@ -94,8 +123,12 @@ enum FieldValidation {
     static func check(_ raw: [UInt8], _ body: inout JSONValue, type: ResourceType, mode: Mode,
                       patch: Bool = false) throws(APIError) -> [(String, String)] {
         guard mode != .ignore else { prune(&body, type: type); return [] }
-        let found = OrderedJSON.parse(raw) != nil ? problems(raw, type: type, patch: patch)
-            : problems(body.serialized(), type: type, patch: patch)
+        let found: [String]
+        if let doc = OrderedJSON.parse(raw) {
+            found = problems(in: doc, type: type, patch: patch)
+        } else {
+            found = problems(body.serialized(), type: type, patch: patch)
+        }
         if found.isEmpty { return [] }
         if mode == .strict { throw .badRequest("strict decoding error: \(found.joined(separator: ", "))") }
         prune(&body, type: type)

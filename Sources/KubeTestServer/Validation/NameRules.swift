@@ -32,15 +32,27 @@ enum NameRules {
         return errs
     }
 
-    private static func isLabelKeyName(_ s: String) -> Bool {
-        let b = Array(s.utf8)
+    private static func isLabelKeyName(_ s: String) -> Bool { isLabelKeyName(s[...]) }
+
+    private static func isLabelKeyName(_ s: Substring) -> Bool {
         func alnum(_ c: UInt8) -> Bool { (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) }
-        guard let first = b.first, let last = b.last, alnum(first), alnum(last) else { return false }
-        return b.allSatisfy { alnum($0) || $0 == 45 || $0 == 95 || $0 == 46 }
+        guard let first = s.utf8.first, let last = s.utf8.last, alnum(first), alnum(last) else { return false }
+        return s.utf8.allSatisfy { alnum($0) || $0 == 45 || $0 == 95 || $0 == 46 }
+    }
+
+    /// Whether `qualifiedName(value)` finds nothing, without building the parts (every label key
+    /// of every write is checked; the error texts are only needed when it fails).
+    static func isQualifiedName(_ value: String) -> Bool {
+        let utf8 = value.utf8
+        guard let slash = utf8.firstIndex(of: UInt8(ascii: "/")) else { return utf8.count <= 63 && isLabelKeyName(value) }
+        let name = value[utf8.index(after: slash)...]
+        return !name.utf8.contains(UInt8(ascii: "/")) && name.utf8.count <= 63 && isLabelKeyName(name)
+            && ObjectNames.isDNS1123Subdomain(value[..<slash])
     }
 
     /// `IsQualifiedName` / `IsLabelKey`: `[prefix/]name`.
     static func qualifiedName(_ value: String) -> [String] {
+        if isQualifiedName(value) { return [] }
         var errs: [String] = []
         let parts = value.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
         let name: String
