@@ -67,9 +67,14 @@ import Testing
             guard case .added(let o)? = await it.next() else { Issue.record("expected ADDED \(name)"); return }
             #expect(o[path: ["metadata", "name"]]?.stringValue == name)
         }
-        // Cancelling resets the stream (RST_STREAM); the connection stays for other requests.
-        // libcurl 7.88 holds frames under 1 KiB until it next writes to the connection (http2.c
-        // `send_callback`), so the reset leaves with the next request on it: requests until then.
+        #expect(server.acceptedConnections == 1, "the list, the watch and the creates share one connection")
+        // Cancelling resets the stream (RST_STREAM). libcurl 7.88 holds frames under 1 KiB until it
+        // next writes to the connection (http2.c `send_callback`), so the reset leaves with the next
+        // request on it: requests until then. With the watch gone the connection is idle, and
+        // CurlLoop.shared's connection cache (shared with every other test of the process, libcurl's
+        // default size) may close it first — seen in the full suite: the next request opened a
+        // second connection. The server unregisters the watch then too (the stream's channel closes
+        // with its connection), so the connection count is not asserted after the cancel.
         watch.cancel()
         var dropped = false
         for _ in 0..<300 where !dropped {
@@ -78,7 +83,6 @@ import Testing
             if !dropped { try await Task.sleep(for: .milliseconds(100)) }
         }
         #expect(dropped, "the server dropped the cancelled watch")
-        #expect(server.acceptedConnections == 1)
         #expect(server.requests.all.allSatisfy { $0.httpVersion == "2" })
     }
 
