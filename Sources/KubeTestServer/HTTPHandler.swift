@@ -99,6 +99,10 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     private func startWatch(context: ChannelHandlerContext, head: HTTPRequestHead, plan: WatchPlan) {
+        // A watch answered late (latency fault, resourceVersion wait) whose client went away
+        // meanwhile (an HTTP/2 reset, a closed connection): `channelInactive` ran before there was
+        // a watch to end, so none may be registered now.
+        guard context.channel.isActive else { return }
         var h = HTTPHeaders()
         h.add(name: "Content-Type", value: plan.filter.asTable ? "application/json;as=Table;v=v1;g=meta.k8s.io" : "application/json")
         h.add(name: "Transfer-Encoding", value: "chunked")

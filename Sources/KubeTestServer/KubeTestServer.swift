@@ -15,7 +15,7 @@ final class ConnectionSet: Sendable {
         added.add(1, ordering: .relaxed)
         channels.withLock { $0[ObjectIdentifier(c)] = c }
     }
-    /// Connections accepted (and admitted) so far: TCP connections, not HTTP/2 streams.
+    /// Connections accepted so far (those closed at once during an outage included): TCP connections, not HTTP/2 streams.
     var accepted: Int { added.load(ordering: .relaxed) }
     func remove(_ c: any Channel) { _ = channels.withLock { $0.removeValue(forKey: ObjectIdentifier(c)) } }
     var all: [any Channel] { channels.withLock { Array($0.values) } }

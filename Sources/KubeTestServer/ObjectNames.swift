@@ -14,28 +14,33 @@ enum ObjectNames {
 
     /// `[a-z0-9]([-a-z0-9]*[a-z0-9])?`, at most 63 bytes.
     static func isDNS1123Label<S: StringProtocol>(_ s: S) -> Bool {
-        !s.utf8.contains(UInt8(ascii: ".")) && isDNS1123Subdomain(s) && s.utf8.count <= 63
+        s.utf8.count <= 63 && !s.utf8.contains(UInt8(ascii: ".")) && matchesDNS1123Subdomain(s)
     }
 
-    /// Dot-separated DNS-1123 labels, at most 253 bytes. One pass over the bytes, no copies
-    /// (it runs for every label key and name of every write).
+    /// Dot-separated DNS-1123 labels, at most 253 bytes in all (apimachinery's
+    /// `IsDNS1123Subdomain`: the regex and the total length — no limit per label).
     static func isDNS1123Subdomain<S: StringProtocol>(_ s: S) -> Bool {
+        s.utf8.count <= 253 && matchesDNS1123Subdomain(s)
+    }
+
+    /// Whether `s` matches `[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*`, the
+    /// regex alone: apimachinery checks the length apart and reports both. One pass over the bytes,
+    /// no copies (it runs for every label key and name of every write).
+    static func matchesDNS1123Subdomain<S: StringProtocol>(_ s: S) -> Bool {
         func alnum(_ b: UInt8) -> Bool { (b >= 97 && b <= 122) || (b >= 48 && b <= 57) }
-        var total = 0, label = 0
+        var label = 0
         var previous = UInt8(ascii: ".")
         for b in s.utf8 {
-            total += 1
             if b == UInt8(ascii: ".") {
                 guard label > 0, alnum(previous) else { return false }
                 label = 0
             } else {
                 guard alnum(b) || (b == UInt8(ascii: "-") && label > 0) else { return false }
                 label += 1
-                guard label <= 63 else { return false }
             }
             previous = b
         }
-        return total <= 253 && label > 0 && alnum(previous)
+        return label > 0 && alnum(previous)
     }
 
     /// Validates `metadata.name` for a resource; nil when acceptable.

@@ -41,7 +41,8 @@ public enum OutageStreamEnd: Sendable {
     /// Each watch stream gets half of a chunk — a chunk header announcing more bytes than follow,
     /// and the start of a watch event — and then its connection is closed: the client's transfer
     /// ends mid-chunk and mid-event (libcurl error 18). Over HTTP/2: a DATA frame with the start of
-    /// an event, then the connection closes without ending the stream (libcurl error 16 or 92).
+    /// an event, then the connection closes without ending the stream (libcurl error 16 or 92); the
+    /// other streams of that connection end with it, not all of them after a partial frame.
     case midChunk
 }
 

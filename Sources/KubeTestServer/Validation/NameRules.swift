@@ -13,7 +13,7 @@ enum NameRules {
     static func dns1123Subdomain(_ s: String) -> [String] {
         var errs: [String] = []
         if s.utf8.count > 253 { errs.append("must be no more than 253 bytes") }
-        if !ObjectNames.isDNS1123Subdomain(String(s.prefix(253))) || s.isEmpty {
+        if !ObjectNames.matchesDNS1123Subdomain(s) {
             errs.append(regexError("a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character", dns1123SubdomainFmt, ["example.com"]))
         }
         return errs
@@ -22,8 +22,8 @@ enum NameRules {
     static func dns1123Label(_ s: String) -> [String] {
         var errs: [String] = []
         if s.utf8.count > 63 { errs.append("must be no more than 63 bytes") }
-        if !ObjectNames.isDNS1123Label(String(s.prefix(63))) || s.isEmpty {
-            if !s.isEmpty, ObjectNames.isDNS1123Subdomain(s) {
+        if s.utf8.contains(UInt8(ascii: ".")) || !ObjectNames.matchesDNS1123Subdomain(s) {
+            if ObjectNames.matchesDNS1123Subdomain(s) {
                 errs.append("must not contain dots")
             } else {
                 errs.append(regexError("a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character", dns1123LabelFmt, ["my-name", "123-abc"]))
