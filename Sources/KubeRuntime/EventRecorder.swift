@@ -164,8 +164,8 @@ public actor EventRecorder {
                           action: key.action, reason: key.reason, regarding: key.regarding, related: key.related,
                           note: key.note, type: key.type)
         do {
-            let created = try await sink.create(event)
-            recorded[key]?.name = created.metadata.name ?? name
+            try await sink.create(event)
+            recorded[key]?.name = name
             recorded[key]?.written = 1
             await publishSeries(key)
         } catch {

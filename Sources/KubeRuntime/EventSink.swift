@@ -6,7 +6,9 @@ public enum EventType: String, Sendable { case normal = "Normal", warning = "War
 /// The Event calls the recorder needs (the `Event` model is KubeAPI's);
 /// `KubeClientEventSink` adapts KubeClient.
 public protocol EventSink: Sendable {
-    func create(_ event: Event) async throws -> Event
+    /// Creates `event` under the name it carries (the recorder always names its Events, never
+    /// `generateName`); the API's answer is not needed, so an implementation need not decode it.
+    func create(_ event: Event) async throws
     /// Sets `series` on an existing event (a merge patch).
     func updateSeries(namespace: String, name: String, series: EventSeries) async throws
 }

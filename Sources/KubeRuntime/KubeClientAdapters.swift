@@ -69,7 +69,8 @@ public struct KubeClientEventSink: EventSink {
 
     public init(client: KubeClient) { self.client = client }
 
-    public func create(_ event: Event) async throws -> Event { try await client.create(event) }
+    /// The create's answer is not decoded (`createDiscardingResult`): the recorder knows the name.
+    public func create(_ event: Event) async throws { try await client.createDiscardingResult(event) }
 
     public func updateSeries(namespace: String, name: String, series: EventSeries) async throws {
         let patch: JSONValue = ["series": ["count": .int(Int64(series.count)),

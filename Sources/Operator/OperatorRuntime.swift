@@ -42,9 +42,9 @@ public final class OperatorRuntime: Sendable {
         let toRun: @Sendable (ObjectMeta) -> [ObjectKey] = { meta in
             meta.labels?[RunLabels.run].map { [ObjectKey(namespace: ns, name: $0)] } ?? []
         }
-        let jobs = controller.watches(KubeClientListWatch<Job>(client: client, labelSelector: RunLabels.managedSelector),
+        let jobs = controller.watches(RunObjectTransforms.jobSource(client),
                                       indexedLabels: [RunLabels.run], transform: RunObjectTransforms.job) { toRun($0.metadata) }
-        let pods = controller.watches(KubeClientListWatch<Pod>(client: client, labelSelector: RunLabels.managedSelector),
+        let pods = controller.watches(RunObjectTransforms.podSource(client),
                                       indexedLabels: [RunLabels.run], transform: RunObjectTransforms.pod) { toRun($0.metadata) }
         let runs = controller.store
         let secrets = controller.watches(KubeClientListWatch<Secret>(

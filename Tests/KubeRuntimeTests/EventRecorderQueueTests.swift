@@ -44,10 +44,10 @@ final class GatedEventSink: EventSink {
         await gate.enterAndWait()
     }
 
-    func create(_ event: Event) async throws -> Event {
+    func create(_ event: Event) async throws {
         await pass()
         defer { finished.increment() }
-        return try await inner.create(event)
+        try await inner.create(event)
     }
 
     func updateSeries(namespace: String, name: String, series: EventSeries) async throws {

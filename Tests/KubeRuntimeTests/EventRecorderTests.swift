@@ -11,13 +11,12 @@ final class FakeEventSink: EventSink {
     }
     let state = Locked(State())
 
-    func create(_ event: Event) async throws -> Event {
+    func create(_ event: Event) async throws {
         try state.withLock { s in
             let key = "\(event.metadata.namespace!)/\(event.metadata.name!)"
             if s.events[key] != nil { throw Status(reason: "AlreadyExists", code: 409) }
             s.events[key] = event
             s.creates += 1
-            return event
         }
     }
 

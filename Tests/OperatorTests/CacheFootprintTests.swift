@@ -100,4 +100,63 @@ import Testing
             await r.stop()
         }
     }
+
+    /// The Job and Pod sources decode without `spec` (`SpeclessJob`, `SpeclessPod`): through the
+    /// API, a LIST page and a MODIFIED watch event give, after the cache transform, exactly what
+    /// the full objects give after it.
+    @Test func speclessSourcesCacheWhatTheFullObjectsCache() async throws {
+        try await OperatorHarness.with { h in
+            let ns = h.config.controlNamespace
+            let labels = [RunLabels.managedBy: RunLabels.managedByValue, RunLabels.run: "specless"]
+            let meta = ObjectMeta(name: "specless", namespace: ns, labels: labels, annotations: ["note": "x"])
+            let crashed = Self.status(ContainerState(waiting: ContainerStateWaiting(reason: "CrashLoopBackOff", message: "back-off")),
+                                      last: ContainerState(terminated: ContainerStateTerminated(exitCode: 3, reason: "Error")))
+            var template = Self.template
+            template.spec.restartPolicy = "Never"
+            _ = try await h.client.create(Job(metadata: meta, spec: JobSpec(template: template, backoffLimit: 0)))
+            var job = try await h.client.get(Job.self, namespace: ns, name: "specless")
+            job.status = JobStatus(active: 1, conditions: [Condition(type: "Failed", status: "True", reason: "BackoffLimitExceeded",
+                                                                     lastProbeTime: KubeTime(secondsSince1970: 1_900_000_000))])
+            _ = try await h.client.replaceStatus(job)
+            _ = try await h.client.create(Pod(metadata: meta, spec: template.spec))
+            var pod = try await h.client.get(Pod.self, namespace: ns, name: "specless")
+            pod.status = PodStatus(phase: "Pending", message: "m", conditions: [Condition(type: "Ready", status: "False")],
+                                   containerStatuses: [crashed])
+            _ = try await h.client.replaceStatus(pod)
+
+            let jobs = RunObjectTransforms.jobSource(h.client)
+            let pods = RunObjectTransforms.podSource(h.client)
+            let fullJob = try await h.client.get(Job.self, namespace: ns, name: "specless")
+            let fullPod = try await h.client.get(Pod.self, namespace: ns, name: "specless")
+            #expect(fullJob.spec != nil && fullPod.spec != nil && fullJob.status?.conditions?.isEmpty == false)
+            let jobPage = try await jobs.list(limit: 500, continueToken: nil)
+            let podPage = try await pods.list(limit: 500, continueToken: nil)
+            let listedJob = try #require(jobPage.items.first { $0.metadata.name == "specless" && $0.metadata.namespace == ns })
+            let listedPod = try #require(podPage.items.first { $0.metadata.name == "specless" && $0.metadata.namespace == ns })
+            #expect(listedJob.spec == nil && listedPod.spec == nil, "the spec is not decoded")
+            #expect(RunObjectTransforms.job.apply(listedJob) == RunObjectTransforms.job.apply(fullJob))
+            #expect(RunObjectTransforms.pod.apply(listedPod) == RunObjectTransforms.pod.apply(fullPod))
+
+            // A watch from the page's resourceVersion: the next status write arrives mapped the same way.
+            let events = try await pods.watch(resourceVersion: podPage.metadata.resourceVersion ?? "0", timeoutSeconds: 60)
+            var changed = fullPod
+            changed.status?.phase = "Running"
+            changed.status?.containerStatuses = [Self.status(ContainerState(running: ContainerStateRunning(
+                startedAt: KubeTime(secondsSince1970: 1_900_000_100))))]
+            _ = try await h.client.replaceStatus(changed)
+            let after = try await h.client.get(Pod.self, namespace: ns, name: "specless")
+            var watched: Pod?
+            for try await event in events {
+                if case .modified(let p) = event, p.metadata.name == "specless", p.metadata.namespace == ns {
+                    watched = p
+                    break
+                }
+            }
+            let seen = try #require(watched)
+            #expect(seen.spec == nil)
+            #expect(RunObjectTransforms.pod.apply(seen) == RunObjectTransforms.pod.apply(after))
+            _ = try? await h.client.delete(Pod.self, namespace: ns, name: "specless")
+            _ = try? await h.client.delete(Job.self, namespace: ns, name: "specless")
+        }
+    }
 }

@@ -1,0 +1,49 @@
+import KubeAPI
+
+/// A `ListWatchSource` whose objects are another source's, converted one by one: every item of
+/// a LIST page and the object of every added, modified and deleted watch event goes through
+/// `map`; bookmarks, errors, page metadata and failures pass unchanged.
+///
+/// Used to decode a kind into a partial form (e.g. without its `spec`) that `map` turns back into
+/// the cached model, so a cache whose transform drops fields never decodes them. `map` must keep
+/// what the store needs (`metadata.name`, `namespace`, indexed labels, `ownerReferences`) and
+/// must be pure and cheap: it runs once per object per event, as a `CacheTransform` does.
+public struct MappedListWatch<Base: ListWatchSource, Object: KubeResource>: ListWatchSource {
+    public let base: Base
+    public let map: @Sendable (Base.Object) -> Object
+
+    public init(_ base: Base, map: @escaping @Sendable (Base.Object) -> Object) {
+        self.base = base
+        self.map = map
+    }
+
+    public func list(limit: Int, continueToken: String?) async throws -> KubeList<Object> {
+        let page = try await base.list(limit: limit, continueToken: continueToken)
+        return KubeList(apiVersion: page.apiVersion, kind: page.kind, metadata: page.metadata, items: page.items.map(map))
+    }
+
+    public func watch(resourceVersion: String, timeoutSeconds: Int) async throws
+        -> AsyncThrowingStream<WatchEvent<Object>, any Error> {
+        let events = try await base.watch(resourceVersion: resourceVersion, timeoutSeconds: timeoutSeconds)
+        let iterator = MappedIteratorBox(events.makeAsyncIterator())
+        let map = self.map
+        return AsyncThrowingStream(unfolding: {
+            guard let event = try await iterator.next() else { return nil }
+            switch event {
+            case .added(let o): return .added(map(o))
+            case .modified(let o): return .modified(map(o))
+            case .deleted(let o): return .deleted(map(o))
+            case .bookmark(let meta): return .bookmark(meta)
+            case .error(let status): return .error(status)
+            }
+        })
+    }
+}
+
+/// Lets the single consumer of an unfolding stream own the base stream's iterator.
+/// Safe because `AsyncThrowingStream(unfolding:)` never calls its closure concurrently.
+final class MappedIteratorBox<Element: Sendable>: @unchecked Sendable {
+    private var base: AsyncThrowingStream<Element, any Error>.AsyncIterator
+    init(_ base: AsyncThrowingStream<Element, any Error>.AsyncIterator) { self.base = base }
+    func next() async throws -> Element? { try await base.next() }
+}
