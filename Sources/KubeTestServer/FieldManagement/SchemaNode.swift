@@ -44,21 +44,9 @@ indirect enum SchemaNode: Sendable {
         }
     }
 
-    /// The fields a struct declares; nil for maps, free-form values and non-objects.
-    var knownFields: Set<String>? {
-        switch self {
-        case .message(let name): return Set(BuiltinSchemas.shared.message(name).map { Array($0.byName.keys) } ?? [])
-        case .crd(let s), .crdRoot(let s):
-            guard !Self.preservesUnknown(s), let props = s["properties"]?.objectValue,
-                  s["additionalProperties"] == nil || s["additionalProperties"] == .bool(false) else { return nil }
-            var known = Set(props.keys)
-            if case .crdRoot = self { known.formUnion(["apiVersion", "kind", "metadata"]) }
-            return known
-        default: return nil
-        }
-    }
-
-    /// Whether `knownFields` is not nil (without building the set).
+    /// Whether this is a struct that declares its fields (a built-in message, or a CRD object schema
+    /// with `properties`, no `additionalProperties` and no `x-kubernetes-preserve-unknown-fields`);
+    /// false for maps, free-form values and non-objects, whose members are all accepted.
     var declaresFields: Bool {
         switch self {
         case .message: return true
@@ -69,7 +57,8 @@ indirect enum SchemaNode: Sendable {
         }
     }
 
-    /// Whether `knownFields` contains `name` (without building the set); false when it is nil.
+    /// Whether this struct declares field `name` (a CRD root also `apiVersion`, `kind` and
+    /// `metadata`); false when it does not declare its fields.
     func declares(_ name: String) -> Bool {
         switch self {
         case .message(let m): return BuiltinSchemas.shared.message(m)?.byName[name] != nil

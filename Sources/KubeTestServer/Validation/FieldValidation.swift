@@ -68,7 +68,7 @@ enum FieldValidation {
             for (k, v) in members {
                 if !seen.insert(k).inserted { out.append("duplicate field \"\(path.rendered(k))\""); continue }
                 if patch && k.hasPrefix("$") { continue }
-                if declares, !node.declares(k), !(root && (k == "apiVersion" || k == "kind")) {
+                if declares, isUnknown(k, in: node, root: root) {
                     out.append("unknown field \"\(path.rendered(k))\"")
                     continue
                 }
@@ -94,13 +94,18 @@ enum FieldValidation {
         prune(&value, SchemaNode.root(for: type), root: true)
     }
 
+    /// Whether member `k` of an object at `node` (one that `declaresFields`) is not declared there;
+    /// `apiVersion` and `kind` of the root object always are. The one rule for `walk` and `prune`.
+    private static func isUnknown(_ k: String, in node: SchemaNode, root: Bool) -> Bool {
+        !node.declares(k) && !(root && (k == "apiVersion" || k == "kind"))
+    }
+
     private static func prune(_ value: inout JSONValue, _ node: SchemaNode, root: Bool) {
         switch value {
         case .object(var o):
-            var known = node.knownFields
-            if root, known != nil { known!.formUnion(["apiVersion", "kind"]) }
+            let declares = node.declaresFields
             for (k, v) in o {
-                if let known, !known.contains(k), !k.hasPrefix("$") { o.removeValue(forKey: k); continue }
+                if declares, isUnknown(k, in: node, root: root), !k.hasPrefix("$") { o.removeValue(forKey: k); continue }
                 var child = v
                 prune(&child, node.property(k), root: false)
                 o[k] = child
