@@ -44,12 +44,10 @@ final class BurstJanitor: RunJanitor {
     /// Finds its runs by listing them; the names are not needed.
     func created(_ name: String, at time: UInt64) {}
 
-    var path: String { "/apis/codex-k8s.dev/v1alpha1/namespaces/\(EndToEndBenchmark.namespace)/agentruns" }
-
     private func run() {
         let selector = "\(WellKnown.managedByLabel)=\(WellKnown.managedByValue)"
             .addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
-        let request = Array(("DELETE \(path)?labelSelector=\(selector)"
+        let request = Array(("DELETE \(JanitorRequests.runs)?labelSelector=\(selector)"
             + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \(token)\r\nContent-Length: 0\r\n\r\n").utf8)
         let connection = Connection(port: serverPort)
         let patchers = Mutex<[Connection]>((0..<Self.patchConnections).map { _ in Connection(port: serverPort) })
@@ -90,11 +88,8 @@ final class BurstJanitor: RunJanitor {
     }
 
     private func patch(_ name: String, on connection: Connection) {
-        let body = Array(#"{"metadata":{"finalizers":null}}"#.utf8)
-        let patch = Array(("PATCH \(path)/\(name) HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \(token)\r\n"
-            + "Content-Type: application/merge-patch+json\r\nContent-Length: \(body.count)\r\n\r\n").utf8) + body
         do {
-            if try connection.roundTrip(patch).status == 200 { deleted.add(1, ordering: .relaxed) }
+            if try connection.roundTrip(JanitorRequests.releaseFinalizer(name, token: token)).status == 200 { deleted.add(1, ordering: .relaxed) }
         } catch {
             say("janitor: \(error)")
         }

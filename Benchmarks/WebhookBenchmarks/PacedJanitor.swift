@@ -52,28 +52,23 @@ final class PacedJanitor: RunJanitor {
 
     func stop() { running.store(false, ordering: .relaxed) }
 
-    var path: String { "/apis/codex-k8s.dev/v1alpha1/namespaces/\(EndToEndBenchmark.namespace)/agentruns" }
-
     private func work() {
         let connection = Connection(port: serverPort)
         let auth = "Host: 127.0.0.1\r\nAuthorization: Bearer \(token)\r\n"
-        let body = Array(#"{"metadata":{"finalizers":null}}"#.utf8)
         while running.load(ordering: .relaxed) {
             guard let next = queue.withLock({ $0.pop() }) else {
                 usleep(5_000)
                 continue
             }
             sleep(until: next.created + Self.delay)
-            let delete = Array("DELETE \(path)/\(next.name) HTTP/1.1\r\n\(auth)Content-Length: 0\r\n\r\n".utf8)
-            let patch = Array(("PATCH \(path)/\(next.name) HTTP/1.1\r\n\(auth)Content-Type: application/merge-patch+json\r\n"
-                + "Content-Length: \(body.count)\r\n\r\n").utf8) + body
+            let delete = Array("DELETE \(JanitorRequests.runs)/\(next.name) HTTP/1.1\r\n\(auth)Content-Length: 0\r\n\r\n".utf8)
             do {
                 let answer = try connection.roundTrip(delete)
                 guard answer.status == 200 || answer.status == 202 else {
                     say("janitor: DELETE \(next.name): \(answer.status) \(String(decoding: answer.body.prefix(300), as: UTF8.self))")
                     continue
                 }
-                if try connection.roundTrip(patch).status == 200 { deleted.add(1, ordering: .relaxed) }
+                if try connection.roundTrip(JanitorRequests.releaseFinalizer(next.name, token: token)).status == 200 { deleted.add(1, ordering: .relaxed) }
             } catch {
                 say("janitor: \(error)")
             }

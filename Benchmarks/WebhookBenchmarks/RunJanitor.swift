@@ -30,3 +30,17 @@ struct NoJanitor: RunJanitor {
     func stop() {}
     func created(_ name: String, at time: UInt64) {}
 }
+
+/// What both janitors send: the runs' collection path and the finalizer PATCH.
+enum JanitorRequests {
+    /// The AgentRuns of the benchmark's namespace.
+    static var runs: String { "/apis/codex-k8s.dev/v1alpha1/namespaces/\(EndToEndBenchmark.namespace)/agentruns" }
+
+    /// The merge PATCH that removes run `name`'s finalizers, as the operator does after its
+    /// clean-up, so a run being deleted goes.
+    static func releaseFinalizer(_ name: String, token: String) -> [UInt8] {
+        let body = Array(#"{"metadata":{"finalizers":null}}"#.utf8)
+        return Array(("PATCH \(runs)/\(name) HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \(token)\r\n"
+            + "Content-Type: application/merge-patch+json\r\nContent-Length: \(body.count)\r\n\r\n").utf8) + body
+    }
+}
