@@ -20,7 +20,8 @@ import Testing // the default source locations of TestSupport's waits
 // `operator=PATH` runs that `codex-k8s` binary instead of the one next to this executable (e.g. the
 // shipped form, built with `-Xswiftc -static-stdlib` as the Dockerfile does); the server stays ours.
 // `hold=N` keeps the first operator, quiet with the runs cached, N seconds after phase 1's report
-// (to inspect it: /proc/PID/smaps, pagemap, gdb) before it is stopped.
+// (to inspect it: /proc/PID/smaps, pagemap, gdb) before it is stopped, and reports its memory then
+// (what a quiet operator settles to after a burst, as against the sample taken when it went quiet).
 //
 // Phases: (1) create `runs` AgentRuns at once (`concurrency` creates in flight), each a different
 // repository+issue, slots large enough for all; measure until every one is Running, then until the
@@ -234,6 +235,9 @@ say("  (this process: \(RequestTally.total(bench1.rows)) requests, not counted a
 if holdSeconds > 0 {
     say("holding the operator (pid \(op.pid)) \(holdSeconds) s")
     try await Task.sleep(for: .seconds(holdSeconds))
+    let held = ProcessSample.of(op.pid)!
+    say("  after the hold: RSS \(held.rssKiB) KiB (\(fmt(Double(held.rssKiB) / 1024, 1)) MiB; anon \(held.rssAnonKiB) KiB)")
+    say("  memory: \(MemoryReport.of(op.pid).summary)")
 }
 op.terminate()
 let firstExit = await op.exitStatus() ?? -1

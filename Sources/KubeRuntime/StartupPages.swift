@@ -14,7 +14,9 @@ import Glibc
 /// What it does: `madvise(MADV_DONTNEED)` on every private, read-only (`r-xp`, `r--p`) mapping of a
 /// file that holds no anonymous (copied-on-write) page. The pages stay in the page cache (shared,
 /// clean, reclaimable), and the next access maps them back with a minor fault, so nothing is lost
-/// and nothing is read from disk again; only the accounting changes. Mappings with private copies
+/// and nothing is read from disk again; only the accounting changes. The same holds after a burst
+/// of work, which faults in the code of every path it ran: the operator calls it again when it goes
+/// quiet (`QuietMemoryRelease`), and what comes back is what the quiet process still runs. Mappings with private copies
 /// (relocated read-only data, `.data`) and anonymous memory are never touched.
 public enum StartupPages {
     /// A mapping `release()` may drop.

@@ -7,8 +7,10 @@ import Operator
 extension OperatorCommand {
     /// Arenas the operator's malloc may use (`MALLOC_ARENA_MAX` in the environment overrides it).
     static let mallocArenas = 2
-    /// How often free heap pages are returned to the kernel after the first sync.
-    static let trimPeriod: Duration = .seconds(60)
+    /// When memory is given back after a burst: the work queues idle for 5 s (sampled every second),
+    /// at least 100 keys queued since the last release, at most one release a minute.
+    static let quietRelease = QuietRelease(quietFor: .seconds(5), minimumInterval: .seconds(60), minimumWork: 100)
+    static let quietSampleTick: Duration = .seconds(1)
 
     /// Allocations from this size up get an mmap of their own (`MALLOC_MMAP_THRESHOLD_` overrides it).
     static let mmapThreshold = 128 * 1024
@@ -24,18 +26,22 @@ extension OperatorCommand {
     }
 
     /// Waits for the caches' first lists (the allocation peak of a start), unmaps the file pages
-    /// only start-up touched (`StartupPages`) and returns the free heap to the kernel, then trims
-    /// again every `trimPeriod` (what a burst of runs freed) until cancelled.
-    /// `CODEX_K8S_MALLOC_TRIM=0` turns both off (to measure the difference).
+    /// only start-up touched (`StartupPages`) and returns the free heap to the kernel; then does
+    /// both again whenever the operator goes quiet after a burst of work (`quietRelease` over the
+    /// AgentRun and RunNamespace queues), until cancelled. `CODEX_K8S_MALLOC_TRIM=0` turns all of
+    /// it off (to measure the difference).
     static func trimMalloc(after runtime: OperatorRuntime, _ leases: NamespaceLeaseRuntime, logger: Logger) async {
         guard ProcessInfo.processInfo.environment["CODEX_K8S_MALLOC_TRIM"] != "0" else { return }
         await runtime.controller.waitForCaches()
         await leases.controller.waitForCaches()
         let released = StartupPages.release()
+        MallocTuning.trim()
         logger.info("caches synced; start-up file pages unmapped", metadata: ["kib": "\(released)"])
-        while !Task.isCancelled {
+        await QuietMemoryRelease.run(queues: [runtime.controller.queue, leases.controller.queue], policy: quietRelease,
+                                     tick: quietSampleTick, clock: SystemRuntimeClock()) {
+            let kib = StartupPages.release()
             MallocTuning.trim()
-            do { try await Task.sleep(for: trimPeriod) } catch { return }
+            logger.debug("quiet after a burst; file pages unmapped, free heap trimmed", metadata: ["kib": "\(kib)"])
         }
     }
 }
