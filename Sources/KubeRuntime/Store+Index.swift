@@ -19,7 +19,8 @@ public struct StoreIndexes<Object: KubeResource>: Sendable {
     public typealias KeyFunction = @Sendable (Object) -> [String]
 
     var functions: [String: KeyFunction] = [:]
-    var entries: [String: [String: Set<ObjectKey>]] = [:]
+    /// index name → index value → objects (sharded like the store's objects).
+    var entries: [String: ShardedDictionary<String, Set<ObjectKey>>] = [:]
 
     init() {}
 
@@ -92,7 +93,9 @@ extension Store {
     public func counts(inIndex name: String) -> [String: Int] {
         state.withLock { s in
             precondition(s.indexes.functions[name] != nil, "index \(name) is not registered on this store")
-            return (s.indexes.entries[name] ?? [:]).mapValues(\.count)
+            var counts: [String: Int] = [:]
+            for (value, keys) in s.indexes.entries[name] ?? [:] { counts[value] = keys.count }
+            return counts
         }
     }
 

@@ -13,13 +13,18 @@ import Synchronization
 /// - Every object passes through `transform` before it is stored or returned as affected.
 /// - Stored objects share one copy of each label and annotation key (`MetadataKeyInterner`).
 public final class Store<Object: KubeResource>: Sendable {
+    /// The tables that grow with the number of cached objects are `ShardedDictionary`s: growing
+    /// one rehashes a 256th of it, not every entry at once under the store's lock (a plain
+    /// `Dictionary` of ~50,000 objects held the lock for ~50 ms in the insert that grew it, and
+    /// every reader of the cache waited).
     struct State: Sendable {
         /// The objects, boxed (`StoredObject`: a bucket is a reference, not the object's layout).
-        var objects: [ObjectKey: StoredObject<Object>] = [:]
-        var byLabel: [String: [String: Set<ObjectKey>]] = [:]
-        var byOwner: [String: Set<ObjectKey>] = [:]
+        var objects = ShardedDictionary<ObjectKey, StoredObject<Object>>()
+        /// label key → label value → objects.
+        var byLabel: [String: ShardedDictionary<String, Set<ObjectKey>>] = [:]
+        var byOwner = ShardedDictionary<String, Set<ObjectKey>>()
         var indexes = StoreIndexes<Object>()
-        var buffer: [ObjectKey: StoredObject<Object>]?
+        var buffer: ShardedDictionary<ObjectKey, StoredObject<Object>>?
         var ready = false
         var readyWaiters: [UInt64: CheckedContinuation<Void, Never>] = [:]
         var nextWaiter: UInt64 = 0

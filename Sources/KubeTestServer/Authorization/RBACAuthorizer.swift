@@ -15,10 +15,10 @@ struct RBACAuthorizer: Sendable {
     static let roleBindings = "rolebindings.rbac.authorization.k8s.io"
     static let clusterRoleBindings = "clusterrolebindings.rbac.authorization.k8s.io"
 
-    var roles: [String: JSONValue]
-    var clusterRoles: [String: JSONValue]
-    var roleBindings: [String: JSONValue]
-    var clusterRoleBindings: [String: JSONValue]
+    var roles: ObjectTable
+    var clusterRoles: ObjectTable
+    var roleBindings: ObjectTable
+    var clusterRoleBindings: ObjectTable
     /// `role.rbac.authorization.k8s.io` (the authorizer's listers) or `roles.rbac.authorization.k8s.io`
     /// (the registry's getters, used by escalation checks) in "not found" texts.
     var pluralNotFound = false

@@ -6,7 +6,7 @@ import KubeAPI
 extension StoreState {
     /// Objects of `storageKey` (key → object) at `resourceVersion`; nil when that revision is older
     /// than the retained history (compacted).
-    func snapshot(_ storageKey: String, at resourceVersion: Int64) -> [String: JSONValue]? {
+    func snapshot(_ storageKey: String, at resourceVersion: Int64) -> ObjectTable? {
         var objects = self.objects[storageKey] ?? [:]
         guard resourceVersion < self.resourceVersion else { return objects }
         guard resourceVersion >= compactedRV else { return nil }

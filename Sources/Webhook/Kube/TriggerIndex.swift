@@ -10,14 +10,17 @@ import Synchronization
 /// Contract: updated right after each event is applied to the store, from the same (single)
 /// watcher task; between the two a reader may miss the newest run — the same lag the cache has
 /// anyway, which `DeliveryExecutor` covers with `OwnCreates` (this process's creates).
+/// The table holds one entry per run, so it is a `ShardedDictionary`: growing it never rehashes
+/// every run at once while deliveries wait on the lock.
 final class TriggerIndex: Sendable {
-    private let keys = Mutex<[TriggerKey: Set<ObjectKey>]>([:])
+    private typealias Table = ShardedDictionary<TriggerKey, Set<ObjectKey>>
+    private let keys = Mutex<Table>([:])
 
     /// Follows one applied event; `affected` is what `Store.apply` returned for it.
     func update(_ event: WatcherEvent<AgentRun>, affected: [AgentRun], store: Store<AgentRun>) {
         switch event {
         case .initDone:
-            var fresh: [TriggerKey: Set<ObjectKey>] = [:]
+            var fresh = Table()
             for run in store.list() {
                 if let k = run.objectKey { fresh[TriggerKey(run.spec), default: []].insert(k) }
             }
@@ -40,7 +43,7 @@ final class TriggerIndex: Sendable {
     /// The object keys indexed under `key`.
     func objects(_ key: TriggerKey) -> Set<ObjectKey> { keys.withLock { $0[key] ?? [] } }
 
-    private static func remove(_ key: TriggerKey, _ object: ObjectKey, _ index: inout [TriggerKey: Set<ObjectKey>]) {
+    private static func remove(_ key: TriggerKey, _ object: ObjectKey, _ index: inout Table) {
         index[key]?.remove(object)
         if index[key]?.isEmpty == true { index[key] = nil }
     }
