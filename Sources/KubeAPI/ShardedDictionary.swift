@@ -120,8 +120,12 @@ extension ShardedDictionary: Sequence {
 }
 
 extension ShardedDictionary: ExpressibleByDictionaryLiteral {
+    /// Like `Dictionary`'s, a literal that names a key twice is a programming error (it traps).
     @inlinable public init(dictionaryLiteral elements: (Key, Value)...) {
-        for (key, value) in elements { self[key] = value }
+        for (key, value) in elements {
+            precondition(self[key] == nil, "ShardedDictionary literal contains duplicate key \(key)")
+            self[key] = value
+        }
     }
 }
 
