@@ -104,6 +104,8 @@ private func key(_ n: Int) -> ObjectKey { ObjectKey(namespace: "ns", name: "obj-
         h.add(1, from: 3000)
         await h.drain(0)
         await h.step(6)
+        #expect(h.count == 2, "the first sample after the add sees the counter move: not quiet yet")
+        await h.step(1)
         #expect(h.count == 3, "the 100th add since the last release is")
     }
 
