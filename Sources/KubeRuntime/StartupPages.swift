@@ -28,7 +28,9 @@ import Glibc
 /// with the same bounds. Files mapped by anyone else (a test, libcurl, Foundation) are never
 /// candidates. What remains: a recorded range unmapped and remapped by someone else between the
 /// re-read and the `madvise` (microseconds) — for the executable and loaded libraries that needs a
-/// `dlclose`, which this process never does.
+/// `dlclose`, which this process never does. Libraries loaded after the first call (NSS modules,
+/// lazily opened plug-ins) and a mapping whose file was replaced on disk (smaps shows `(deleted)`)
+/// are never released.
 public enum StartupPages {
     /// A mapping `release()` may drop: its bounds and the file behind it.
     struct Mapping: Hashable {
