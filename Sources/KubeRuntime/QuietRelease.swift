@@ -7,12 +7,14 @@
 /// doing it during the burst would only make the burst fault the same pages in again.
 ///
 /// Contract, for samples taken in time order:
-/// - a sample is *busy* when some queue holds or processes a key; a release never happens on a
-///   busy sample, and the quiet time starts again at the next non-busy one;
+/// - a sample is *busy* when some queue holds or processes a key, or when keys were added since
+///   the previous sample (a burst shorter than the sample tick is still work); a release never
+///   happens on a busy sample, and the quiet time starts again at the next non-busy one;
 /// - a release happens on the first sample at which the queues have been non-busy at every sample
 ///   for at least `quietFor`, at least `minimumWork` keys were added since the last release (before
-///   the first: since the counter's start), and at least `minimumInterval` has passed since the
-///   last release;
+///   the first: since the counter's start, or since the release recorded with `released(adds:at:)`
+///   — the operator records its start-up release, so an initial sync's adds are not a burst), and
+///   at least `minimumInterval` has passed since the last release;
 /// - so a process with nothing to do never releases twice in a row, and one that keeps working
 ///   releases at most once per `minimumInterval`.
 public struct QuietRelease: Sendable {
@@ -26,6 +28,7 @@ public struct QuietRelease: Sendable {
     private var quietSince: MonotonicInstant?
     private var lastRelease: MonotonicInstant?
     private var addsAtLastRelease = 0
+    private var addsAtLastSample: Int?
 
     public init(quietFor: Duration, minimumInterval: Duration, minimumWork: Int) {
         self.quietFor = quietFor
@@ -33,10 +36,19 @@ public struct QuietRelease: Sendable {
         self.minimumWork = minimumWork
     }
 
+    /// Records a release made outside this policy (the start-up one): `adds` keys had been added
+    /// then, at `now`; the next release needs `minimumWork` more and `minimumInterval` from `now`.
+    public mutating func released(adds: Int, at now: MonotonicInstant) {
+        lastRelease = now
+        addsAtLastRelease = adds
+    }
+
     /// Records a sample of the queues — `adds` is their total adds so far (a counter that only
     /// grows), `busy` whether any holds or processes a key — and returns whether to release now.
     public mutating func sample(adds: Int, busy: Bool, at now: MonotonicInstant) -> Bool {
-        guard !busy else {
+        let addedSinceLastSample = addsAtLastSample.map { $0 != adds } ?? false
+        addsAtLastSample = adds
+        guard !busy, !addedSinceLastSample else {
             quietSince = nil
             return false
         }

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import KubeRuntime
 
@@ -16,13 +17,20 @@ private func key(_ n: Int) -> ObjectKey { ObjectKey(namespace: "ns", name: "obj-
         let queues = [WorkQueue(name: "a"), WorkQueue(name: "b")]
         /// When each release happened, and whether a queue was busy then.
         let releases = Locked<[(at: MonotonicInstant, busy: Bool)]>([])
+        /// When each periodic trim happened, and on which thread.
+        let trims = Locked<[(at: MonotonicInstant, thread: String?)]>([])
         let task: Task<Void, Never>
 
         init() {
-            let clock = clock, queues = queues, releases = releases
+            let clock = clock, queues = queues, releases = releases, trims = trims
             task = Task {
                 await QuietMemoryRelease.run(queues: queues, policy: QuietMemoryReleaseTests.policy,
-                                             tick: QuietMemoryReleaseTests.tick, clock: clock) {
+                                             tick: QuietMemoryReleaseTests.tick, clock: clock, trimEvery: .seconds(60),
+                                             trim: {
+                    await OffPoolThread.run(name: "trim-test") {
+                        trims.withLock { $0.append((clock.now(), Thread.current.name)) }
+                    }
+                }) {
                     let busy = queues.contains { $0.stats.depth > 0 || $0.stats.processing > 0 }
                     releases.withLock { $0.append((clock.now(), busy)) }
                 }
@@ -104,6 +112,8 @@ private func key(_ n: Int) -> ObjectKey { ObjectKey(namespace: "ns", name: "obj-
         h.add(1, from: 3000)
         await h.drain(0)
         await h.step(6)
+        #expect(h.count == 2, "the first sample after the add sees the counter move: not quiet yet")
+        await h.step(1)
         #expect(h.count == 3, "the 100th add since the last release is")
     }
 
@@ -121,5 +131,24 @@ private func key(_ n: Int) -> ObjectKey { ObjectKey(namespace: "ns", name: "obj-
         await h.drain(1)
         await h.step(6)
         #expect(h.count == 1)
+    }
+
+    /// A process that never goes quiet still trims every 60 s (on a thread of its own, not the
+    /// concurrency pool); a release restarts that count.
+    @Test func aBusyProcessStillTrimsEveryMinute() async {
+        let h = Harness()
+        h.add(500)
+        await h.step(200)
+        #expect(h.count == 0, "always busy")
+        #expect(h.trims.withLock { $0.map(\.at.sinceOrigin) } == [.seconds(60), .seconds(120), .seconds(180)])
+        #expect(h.trims.withLock { $0.allSatisfy { $0.thread == "trim-test" } })
+
+        await h.drain(0)
+        await h.step(6)
+        #expect(h.count == 1, "quiet at t = 206: a release (which trims too)")
+        await h.step(59)
+        #expect(h.trims.withLock { $0.count } == 3, "less than 60 s since the release")
+        await h.step(1)
+        #expect(h.trims.withLock { $0.last?.at.sinceOrigin } == .seconds(266))
     }
 }

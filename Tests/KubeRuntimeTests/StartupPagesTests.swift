@@ -26,50 +26,91 @@ import Glibc
         7f0000000000-7f0000100000 r--p 00000000 fe:00 14 /usr/lib/libx.so
         Rss:                  64 kB
         Anonymous:             0 kB
+        7f0000200000-7f0000300000 r--p 00000000 fe:00 15 /tmp/data.bin
+        Rss:                  32 kB
+        Anonymous:             0 kB
         7fff00000000-7fff00002000 r-xp 00000000 00:00 0                          [vdso]
         Rss:                   8 kB
         Anonymous:             0 kB
         """.split(separator: "\n").map(String.init)
-        let (mappings, kib) = StartupPages.droppable(smaps: smaps)
-        #expect(mappings == [StartupPages.Mapping(start: 0x400000, end: 0x500000),
-                             StartupPages.Mapping(start: 0x7f0000000000, end: 0x7f0000100000)],
-                "code and clean read-only data of files; not relocated data, writable, shared, anonymous or the vDSO")
-        #expect(kib == 164)
+        let found = StartupPages.droppable(smaps: smaps, files: ["/usr/bin/tool", "/usr/lib/libx.so"])
+        #expect(found.map(\.mapping) == [
+            StartupPages.Mapping(start: 0x400000, end: 0x500000, device: "fe:00", inode: 12, path: "/usr/bin/tool"),
+            StartupPages.Mapping(start: 0x7f0000000000, end: 0x7f0000100000, device: "fe:00", inode: 14,
+                                 path: "/usr/lib/libx.so"),
+        ], "code and clean read-only data of the program's files; not relocated data, writable, shared, anonymous, other files or the vDSO")
+        #expect(found.reduce(0) { $0 + $1.kib } == 164)
     }
 
-    /// A read-only private mapping of a file, read: resident; released: not resident, and its bytes
-    /// read back the same (from the page cache).
-    @Test func releasedPagesReadBackUnchanged() throws {
-        let path = "/tmp/startup-pages-\(getpid())"
+    /// The executable's and a loaded library's mappings are released, and their bytes read back
+    /// the same (from the page cache).
+    @Test func executableAndLibraryMappingsAreReleasedAndReadBackUnchanged() throws {
+        let files = StartupPages.loadedFiles()
+        let exe = try #require(StartupPages.realPath("/proc/self/exe"))
+        _ = StartupPages.releaseMappings()
+        let (mappings, _) = StartupPages.releaseMappings()
+        #expect(mappings.contains { $0.path == exe }, "the executable")
+        #expect(mappings.contains { $0.path.contains("libswiftCore") }, "a shared library")
+        #expect(mappings.allSatisfy { files.contains($0.path) })
+        let m = try #require(mappings.first { $0.path.contains("libswiftCore") })
+        let base = try #require(UnsafeRawPointer(bitPattern: m.start))
+        let size = Int(m.end - m.start)
+        let copy = Array(UnsafeRawBufferPointer(start: base, count: size))
+        _ = StartupPages.releaseMappings()
+        #expect(memcmp(base, copy, size) == 0, "the same bytes come back")
+    }
+
+    /// A file the process maps itself is never a candidate, and a range it unmaps and maps again
+    /// with anonymous data is never dropped by a later release: the data stays intact.
+    @Test func aRangeUnmappedAndReusedByAnonymousMemoryIsNeverTouched() throws {
+        // Named like a library on purpose: what counts is what the dynamic linker loaded.
+        let path = "/tmp/startup-pages-\(getpid()).so"
         let fd = open(path, O_CREAT | O_RDWR | O_TRUNC, 0o600)
         try #require(fd >= 0)
         defer { close(fd); unlink(path) }
         let size = 1 << 20
-        let bytes = (0..<size).map { UInt8(truncatingIfNeeded: $0 &* 31) }
+        let bytes = [UInt8](repeating: 0x5a, count: size)
         #expect(bytes.withUnsafeBytes { write(fd, $0.baseAddress, size) } == size)
         let map = try #require(mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0))
-        defer { munmap(map, size) }
-        let view = map.assumingMemoryBound(to: UInt8.self)
-        var sum = 0
-        for i in stride(from: 0, to: size, by: 4096) { sum &+= Int(view[i + 7]) }
+        #expect(memcmp(map, bytes, size) == 0)
         let start = UInt(bitPattern: Int(bitPattern: map))
-        func residentKiB() -> Int {
-            var inMapping = false
-            for line in ProcFile.lines(of: "/proc/self/smaps") {
-                let fields = line.split(separator: " ", omittingEmptySubsequences: true)
-                if let first = fields.first, !first.hasSuffix(":"), first.contains("-") {
-                    inMapping = UInt(first.split(separator: "-")[0], radix: 16) == start
-                } else if inMapping, fields.first == "Rss:" {
-                    return Int(fields[1]) ?? -1
-                }
+        let (first, _) = StartupPages.releaseMappings()
+        #expect(!first.contains { $0.start == start }, "a file this process mapped itself is not a candidate")
+
+        munmap(map, size)
+        let MAP_FIXED_NOREPLACE: Int32 = 0x100000
+        let anon = try #require(mmap(map, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE,
+                                     -1, 0))
+        defer { munmap(anon, size) }
+        try #require(anon == map, "the same address, now anonymous memory")
+        let data = (0..<size).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ 1) }
+        data.withUnsafeBytes { _ = memcpy(anon, $0.baseAddress!, size) }
+        let (second, _) = StartupPages.releaseMappings()
+        #expect(!second.contains { $0.start < start + UInt(size) && start < $0.end })
+        #expect(memcmp(anon, data, size) == 0, "the anonymous data is intact")
+    }
+
+    /// A later release touches only a range recorded by the first one that is still the same file
+    /// mapping with the same bounds.
+    @Test func laterReleasesTouchOnlyRecordedUnchangedMappings() {
+        func smaps(_ rows: [(String, String, String, String)]) -> [String] {
+            rows.flatMap { bounds, dev, inode, path in
+                ["\(bounds) r-xp 00000000 \(dev) \(inode) \(path)", "Rss:  16 kB", "Anonymous:  0 kB"]
             }
-            return -1
         }
-        #expect(residentKiB() == size / 1024, "every page was read")
-        #expect(StartupPages.release() >= size / 1024)
-        #expect(residentKiB() == 0, "unmapped from the page tables")
-        #expect(memcmp(map, bytes, size) == 0, "and the same bytes come back")
-        #expect(sum > 0)
+        let files: Set<String> = ["/usr/lib/liba.so", "/usr/lib/libb.so"]
+        let recorded = Set(StartupPages.droppable(
+            smaps: smaps([("1000-2000", "fe:00", "5", "/usr/lib/liba.so"), ("3000-4000", "fe:00", "6", "/usr/lib/libb.so")]),
+            files: files).map(\.mapping))
+        let later = StartupPages.droppable(smaps: smaps([
+            ("1000-2000", "fe:00", "5", "/usr/lib/liba.so"),     // unchanged
+            ("3000-5000", "fe:00", "6", "/usr/lib/libb.so"),     // other bounds
+            ("6000-7000", "fe:00", "5", "/usr/lib/liba.so"),     // not recorded
+        ]), files: files).map(\.mapping).filter { recorded.contains($0) }
+        #expect(later.map(\.start) == [0x1000])
+        let replaced = StartupPages.droppable(
+            smaps: smaps([("1000-2000", "fe:00", "9", "/usr/lib/liba.so")]), files: files).map(\.mapping)
+        #expect(!replaced.contains { recorded.contains($0) }, "same bounds and path, another inode")
     }
 }
 #endif
