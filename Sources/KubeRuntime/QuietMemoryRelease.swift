@@ -10,7 +10,7 @@
 /// the sample of a `release`. The loop ends when its task is cancelled. A sample reads each queue's
 /// counters under its lock (no allocation on the queues' paths).
 public enum QuietMemoryRelease {
-    /// The total adds of `queues` so far (what `QuietRelease.released(adds:at:)` records).
+    /// The total adds of `queues` so far (what `QuietRelease.released(adds:)` records).
     public static func adds(of queues: [WorkQueue]) -> Int {
         queues.reduce(0) { $0 + $1.stats.adds }
     }

@@ -55,13 +55,7 @@ public enum StartupPages {
     static func releaseMappings() -> (mappings: [Mapping], kib: Int) {
         #if canImport(Glibc)
         let current = droppable(smaps: ProcFile.lines(of: "/proc/self/smaps"), files: loadedFiles())
-        let targets = recorded.withLock { recorded -> [(mapping: Mapping, kib: Int)] in
-            guard let known = recorded else {
-                recorded = Set(current.map(\.mapping))
-                return current
-            }
-            return current.filter { known.contains($0.mapping) }
-        }
+        let targets = recorded.withLock { select(current, recorded: &$0) }
         for t in targets {
             _ = madvise(UnsafeMutableRawPointer(bitPattern: t.mapping.start), Int(t.mapping.end - t.mapping.start),
                         MADV_DONTNEED)
@@ -72,19 +66,43 @@ public enum StartupPages {
         #endif
     }
 
+    /// Which of the `current` droppable mappings a release may touch: at the first release
+    /// (`recorded` nil) all of them, and they become the recorded set; later, only those recorded
+    /// then that are still the same mapping (bounds, device, inode, path).
+    static func select(_ current: [(mapping: Mapping, kib: Int)],
+                       recorded: inout Set<Mapping>?) -> [(mapping: Mapping, kib: Int)] {
+        guard let known = recorded else {
+            recorded = Set(current.map(\.mapping))
+            return current
+        }
+        return current.filter { known.contains($0.mapping) }
+    }
+
     /// The mappings of an smaps text that are private, read-only, of one of `files` and hold no
-    /// anonymous page, each with the KiB resident in it.
+    /// private copy of a page — `Anonymous` and `Swap` both present and 0 kB (a relocated page
+    /// swapped out shows `Anonymous: 0` but `Swap` > 0, and dropping it would map the unrelocated
+    /// file page back) — each with the KiB resident in it. A mapping whose block lacks one of those
+    /// fields is not droppable. (`Private_Dirty` is no criterion: it also counts page-cache pages
+    /// of a file written recently and not yet written back — a freshly built executable.)
     static func droppable(smaps: [String], files: Set<String>) -> [(mapping: Mapping, kib: Int)] {
         var result: [(mapping: Mapping, kib: Int)] = []
         var candidate: Mapping?
         var rss = 0
+        var copies: [Substring: Int] = [:]
+        func close() {
+            if let c = candidate, ["Anonymous:", "Swap:"].allSatisfy({ copies[Substring($0)] == 0 }) {
+                result.append((c, rss))
+            }
+            candidate = nil
+        }
         for line in smaps {
             let fields = line.split(separator: " ", omittingEmptySubsequences: true)
             guard let first = fields.first else { continue }
             if !first.hasSuffix(":"), first.contains("-") {
                 // A header: address perms offset dev inode [path]
-                candidate = nil
+                close()
                 rss = 0
+                copies = [:]
                 let bounds = first.split(separator: "-")
                 guard fields.count >= 6, fields[5].hasPrefix("/"), fields[1] == "r-xp" || fields[1] == "r--p",
                       bounds.count == 2, let start = UInt(bounds[0], radix: 16), let end = UInt(bounds[1], radix: 16),
@@ -95,11 +113,11 @@ public enum StartupPages {
                 candidate = Mapping(start: start, end: end, device: String(fields[3]), inode: inode, path: path)
             } else if first == "Rss:", fields.count >= 2 {
                 rss = Int(fields[1]) ?? 0
-            } else if first == "Anonymous:", fields.count >= 2 {
-                if let c = candidate, (Int(fields[1]) ?? 1) == 0 { result.append((c, rss)) }
-                candidate = nil
+            } else if first == "Anonymous:" || first == "Swap:", fields.count >= 2 {
+                copies[first] = Int(fields[1]) ?? -1
             }
         }
+        close()
         return result
     }
 

@@ -42,7 +42,7 @@ extension OperatorCommand {
         let queues = [runtime.controller.queue, leases.controller.queue]
         let clock = SystemRuntimeClock()
         var policy = quietRelease
-        policy.released(adds: QuietMemoryRelease.adds(of: queues), at: clock.now())
+        policy.released(adds: QuietMemoryRelease.adds(of: queues))
         await OffPoolThread.run(name: "memory-release") {
             let kib = StartupPages.release()
             MallocTuning.trim()

@@ -28,7 +28,7 @@ private func key(_ n: Int) -> ObjectKey { ObjectKey(namespace: "ns", name: "obj-
                                              tick: QuietMemoryReleaseTests.tick, clock: clock, trimEvery: .seconds(60),
                                              trim: {
                     await OffPoolThread.run(name: "trim-test") {
-                        trims.withLock { $0.append((clock.now(), Thread.current.name)) }
+                        trims.withLock { $0.append((clock.now(), OffPoolThread.currentThreadName())) }
                     }
                 }) {
                     let busy = queues.contains { $0.stats.depth > 0 || $0.stats.processing > 0 }
@@ -112,8 +112,6 @@ private func key(_ n: Int) -> ObjectKey { ObjectKey(namespace: "ns", name: "obj-
         h.add(1, from: 3000)
         await h.drain(0)
         await h.step(6)
-        #expect(h.count == 2, "the first sample after the add sees the counter move: not quiet yet")
-        await h.step(1)
         #expect(h.count == 3, "the 100th add since the last release is")
     }
 

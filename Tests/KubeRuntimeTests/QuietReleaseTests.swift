@@ -2,41 +2,39 @@ import Testing
 @testable import KubeRuntime
 
 /// `QuietRelease`, sampled once a second on explicit instants: the start-up release it is told
-/// about, and bursts shorter than a sample tick.
+/// about, and keys added between samples.
 @Suite struct QuietReleaseTests {
     static func at(_ seconds: Int) -> MonotonicInstant { MonotonicInstant(sinceOrigin: .seconds(seconds)) }
 
-    /// Samples the policy once a second from `from` to `to` (inclusive) with `adds(t)` and never
-    /// busy; the seconds at which it released.
-    static func run(_ policy: inout QuietRelease, from: Int, to: Int, adds: (Int) -> Int) -> [Int] {
-        (from...to).filter { policy.sample(adds: adds($0), busy: false, at: at($0)) }
+    /// Samples the policy once a second from `from` to `to` (inclusive) with `adds(t)`, busy at the
+    /// seconds in `busy`; the seconds at which it released.
+    static func run(_ policy: inout QuietRelease, from: Int, to: Int, busy: Set<Int> = [], adds: (Int) -> Int) -> [Int] {
+        (from...to).filter { policy.sample(adds: adds($0), busy: busy.contains($0), at: at($0)) }
     }
 
-    @Test func theStartUpReleaseCountsAsTheLastRelease() {
+    @Test func theStartUpReleaseCountsTheSyncsAddsButStartsNoInterval() {
         var policy = QuietRelease(quietFor: .seconds(5), minimumInterval: .seconds(60), minimumWork: 100)
-        // The initial sync queued 500 keys; the start-up release happened at t = 0 after them.
-        policy.released(adds: 500, at: Self.at(0))
+        // The initial sync queued 500 keys; the start-up release happened after them.
+        policy.released(adds: 500)
         let released1 = Self.run(&policy, from: 1, to: 600) { _ in 500 }
         #expect(released1 == [], "the initial sync's adds are not a burst")
-        // A real burst later: 100 more adds, then quiet.
-        let released2 = Self.run(&policy, from: 601, to: 700) { _ in 600 }
-        #expect(released2 == [607], "t = 601 sees the counter move; quiet from 602")
+        // A real burst later: 100 more adds, the queues busy at 601–603, then quiet.
+        let released2 = Self.run(&policy, from: 601, to: 700, busy: [601, 602, 603]) { _ in 600 }
+        #expect(released2 == [609], "quiet from 604, so 5 s later")
 
         var early = QuietRelease(quietFor: .seconds(5), minimumInterval: .seconds(60), minimumWork: 100)
-        early.released(adds: 0, at: Self.at(0))
-        let released3 = Self.run(&early, from: 1, to: 100) { _ in 150 }
-        #expect(released3 == [60],
-                "work right after start-up waits for the interval from the start-up release")
+        early.released(adds: 0)
+        let released3 = Self.run(&early, from: 1, to: 100, busy: [1, 2]) { _ in 150 }
+        #expect(released3 == [8],
+                "a burst right after start-up is given back once quiet: the interval does not count from the start-up release")
     }
 
-    @Test func addsBetweenSamplesAreWorkEvenWhenNoSampleSeesAQueueBusy() {
+    @Test func singleAddsBetweenSamplesDoNotKeepAProcessFromBeingQuiet() {
         var policy = QuietRelease(quietFor: .seconds(5), minimumInterval: .seconds(60), minimumWork: 100)
-        // 100 keys added and processed between every two samples: never busy at a sample.
-        let released4 = Self.run(&policy, from: 1, to: 120) { $0 * 100 }
-        #expect(released4 == [], "the counter moves at every sample")
-        // The bursts stop at 12 000 adds (t = 120): quiet from the first sample that sees no change.
-        let released5 = Self.run(&policy, from: 121, to: 200) { _ in 12_000 }
-        #expect(released5 == [126])
+        // A burst of 1,000 keys busy at t = 0, then one key added and done every second.
+        let released = Self.run(&policy, from: 0, to: 200, busy: [0]) { 1000 + $0 }
+        #expect(released == [6, 106],
+                "quiet from 1; the next release needs 100 more adds (t = 106) and 60 s (t = 66)")
     }
 
     @Test func aBusySampleStillRestartsTheQuietTime() {
