@@ -1,23 +1,12 @@
 import Testing
 import KubeAPI
-
-/// A small seeded generator (SplitMix64), so a failing sequence of operations can be replayed.
-private struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+import TestSupport
 
 @Suite("ShardedDictionary: a Dictionary that grows one shard at a time")
 struct ShardedDictionaryTests {
     @Test("random inserts, updates, removals and in-place edits agree with Dictionary", arguments: [1, 2, 3] as [UInt64])
     func agreesWithDictionary(seed: UInt64) {
-        var rng = SplitMix64(state: seed)
+        var rng = SplitMix(seed: seed)
         var model: [String: Int] = [:]
         var sharded = ShardedDictionary<String, Int>()
         for step in 0..<20_000 {
