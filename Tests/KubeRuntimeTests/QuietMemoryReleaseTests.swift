@@ -1,5 +1,5 @@
-import Foundation
 import Testing
+import KubeClient
 @testable import KubeRuntime
 
 private func key(_ n: Int) -> ObjectKey { ObjectKey(namespace: "ns", name: "obj-\(n)") }
@@ -28,7 +28,7 @@ private func key(_ n: Int) -> ObjectKey { ObjectKey(namespace: "ns", name: "obj-
                                              tick: QuietMemoryReleaseTests.tick, clock: clock, trimEvery: .seconds(60),
                                              trim: {
                     await OffPoolThread.run(name: "trim-test") {
-                        trims.withLock { $0.append((clock.now(), OffPoolThread.currentThreadName())) }
+                        trims.withLock { $0.append((clock.now(), LoopThread.currentName())) }
                     }
                 }) {
                     let busy = queues.contains { $0.stats.depth > 0 || $0.stats.processing > 0 }

@@ -6,12 +6,13 @@ import Musl
 import Darwin
 #endif
 
-/// Starts the detached POSIX thread that runs a `CurlLoop` (Foundation's `Thread` would pull
-/// libFoundation and ICU into every process that uses KubeClient; see docs/kubeclient.md).
-enum LoopThread {
+/// Starts a detached, named POSIX thread: the one that runs a `CurlLoop`, and KubeRuntime's
+/// `OffPoolThread` (Foundation's `Thread` would pull libFoundation and ICU into every process that
+/// uses KubeClient; see docs/kubeclient.md).
+public enum LoopThread {
     /// Runs `body` on a new detached thread named `name` with a stack of `stackSize` bytes.
     /// The closure (and what it captures) is retained until it returns.
-    static func start(name: String, stackSize: Int, _ body: @escaping @Sendable () -> Void) {
+    public static func start(name: String, stackSize: Int, _ body: @escaping @Sendable () -> Void) {
         let context = Unmanaged.passRetained(LoopThreadStart(name: name, body: body)).toOpaque()
         var attributes = pthread_attr_t()
         pthread_attr_init(&attributes)
@@ -37,6 +38,24 @@ enum LoopThread {
         nameCurrentThread(start.name)
         start.body()
         return nil
+    }
+
+    /// The calling thread's name as the kernel knows it (`/proc/thread-self/comm` on Linux, at
+    /// most 15 bytes), or nil where it cannot be read.
+    public static func currentName() -> String? {
+        #if canImport(Darwin)
+        var buffer = [CChar](repeating: 0, count: 64)
+        guard pthread_getname_np(pthread_self(), &buffer, buffer.count) == 0 else { return nil }
+        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        #else
+        let fd = open("/proc/thread-self/comm", O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var buffer = [UInt8](repeating: 0, count: 32)
+        let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+        guard n > 0 else { return nil }
+        return String(decoding: buffer[..<n].prefix { $0 != 0x0A }, as: UTF8.self)
+        #endif
     }
 
     /// Names the calling thread (visible in `top -H`, `/proc`, debuggers); best effort.
