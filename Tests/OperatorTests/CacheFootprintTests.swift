@@ -67,6 +67,11 @@ import Testing
         #expect(job.spec == nil && job.metadata.annotations == nil && job.metadata.finalizers == nil)
         #expect(job.status == JobStatus(conditions: [Condition(type: "Complete", status: "True")]))
         #expect(job.metadata.labels == [RunLabels.run: "r"] && job.metadata.uid == "job-uid" && job.metadata.resourceVersion == "12")
+        var labelled = Self.job([])
+        labelled.metadata.labels = [RunLabels.run: "r", RunLabels.managedBy: RunLabels.managedByValue, "job-name": "r", "other": "x"]
+        #expect(RunObjectTransforms.job.apply(labelled).metadata.labels == [RunLabels.run: "r", RunLabels.managedBy: RunLabels.managedByValue])
+        labelled.metadata.labels = ["other": "x"]
+        #expect(RunObjectTransforms.job.apply(labelled).metadata.labels == nil)
         let pod = RunObjectTransforms.pod.apply(Self.pod("p", created: 1, phase: "Running", [running], ready: notReady))
         #expect(pod.spec == nil && pod.metadata.annotations == nil)
         #expect(pod.status?.conditions == [notReady] && pod.status?.initContainerStatuses == nil && pod.status?.message == nil)
@@ -93,6 +98,15 @@ import Testing
             #expect(pods.count == 1 && jobs.count == 1)
             #expect(pods.allSatisfy { $0.spec == nil && $0.status?.containerStatuses?.allSatisfy { $0.image == nil } ?? true })
             #expect(jobs.allSatisfy { $0.spec == nil && $0.metadata.labels?[RunLabels.run] == "slim-1" })
+            // The Job controller labels its pods (`job-name`, `controller-uid`, …); the cache keeps
+            // only the run and managed-by labels, the ones the operator reads.
+            let kept = [RunLabels.managedBy: RunLabels.managedByValue, RunLabels.run: "slim-1"]
+            let cached = try #require(pods.first)
+            let live = try await h.client.get(Pod.self, namespace: cached.metadata.namespace, name: cached.metadata.name ?? "")
+            #expect((live.metadata.labels ?? [:]).count > kept.count, "the API's pod carries more labels")
+            #expect(cached.metadata.labels == kept)
+            #expect(jobs.allSatisfy { $0.metadata.labels == kept })
+            #expect(stores.pods.objects(withLabel: RunLabels.run, value: "slim-1").count == 1)
             #expect(r.leases.reconciler.stores.runs === stores.runs, "one AgentRun cache for both controllers")
             if let server = h.server {
                 #expect(server.requests.count(verb: "list", resource: "agentruns.codex-k8s.dev") == 1)
