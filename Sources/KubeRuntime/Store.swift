@@ -18,13 +18,13 @@ public final class Store<Object: KubeResource>: Sendable {
     /// `Dictionary` of ~50,000 objects held the lock for ~50 ms in the insert that grew it, and
     /// every reader of the cache waited).
     struct State: Sendable {
-        /// The objects, boxed (`StoredObject`: a bucket is a reference, not the object's layout).
-        var objects = ShardedDictionary<ObjectKey, StoredObject<Object>>()
+        /// The objects, boxed (`CachedObject`: a bucket is a reference, not the object's layout).
+        var objects = ShardedDictionary<ObjectKey, CachedObject<Object>>()
         /// label key → label value → objects.
         var byLabel: [String: ShardedDictionary<String, IndexedKeys>] = [:]
         var byOwner = ShardedDictionary<String, IndexedKeys>()
         var indexes = StoreIndexes<Object>()
-        var buffer: ShardedDictionary<ObjectKey, StoredObject<Object>>?
+        var buffer: ShardedDictionary<ObjectKey, CachedObject<Object>>?
         var ready = false
         var readyWaiters: [UInt64: CheckedContinuation<Void, Never>] = [:]
         var nextWaiter: UInt64 = 0
@@ -57,7 +57,7 @@ public final class Store<Object: KubeResource>: Sendable {
                 return []
             case .initPage(let objects):
                 if s.buffer == nil { s.buffer = [:] }
-                for o in objects { if let k = o.objectKey { s.buffer![k] = StoredObject(o) } }
+                for o in objects { if let k = o.objectKey { s.buffer![k] = transform.box(o) } }
                 return []
             case .initDone:
                 let fresh = s.buffer ?? [:]
@@ -75,7 +75,7 @@ public final class Store<Object: KubeResource>: Sendable {
                 guard let k = o.objectKey else { return [] }
                 let old = s.objects[k]?.value
                 if let old { unindex(k, old, &s) }
-                s.objects[k] = StoredObject(o)
+                s.objects[k] = transform.box(o)
                 index(k, o, &s)
                 return old.map { [$0, o] } ?? [o]
             case .delete(let o):

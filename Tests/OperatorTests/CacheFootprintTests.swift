@@ -58,10 +58,21 @@ import Testing
              [Self.pod("p", created: 1, phase: "Failed", [crashed])]),
         ]
         for (job, pods) in cases {
+            // The stored forms (`CachedRunObjects`) give back exactly the transformed objects.
+            let slimJob = RunObjectTransforms.job.apply(job)
+            #expect(CachedRunObjects.job(slimJob) is CachedJob && CachedRunObjects.job(slimJob).value == slimJob)
+            for pod in pods.map(RunObjectTransforms.pod.apply) {
+                #expect(CachedRunObjects.pod(pod) is CachedPod && CachedRunObjects.pod(pod).value == pod)
+            }
             let full = JobObserver.observe(job: job, pods: pods)
             let slim = JobObserver.observe(job: RunObjectTransforms.job.apply(job), pods: pods.map(RunObjectTransforms.pod.apply))
             #expect(full == slim, "\(job.status?.conditions?.map(\.type) ?? []) with \(pods.count) pods")
         }
+        // An object with a spec (no transform of ours lets one through) is held whole.
+        let withSpec = Self.job([])
+        #expect(!(CachedRunObjects.job(withSpec) is CachedJob) && CachedRunObjects.job(withSpec).value == withSpec)
+        let podWithSpec = Self.pod("p", created: 1, phase: "Running", [])
+        #expect(!(CachedRunObjects.pod(podWithSpec) is CachedPod) && CachedRunObjects.pod(podWithSpec).value == podWithSpec)
         // And what is gone.
         let job = RunObjectTransforms.job.apply(Self.job([Condition(type: "Complete", status: "True", lastProbeTime: since)]))
         #expect(job.spec == nil && job.metadata.annotations == nil && job.metadata.finalizers == nil)

@@ -18,10 +18,17 @@ import KubeRuntime
 ///   code, reason and message). Dropped: image, imageID, containerID, init containers, the other
 ///   conditions and the pod's own reason/message/startTime.
 ///
+/// Both are held in the store as `CachedJob`/`CachedPod` (metadata and status only: the models keep
+/// the inline size of the dropped spec, see `CachedRunObjects`).
+///
 /// The operator never writes Jobs or Pods back (it creates Jobs from its templates and deletes
 /// them by name), so the dropped fields are never missed by an update.
 public enum RunObjectTransforms {
-    public static let job = CacheTransform<Job>.slimMetadata { job in
+    public static let job = CacheTransform<Job>.slimMetadata(then: slimJob).storing(CachedRunObjects.job)
+
+    public static let pod = CacheTransform<Pod>.slimMetadata(then: slimPod).storing(CachedRunObjects.pod)
+
+    @Sendable static func slimJob(_ job: Job) -> Job {
         var slim = Job(metadata: slimLabels(job.metadata))
         if let status = job.status {
             let conditions = status.conditions?.filter { $0.type == "Complete" || $0.type == "Failed" }
@@ -30,7 +37,7 @@ public enum RunObjectTransforms {
         return slim
     }
 
-    public static let pod = CacheTransform<Pod>.slimMetadata { pod in
+    @Sendable static func slimPod(_ pod: Pod) -> Pod {
         var slim = Pod(metadata: slimLabels(pod.metadata))
         if let status = pod.status {
             slim.status = PodStatus(
