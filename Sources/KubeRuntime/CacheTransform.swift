@@ -19,15 +19,32 @@ public struct CacheTransform<Object: KubeResource>: Sendable {
     public let apply: @Sendable (Object) -> Object
     /// True for `identity` (the store then skips the call and the copy of each page).
     let isIdentity: Bool
+    /// How the store holds a transformed object (`CachedObject.whole` unless `storing(_:)` says).
+    let box: @Sendable (Object) -> CachedObject<Object>
 
     public init(_ apply: @escaping @Sendable (Object) -> Object) {
         self.apply = apply
         self.isIdentity = false
+        self.box = CachedObject.whole
     }
 
     private init(identity: Void) {
         self.apply = { $0 }
         self.isIdentity = true
+        self.box = CachedObject.whole
+    }
+
+    private init(_ base: CacheTransform, box: @escaping @Sendable (Object) -> CachedObject<Object>) {
+        self.apply = base.apply
+        self.isIdentity = base.isIdentity
+        self.box = box
+    }
+
+    /// This transform, with the store holding each transformed object in `box(object)` — a
+    /// `CachedObject` subclass that keeps only the fields the transform leaves (see `CachedObject`).
+    /// `box` must be lossless: `box(o).value == o` for every transformed `o`.
+    public func storing(_ box: @escaping @Sendable (Object) -> CachedObject<Object>) -> CacheTransform {
+        CacheTransform(self, box: box)
     }
 
     /// Keeps every field (the default).

@@ -17,6 +17,9 @@ struct DeadlineHeap: Sendable {
         }
     }
 
+    /// How many entries the buffer holds without growing.
+    var capacity: Int { items.capacity }
+
     mutating func pop() -> (deadline: MonotonicInstant, key: ObjectKey)? {
         guard !items.isEmpty else { return nil }
         items.swapAt(0, items.count - 1)

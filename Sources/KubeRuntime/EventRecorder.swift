@@ -19,42 +19,11 @@ import Logging
 /// count when its call returns. Failures are logged; a failed series update falls back to creating
 /// a fresh Event.
 public actor EventRecorder {
-    /// What makes two occurrences the same event. A class: the aggregation table holds one entry
-    /// per Event of the last `aggregationWindow` (thousands in a burst of runs), and a `Dictionary`
-    /// keeps keys inline in its buckets, up to half of them empty — boxed, a bucket holds a
-    /// reference instead of two object references and four strings (docs/performance.md).
-    final class Isomorphic: Hashable, Sendable {
-        let regarding: ObjectReference
-        let related: ObjectReference?
-        let type: String
-        let reason: String
-        let action: String
-        let note: String?
-
-        init(regarding: ObjectReference, related: ObjectReference?, type: String, reason: String, action: String,
-             note: String?) {
-            self.regarding = regarding
-            self.related = related
-            self.type = type
-            self.reason = reason
-            self.action = action
-            self.note = note
-        }
-
-        static func == (a: Isomorphic, b: Isomorphic) -> Bool {
-            a === b || (a.regarding == b.regarding && a.related == b.related && a.type == b.type && a.reason == b.reason
-                && a.action == b.action && a.note == b.note)
-        }
-
-        func hash(into hasher: inout Hasher) {
-            hasher.combine(regarding)
-            hasher.combine(related)
-            hasher.combine(type)
-            hasher.combine(reason)
-            hasher.combine(action)
-            hasher.combine(note)
-        }
-    }
+    /// What makes two occurrences the same event, as one string (`EventKey`): the aggregation
+    /// table holds one entry per Event of the last `aggregationWindow` (thousands in a burst of
+    /// runs), and the fields as separate strings — two object references, type, reason, action and
+    /// note — were ~600 bytes an entry in five to eight allocations (docs/performance.md).
+    typealias Isomorphic = EventKey
 
     struct Recorded {
         var namespace: String
@@ -154,22 +123,23 @@ public actor EventRecorder {
     /// Creates the Event for `key`, then publishes any repeats that arrived meanwhile.
     private func create(_ key: Isomorphic, at now: MonotonicInstant, wall: MicroTime) async {
         sequence &+= 1
-        let namespace = key.regarding.namespace ?? "default"
+        let fields = key.fields
+        let namespace = fields.regarding.namespace ?? "default"
         let nanos = UInt64(clock.wallNow().timeIntervalSince1970 * 1e9)
-        let name = "\(key.regarding.name ?? "event").\(String(nanos, radix: 16))\(String(sequence, radix: 16))"
+        let name = "\(fields.regarding.name ?? "event").\(String(nanos, radix: 16))\(String(sequence, radix: 16))"
         recorded[key] = Recorded(namespace: namespace, name: nil, count: 1, written: 0, busy: true,
                                  lastObserved: now, lastObservedWall: wall)
         let event = Event(metadata: ObjectMeta(name: name, namespace: namespace), eventTime: wall,
                           reportingController: reportingController, reportingInstance: reportingInstance,
-                          action: key.action, reason: key.reason, regarding: key.regarding, related: key.related,
-                          note: key.note, type: key.type)
+                          action: fields.action, reason: fields.reason, regarding: fields.regarding, related: fields.related,
+                          note: fields.note, type: fields.type)
         do {
             try await sink.create(event)
             recorded[key]?.name = name
             recorded[key]?.written = 1
             await publishSeries(key)
         } catch {
-            logger.warning("could not create event \(namespace)/\(name) (\(key.reason)): \(error)")
+            logger.warning("could not create event \(namespace)/\(name) (\(fields.reason)): \(error)")
             recorded[key] = nil
         }
     }

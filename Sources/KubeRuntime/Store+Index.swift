@@ -20,22 +20,19 @@ public struct StoreIndexes<Object: KubeResource>: Sendable {
 
     var functions: [String: KeyFunction] = [:]
     /// index name → index value → objects (sharded like the store's objects).
-    var entries: [String: ShardedDictionary<String, Set<ObjectKey>>] = [:]
+    var entries: [String: ShardedDictionary<String, IndexedKeys>] = [:]
 
     init() {}
 
     mutating func insert(_ k: ObjectKey, _ o: Object) {
         for (name, function) in functions {
-            for value in function(o) { entries[name, default: [:]][value, default: []].insert(k) }
+            for value in function(o) { entries[name, default: [:]].insert(k, under: value) }
         }
     }
 
     mutating func remove(_ k: ObjectKey, _ o: Object) {
         for (name, function) in functions {
-            for value in function(o) {
-                entries[name]?[value]?.remove(k)
-                if entries[name]?[value]?.isEmpty == true { entries[name]?[value] = nil }
-            }
+            for value in function(o) { entries[name]?.remove(k, under: value) }
         }
     }
 
@@ -65,7 +62,7 @@ extension Store {
             guard s.indexes.functions[name] == nil else { return }
             s.indexes.functions[name] = keys
             for (k, o) in s.objects {
-                for value in keys(o.value) { s.indexes.entries[name, default: [:]][value, default: []].insert(k) }
+                for value in keys(o.value) { s.indexes.entries[name, default: [:]].insert(k, under: value) }
             }
         }
     }
@@ -77,7 +74,7 @@ extension Store {
     public func objects(inIndex name: String, value: String) -> [Object] {
         state.withLock { s in
             precondition(s.indexes.functions[name] != nil, "index \(name) is not registered on this store")
-            return (s.indexes.entries[name]?[value] ?? []).compactMap { s.objects[$0]?.value }
+            return (s.indexes.entries[name]?[value]?.keys ?? []).compactMap { s.objects[$0]?.value }
         }
     }
 
@@ -85,7 +82,7 @@ extension Store {
     public func keys(inIndex name: String, value: String) -> [ObjectKey] {
         state.withLock { s in
             precondition(s.indexes.functions[name] != nil, "index \(name) is not registered on this store")
-            return Array(s.indexes.entries[name]?[value] ?? [])
+            return s.indexes.entries[name]?[value]?.keys ?? []
         }
     }
 

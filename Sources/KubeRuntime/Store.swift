@@ -18,13 +18,13 @@ public final class Store<Object: KubeResource>: Sendable {
     /// `Dictionary` of ~50,000 objects held the lock for ~50 ms in the insert that grew it, and
     /// every reader of the cache waited).
     struct State: Sendable {
-        /// The objects, boxed (`StoredObject`: a bucket is a reference, not the object's layout).
-        var objects = ShardedDictionary<ObjectKey, StoredObject<Object>>()
+        /// The objects, boxed (`CachedObject`: a bucket is a reference, not the object's layout).
+        var objects = ShardedDictionary<ObjectKey, CachedObject<Object>>()
         /// label key → label value → objects.
-        var byLabel: [String: ShardedDictionary<String, Set<ObjectKey>>] = [:]
-        var byOwner = ShardedDictionary<String, Set<ObjectKey>>()
+        var byLabel: [String: ShardedDictionary<String, IndexedKeys>] = [:]
+        var byOwner = ShardedDictionary<String, IndexedKeys>()
         var indexes = StoreIndexes<Object>()
-        var buffer: ShardedDictionary<ObjectKey, StoredObject<Object>>?
+        var buffer: ShardedDictionary<ObjectKey, CachedObject<Object>>?
         var ready = false
         var readyWaiters: [UInt64: CheckedContinuation<Void, Never>] = [:]
         var nextWaiter: UInt64 = 0
@@ -57,7 +57,7 @@ public final class Store<Object: KubeResource>: Sendable {
                 return []
             case .initPage(let objects):
                 if s.buffer == nil { s.buffer = [:] }
-                for o in objects { if let k = o.objectKey { s.buffer![k] = StoredObject(o) } }
+                for o in objects { if let k = o.objectKey { s.buffer![k] = transform.box(o) } }
                 return []
             case .initDone:
                 let fresh = s.buffer ?? [:]
@@ -75,7 +75,7 @@ public final class Store<Object: KubeResource>: Sendable {
                 guard let k = o.objectKey else { return [] }
                 let old = s.objects[k]?.value
                 if let old { unindex(k, old, &s) }
-                s.objects[k] = StoredObject(o)
+                s.objects[k] = transform.box(o)
                 index(k, o, &s)
                 return old.map { [$0, o] } ?? [o]
             case .delete(let o):
@@ -126,13 +126,13 @@ public final class Store<Object: KubeResource>: Sendable {
     public func objects(withLabel key: String, value: String) -> [Object] {
         precondition(indexedLabels.contains(key), "label \(key) is not indexed by this store")
         return state.withLock { s in
-            (s.byLabel[key]?[value] ?? []).compactMap { s.objects[$0]?.value }
+            (s.byLabel[key]?[value]?.keys ?? []).compactMap { s.objects[$0]?.value }
         }
     }
 
     /// Objects that list an owner reference with `uid`.
     public func objects(ownedBy uid: String) -> [Object] {
-        state.withLock { s in (s.byOwner[uid] ?? []).compactMap { s.objects[$0]?.value } }
+        state.withLock { s in (s.byOwner[uid]?.keys ?? []).compactMap { s.objects[$0]?.value } }
     }
 
     public var isReady: Bool { state.withLock { $0.ready } }
@@ -168,24 +168,20 @@ public final class Store<Object: KubeResource>: Sendable {
     private func index(_ k: ObjectKey, _ o: Object, _ s: inout State) {
         if !indexedLabels.isEmpty, let labels = o.metadata.labels {
             for (lk, lv) in labels where indexedLabels.contains(lk) {
-                s.byLabel[lk, default: [:]][lv, default: []].insert(k)
+                s.byLabel[lk, default: [:]].insert(k, under: lv)
             }
         }
-        for ref in o.metadata.ownerReferences ?? [] { s.byOwner[ref.uid, default: []].insert(k) }
+        for ref in o.metadata.ownerReferences ?? [] { s.byOwner.insert(k, under: ref.uid) }
         s.indexes.insert(k, o)
     }
 
     private func unindex(_ k: ObjectKey, _ o: Object, _ s: inout State) {
         if !indexedLabels.isEmpty, let labels = o.metadata.labels {
             for (lk, lv) in labels where indexedLabels.contains(lk) {
-                s.byLabel[lk]?[lv]?.remove(k)
-                if s.byLabel[lk]?[lv]?.isEmpty == true { s.byLabel[lk]?[lv] = nil }
+                s.byLabel[lk]?.remove(k, under: lv)
             }
         }
-        for ref in o.metadata.ownerReferences ?? [] {
-            s.byOwner[ref.uid]?.remove(k)
-            if s.byOwner[ref.uid]?.isEmpty == true { s.byOwner[ref.uid] = nil }
-        }
+        for ref in o.metadata.ownerReferences ?? [] { s.byOwner.remove(k, under: ref.uid) }
         s.indexes.remove(k, o)
     }
 }

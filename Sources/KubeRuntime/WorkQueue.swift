@@ -139,7 +139,10 @@ public final class WorkQueue: Sendable {
                 result = Self.insert(key, now: s.queuedSince[key] ?? now, into: &s, counting: false)
             }
             var drained: [CheckedContinuation<Void, Never>] = []
-            if s.processing.isEmpty { swap(&drained, &s.drainWaiters) }
+            if s.processing.isEmpty {
+                swap(&drained, &s.drainWaiters)
+                Self.releaseIdleStorage(&s)
+            }
             return (result.0, result.1, drained)
         }
         if let started { metrics.workDuration.recordNanoseconds((now - started).nanoseconds) }

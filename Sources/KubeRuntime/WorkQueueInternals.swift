@@ -36,8 +36,33 @@ extension WorkQueue {
         if let since = s.queuedSince.removeValue(forKey: key) {
             metrics.queueLatency.recordNanoseconds((now - since).nanoseconds)
         }
+        if s.depth == 0 { releaseIdleStorage(&s) }
         metrics.depth.record(s.depth)
         return key
+    }
+
+    /// Tables and buffers above this capacity are dropped when they empty (see `releaseIdleStorage`).
+    static let idleStorageCapacity = 64
+
+    /// Drops the storage of every table and buffer of the locked state that is empty but grew past
+    /// `idleStorageCapacity`. Swift collections keep their capacity when elements are removed, so
+    /// after a burst of 1,000 runs each queue held ~1,000-entry tables of nothing (≈ 0.3 MiB over
+    /// the operator's queues) for the rest of the process. Only empty tables are touched: no
+    /// key, deadline or count changes. Called whenever the queue or the processing set empties.
+    static func releaseIdleStorage(_ s: inout State) {
+        let limit = idleStorageCapacity
+        if s.depth == 0, s.queue.capacity > limit {
+            s.queue = []
+            s.head = 0
+        }
+        if s.dirty.isEmpty, s.dirty.capacity > limit { s.dirty = [] }
+        if s.processing.isEmpty, s.processing.capacity > limit { s.processing = [:] }
+        if s.queuedSince.isEmpty, s.queuedSince.capacity > limit { s.queuedSince = [:] }
+        if s.delayed.isEmpty {
+            if s.delayed.capacity > limit { s.delayed = [:] }
+            // With no key delayed every heap entry is stale (they are skipped, never removed early).
+            if s.heap.capacity > limit { s.heap = DeadlineHeap() }
+        }
     }
 
     func finishInsert(_ handoff: Handoff?, depth: Int?, added: Bool) {
@@ -80,6 +105,7 @@ extension WorkQueue {
             }
             if s.timer?.generation == generation { s.timer = nil }
             scheduleTimer(&s)
+            if s.delayed.isEmpty { Self.releaseIdleStorage(&s) }
             return results
         }
         for (handoff, depth) in results { finishInsert(handoff, depth: depth, added: true) }

@@ -58,15 +58,31 @@ import Testing
              [Self.pod("p", created: 1, phase: "Failed", [crashed])]),
         ]
         for (job, pods) in cases {
+            // The stored forms (`CachedRunObjects`) give back exactly the transformed objects.
+            let slimJob = RunObjectTransforms.job.apply(job)
+            #expect(CachedRunObjects.job(slimJob) is CachedJob && CachedRunObjects.job(slimJob).value == slimJob)
+            for pod in pods.map(RunObjectTransforms.pod.apply) {
+                #expect(CachedRunObjects.pod(pod) is CachedPod && CachedRunObjects.pod(pod).value == pod)
+            }
             let full = JobObserver.observe(job: job, pods: pods)
             let slim = JobObserver.observe(job: RunObjectTransforms.job.apply(job), pods: pods.map(RunObjectTransforms.pod.apply))
             #expect(full == slim, "\(job.status?.conditions?.map(\.type) ?? []) with \(pods.count) pods")
         }
+        // An object with a spec (no transform of ours lets one through) is held whole.
+        let withSpec = Self.job([])
+        #expect(!(CachedRunObjects.job(withSpec) is CachedJob) && CachedRunObjects.job(withSpec).value == withSpec)
+        let podWithSpec = Self.pod("p", created: 1, phase: "Running", [])
+        #expect(!(CachedRunObjects.pod(podWithSpec) is CachedPod) && CachedRunObjects.pod(podWithSpec).value == podWithSpec)
         // And what is gone.
         let job = RunObjectTransforms.job.apply(Self.job([Condition(type: "Complete", status: "True", lastProbeTime: since)]))
         #expect(job.spec == nil && job.metadata.annotations == nil && job.metadata.finalizers == nil)
         #expect(job.status == JobStatus(conditions: [Condition(type: "Complete", status: "True")]))
         #expect(job.metadata.labels == [RunLabels.run: "r"] && job.metadata.uid == "job-uid" && job.metadata.resourceVersion == "12")
+        var labelled = Self.job([])
+        labelled.metadata.labels = [RunLabels.run: "r", RunLabels.managedBy: RunLabels.managedByValue, "job-name": "r", "other": "x"]
+        #expect(RunObjectTransforms.job.apply(labelled).metadata.labels == [RunLabels.run: "r", RunLabels.managedBy: RunLabels.managedByValue])
+        labelled.metadata.labels = ["other": "x"]
+        #expect(RunObjectTransforms.job.apply(labelled).metadata.labels == nil)
         let pod = RunObjectTransforms.pod.apply(Self.pod("p", created: 1, phase: "Running", [running], ready: notReady))
         #expect(pod.spec == nil && pod.metadata.annotations == nil)
         #expect(pod.status?.conditions == [notReady] && pod.status?.initContainerStatuses == nil && pod.status?.message == nil)
@@ -93,6 +109,15 @@ import Testing
             #expect(pods.count == 1 && jobs.count == 1)
             #expect(pods.allSatisfy { $0.spec == nil && $0.status?.containerStatuses?.allSatisfy { $0.image == nil } ?? true })
             #expect(jobs.allSatisfy { $0.spec == nil && $0.metadata.labels?[RunLabels.run] == "slim-1" })
+            // The Job controller labels its pods (`job-name`, `controller-uid`, …); the cache keeps
+            // only the run and managed-by labels, the ones the operator reads.
+            let kept = [RunLabels.managedBy: RunLabels.managedByValue, RunLabels.run: "slim-1"]
+            let cached = try #require(pods.first)
+            let live = try await h.client.get(Pod.self, namespace: cached.metadata.namespace, name: cached.metadata.name ?? "")
+            #expect((live.metadata.labels ?? [:]).count > kept.count, "the API's pod carries more labels")
+            #expect(cached.metadata.labels == kept)
+            #expect(jobs.allSatisfy { $0.metadata.labels == kept })
+            #expect(stores.pods.objects(withLabel: RunLabels.run, value: "slim-1").count == 1)
             #expect(r.leases.reconciler.stores.runs === stores.runs, "one AgentRun cache for both controllers")
             if let server = h.server {
                 #expect(server.requests.count(verb: "list", resource: "agentruns.codex-k8s.dev") == 1)
