@@ -21,6 +21,9 @@ extension JSONWritableResource {
         writeJSON(into: &w)
         return w.bytes
     }
+
+    /// `KubeResource`'s hook: the writer's bytes.
+    public func handWrittenJSON() -> [UInt8]? { jsonBytes() }
 }
 
 extension JSONWriter {

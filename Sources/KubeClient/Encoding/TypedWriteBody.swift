@@ -2,14 +2,14 @@ import KubeAPI
 
 /// The body and call of a typed create or replace.
 ///
-/// Contract: a resource that conforms to `JSONWritableResource` writes its own bytes (one dynamic
-/// cast per request, no Codable); any other `KubeResource` goes through `JSONValueEncoder` with
+/// Contract: a resource that conforms to `JSONWritableResource` writes its own bytes
+/// (`KubeResource.handWrittenJSON`: no Codable, no dynamic cast); any other `KubeResource` goes through `JSONValueEncoder` with
 /// `apiVersion`/`kind` set from its descriptor, then `serialized()`. Both give the same JSON text up
 /// to the order of object members (the differential tests of `JSONWritingTests` hold the
 /// conformances to that).
 extension KubeClient {
     static func typedBody<T: KubeResource>(_ object: T) throws(KubeError) -> [UInt8] {
-        if let writable = object as? any JSONWritableResource { return writable.jsonBytes() }
+        if let written = object.handWrittenJSON() { return written }
         return try JSONCoding.encodeResource(object).serialized()
     }
 

@@ -11,10 +11,14 @@ import Testing
     static func expectSameBody<T: JSONWritableResource>(_ object: T, sourceLocation: SourceLocation = #_sourceLocation) throws {
         let written = try KubeClient.typedBody(object)
         #expect(written == object.jsonBytes(), "KubeClient takes the writer's path", sourceLocation: sourceLocation)
+        #expect(Self.hook(object) != nil, "the KubeResource requirement dispatches to the writer", sourceLocation: sourceLocation)
         let codable = try JSONCoding.encodeResource(object).serialized()
         #expect(String(decoding: try CanonicalJSON.canonical(written), as: UTF8.self)
                     == String(decoding: try CanonicalJSON.canonical(codable), as: UTF8.self), sourceLocation: sourceLocation)
     }
+
+    /// `handWrittenJSON` as a generic client sees it (through the `KubeResource` witness table).
+    static func hook<T: KubeResource>(_ object: T) -> [UInt8]? { object.handWrittenJSON() }
 
     /// A nested value's text against `JSONValueEncoder`'s.
     static func expectSame<T: JSONWritable & Encodable>(_ value: T, sourceLocation: SourceLocation = #_sourceLocation) throws {
@@ -125,6 +129,13 @@ import Testing
         #expect(!gaps.contains("metadata.name"))
         #expect(gaps.contains("spec.template.spec.containers (empty)"))
         #expect(FixtureCompleteness.gaps(in: ["a": [String]()]).contains("[a] (empty)"))
+    }
+
+    /// A kind without a writer keeps the Codable path.
+    @Test func kindsWithoutAWriterUseCodable() throws {
+        let role = ClusterRole(metadata: ObjectMeta(name: "r"))
+        #expect(Self.hook(role) == nil)
+        #expect(try CanonicalJSON.canonical(KubeClient.typedBody(role)) == CanonicalJSON.canonical(JSONCoding.encodeResource(role).serialized()))
     }
 
     @Test func intOrStringWritesBothForms() throws {
