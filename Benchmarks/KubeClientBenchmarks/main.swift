@@ -1,4 +1,4 @@
-// KubeClient benchmarks: `swift run -c release KubeClientBenchmarks [decode|gets|watches [--mappings]]`.
+// KubeClient benchmarks: `swift run -c release KubeClientBenchmarks [decode|encode|gets|watches [--mappings]]`.
 // Numbers go to docs/performance.md (## KubeClient).
 import Foundation
 
@@ -6,6 +6,8 @@ let args = CommandLine.arguments.dropFirst()
 switch args.first {
 case "decode":
     DecodeBenchmark.run(only: args.dropFirst().first)
+case "encode":
+    EncodeBenchmark.run()
 case "gets":
     await ConcurrentGetsBenchmark.run()
 case "watches":
@@ -15,6 +17,6 @@ case nil:
     await ConcurrentGetsBenchmark.run()
     await WatchMemoryBenchmark.run()
 default:
-    print("usage: KubeClientBenchmarks [decode [LABEL-SUBSTRING]|gets|watches [--mappings]]")
+    print("usage: KubeClientBenchmarks [decode [LABEL-SUBSTRING]|encode|gets|watches [--mappings]]")
     exit(2)
 }

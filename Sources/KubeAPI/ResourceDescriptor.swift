@@ -48,4 +48,13 @@ public protocol KubeResource: Codable, Sendable {
     /// Where objects of this kind live in the API.
     static var resource: ResourceDescriptor { get }
     var metadata: ObjectMeta { get set }
+    /// The object's JSON text written without Codable, or nil: then a client encodes it through
+    /// its `Encodable` conformance. `JSONWritableResource` implements it (a protocol requirement,
+    /// so a client's generic write finds the writer without a dynamic cast); other kinds keep the
+    /// default nil and should not implement it otherwise.
+    func handWrittenJSON() -> [UInt8]?
+}
+
+extension KubeResource {
+    public func handWrittenJSON() -> [UInt8]? { nil }
 }

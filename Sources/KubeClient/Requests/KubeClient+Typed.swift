@@ -36,9 +36,7 @@ extension KubeClient {
     /// Creates `object` in `metadata.namespace` (else `namespace`, else the default namespace).
     public func create<T: KubeResource>(_ object: T, namespace: String? = nil,
                                         options: WriteOptions = WriteOptions()) async throws(KubeError) -> T {
-        let body = try JSONCoding.encodeResource(object)
-        return try await executeDecoding(T.self, createCall(T.resource, namespace: object.metadata.namespace ?? namespace, body,
-                                                            options: options))
+        try await executeDecoding(T.self, createCall(object, namespace: namespace, options: options))
     }
 
     /// `create` for callers that only need to know it succeeded: the same request and errors, but
@@ -47,17 +45,14 @@ extension KubeClient {
     /// such callers through their watch.
     public func createDiscardingResult<T: KubeResource>(_ object: T, namespace: String? = nil,
                                                         options: WriteOptions = WriteOptions()) async throws(KubeError) {
-        let body = try JSONCoding.encodeResource(object)
-        _ = try await execute(createCall(T.resource, namespace: object.metadata.namespace ?? namespace, body, options: options))
+        _ = try await execute(createCall(object, namespace: namespace, options: options))
     }
 
     /// Replaces the object named by `metadata.name` (compare-and-swap when `metadata.resourceVersion` is set).
     public func replace<T: KubeResource>(_ object: T, subresource: String? = nil,
                                          options: WriteOptions = WriteOptions()) async throws(KubeError) -> T {
         guard let name = object.metadata.name else { throw KubeError.decoding("replace needs metadata.name") }
-        let body = try JSONCoding.encodeResource(object)
-        return try await executeDecoding(T.self, replaceCall(T.resource, namespace: object.metadata.namespace, name: name, body,
-                                                             subresource: subresource, options: options))
+        return try await executeDecoding(T.self, replaceCall(object, name: name, subresource: subresource, options: options))
     }
 
     public func patch<T: KubeResource>(_ type: T.Type, namespace: String? = nil, name: String, _ patch: Patch,
