@@ -6,18 +6,31 @@ import KubeAPI
 /// Contract: the same results and errors (`DecodingError` with coding paths) as
 /// `JSONValueDecoder` on the parsed document; invalid JSON throws `KubeError.decoding`-compatible
 /// `DecodingError.dataCorrupted`. Object members are found by a linear scan (objects are small);
-/// for duplicate keys the first occurrence wins.
+/// for duplicate keys the first occurrence wins. A `TapeDecodable` type (KubeAPI: the models the
+/// operator decodes per run) is decoded with its `init(tape:)`, which by its contract gives the
+/// same values and errors without `Codable`'s machinery; everything else with `init(from:)`. Only
+/// the top-level type is checked: below a `Codable` type, members are decoded with `init(from:)`.
 public struct JSONBytesDecoder: Sendable {
     public init() {}
 
     public func decode<T: Decodable>(_ type: T.Type, from bytes: [UInt8]) throws -> T {
+        try Self.withTape(bytes) { view in
+            if let tapeType = T.self as? any TapeDecodable.Type {
+                return try TapeDecoding.withoutCodable(tapeType, as: T.self, TapeValue(view, 0))
+            }
+            return try TapeDecoding.decode(type, view, 0)
+        }
+    }
+
+    /// Parses `bytes` and calls `body` with the tape; invalid JSON throws `.dataCorrupted` at the root.
+    static func withTape<R>(_ bytes: [UInt8], _ body: (JSONTapeView) throws -> R) throws -> R {
         let tape: JSONTape
         do {
             tape = try JSONTape(parsing: bytes)
         } catch {
             throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: error.description))
         }
-        return try tape.withView { try TapeDecoding.decode(type, $0, 0) }
+        return try tape.withView(body)
     }
 }
 
@@ -58,6 +71,11 @@ enum TapeDecoding {
     /// no-op reinterpretation instead of a runtime `as!` (`swift_dynamicCast`) per decoded value.
     @inline(__always)
     static func identity<U, T>(_ value: U, as: T.Type) -> T { unsafeBitCast(value, to: T.self) }
+
+    /// `U(tape:)` returned as `T`; the caller found `U` by casting `T.self`, so `U` is `T`.
+    static func withoutCodable<U: TapeDecodable, T>(_ u: U.Type, as: T.Type, _ value: TapeValue) throws -> T {
+        identity(try U(tape: value), as: T.self)
+    }
 
     static func decode<T: Decodable>(_ type: T.Type, _ box: JSONTapeView, _ index: Int) throws -> T {
         let tape = box

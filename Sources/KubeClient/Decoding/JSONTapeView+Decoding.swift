@@ -36,29 +36,7 @@ extension JSONTapeView {
         return true
     }
 
-    /// The coding path from the root (token 0) down to the value at token `target`: object members
-    /// as `AnyKey(name)`, array elements as `IndexKey(i)`. Only built for errors and `codingPath`.
-    func codingPath(to target: Int) -> [any CodingKey] {
-        var path: [any CodingKey] = []
-        var i = 0
-        descend: while i != target {
-            let t = tokens[i]
-            var member = i + 1
-            var n = 0
-            while member < Int(t.next) {
-                let isObject = if case .object = t.kind { true } else { false }
-                let valueIndex = isObject ? member + 1 : member
-                let after = Int(tokens[valueIndex].next)
-                if target >= valueIndex && target < after {
-                    path.append(isObject ? AnyKey(string(tokens[member])) as any CodingKey : IndexKey(n))
-                    i = valueIndex
-                    continue descend
-                }
-                member = after
-                n += 1
-            }
-            break // `target` is not inside a container below `i` (cannot happen for tape indices)
-        }
-        return path
-    }
+    /// The coding path from the root (token 0) down to the value at token `target` (KubeAPI's
+    /// `keyPath(to:)`: the keys `TapeDecodable` decoders report too). Only built for errors and `codingPath`.
+    func codingPath(to target: Int) -> [any CodingKey] { keyPath(to: target) }
 }

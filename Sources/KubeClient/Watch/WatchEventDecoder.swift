@@ -7,11 +7,16 @@ import KubeAPI
 public struct WatchEventDecoder<Object: Decodable & Sendable>: Sendable {
     public init() {}
 
-    /// Decodes straight from the record's bytes (`JSONBytesDecoder`, no `JSONValue` tree).
+    /// Decodes straight from the record's bytes (`JSONBytesDecoder`, no `JSONValue` tree); a
+    /// `TapeDecodable` object without `Codable` at all (`envelope(_:_:)`: same events and errors).
     public func decode(_ record: [UInt8]) throws(KubeError) -> WatchEvent<Object> {
         let event: Envelope
         do {
-            event = try JSONBytesDecoder().decode(Envelope.self, from: record)
+            if let tapeType = Object.self as? any TapeDecodable.Type {
+                event = try JSONBytesDecoder.withTape(record) { try Self.envelope(tapeType, TapeValue($0, 0)) }
+            } else {
+                event = try JSONBytesDecoder().decode(Envelope.self, from: record)
+            }
         } catch {
             throw KubeError.decoding("watch event: \(error)")
         }

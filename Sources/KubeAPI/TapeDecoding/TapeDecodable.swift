@@ -1,0 +1,36 @@
+/// A model that decodes itself straight from a parsed `JSONTape`, without `Codable`'s machinery
+/// (no `Decoder`/container existentials, no generic-metadata lookups, no boxes per nested object).
+///
+/// `JSONBytesDecoder` and `WatchEventDecoder` (KubeClient) take this path when the decoded type
+/// conforms, and `init(from:)` otherwise.
+///
+/// Contract: `init(tape:)` is observably the same decoding as the type's `init(from:)` run by
+/// `JSONBytesDecoder`: the same value for every document, and for bad input the same
+/// `DecodingError` case at the same coding path (wrong JSON type → `.typeMismatch`, required member
+/// absent → `.keyNotFound` naming the member, bad enum/time/duration text → `.dataCorrupted`).
+/// Members are decoded in declaration order (so the first fault reported is the same), unknown
+/// members are ignored, `null` or an absent member reads as `nil` for optionals, and of duplicate
+/// member names the first occurrence wins. Differential tests hold every conformance to this.
+package protocol TapeDecodable: Decodable {
+    /// Decodes the value at `tape` (any JSON kind; implementations check it).
+    init(tape: TapeValue) throws
+}
+
+extension TapeDecodable where Self: RawRepresentable, RawValue == String {
+    /// What the synthesized `init(from:)` of a `String`-backed enum does: a string member, else
+    /// `.typeMismatch`; an unknown case → `.dataCorrupted` at the value's path.
+    package init(tape: TapeValue) throws {
+        let raw = try tape.string()
+        guard let value = Self(rawValue: raw) else {
+            throw tape.dataCorrupted("Cannot initialize \(Self.self) from invalid String value \(raw)")
+        }
+        self = value
+    }
+}
+
+extension JSONTape {
+    /// Decodes the whole document (token 0) as `T` without `Codable`.
+    package func decode<T: TapeDecodable>(_ type: T.Type) throws -> T {
+        try withView { try T(tape: TapeValue($0, 0)) }
+    }
+}
