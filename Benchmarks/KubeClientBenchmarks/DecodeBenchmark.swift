@@ -9,6 +9,25 @@ struct MetaEvent: Decodable {
     var object: Object
 }
 
+/// The operator's spec-less Pod form (metadata and status, `spec` skipped), decoded from the tape
+/// without `Codable` (`TapeDecodable`) …
+struct StatusPod: TapeDecodable, Sendable {
+    var metadata: ObjectMeta
+    var status: PodStatus?
+
+    init(tape: TapeValue) throws {
+        let o = try tape.object()
+        metadata = try o.decode("metadata")
+        status = try o.decodeIfPresent("status")
+    }
+}
+
+/// … and the same form through `Codable` (not `TapeDecodable`), for comparison in the same binary.
+struct CodableStatusPod: Decodable, Sendable {
+    var metadata: ObjectMeta
+    var status: PodStatus?
+}
+
 enum DecodeBenchmark {
     static func event(_ i: Int) -> [UInt8] {
         let labels = (0..<8).map { "\"label-\($0)\":\"value-\(i)-\($0)\"" }.joined(separator: ",")
@@ -75,6 +94,14 @@ enum DecodeBenchmark {
         }
         measure("JSONBytesDecoder → ObjectMeta only") { record in
             _ = try JSONBytesDecoder().decode(MetaEvent.self, from: record)
+        }
+        let statusPods = WatchEventDecoder<StatusPod>()
+        measure("spec-less Pod (metadata + status), TapeDecodable → WatchEvent<StatusPod>") { record in
+            _ = try statusPods.decode(record)
+        }
+        let codableStatusPods = WatchEventDecoder<CodableStatusPod>()
+        measure("spec-less Pod (metadata + status), Codable → WatchEvent<CodableStatusPod>") { record in
+            _ = try codableStatusPods.decode(record)
         }
         measure("JSONValue parser + JSONValueDecoder → WatchEvent<Pod>") { record in
             _ = try JSONValueDecoder().decode(WatchEvent<Pod>.self, from: try JSONValue(parsing: record))

@@ -11,21 +11,9 @@
 /// Members are decoded in declaration order (so the first fault reported is the same), unknown
 /// members are ignored, `null` or an absent member reads as `nil` for optionals, and of duplicate
 /// member names the first occurrence wins. Differential tests hold every conformance to this.
-package protocol TapeDecodable: Decodable {
+package protocol TapeDecodable: Decodable, SendableMetatype {
     /// Decodes the value at `tape` (any JSON kind; implementations check it).
     init(tape: TapeValue) throws
-}
-
-extension TapeDecodable where Self: RawRepresentable, RawValue == String {
-    /// What the synthesized `init(from:)` of a `String`-backed enum does: a string member, else
-    /// `.typeMismatch`; an unknown case → `.dataCorrupted` at the value's path.
-    package init(tape: TapeValue) throws {
-        let raw = try tape.string()
-        guard let value = Self(rawValue: raw) else {
-            throw tape.dataCorrupted("Cannot initialize \(Self.self) from invalid String value \(raw)")
-        }
-        self = value
-    }
 }
 
 extension JSONTape {

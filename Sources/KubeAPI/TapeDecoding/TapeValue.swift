@@ -33,6 +33,11 @@ package struct TapeValue {
         .dataCorrupted(.init(codingPath: codingPath, debugDescription: message))
     }
 
+    /// What the synthesized `init(from:)` of a `String`-backed enum throws for an unknown case.
+    package func invalidRawValue(_ type: Any.Type, _ raw: String) -> DecodingError {
+        dataCorrupted("Cannot initialize \(type) from invalid String value \(raw)")
+    }
+
     /// This value as an object (what a keyed container requires).
     package func object() throws -> TapeObject {
         guard case .object = token.kind else { throw mismatch([String: JSONValue].self) }

@@ -5,14 +5,17 @@ import KubeAPI
 /// Contract: ADDED/MODIFIED/DELETED/BOOKMARK become events; an ERROR record is thrown as the
 /// `KubeError` its Status stands for (`.gone` for 410/Expired — the caller relists).
 public struct WatchEventDecoder<Object: Decodable & Sendable>: Sendable {
-    public init() {}
+    /// `Object` as `TapeDecodable`, if it is: looked up once per decoder, not per record.
+    let tapeType: (any TapeDecodable.Type)?
+
+    public init() { tapeType = Object.self as? any TapeDecodable.Type }
 
     /// Decodes straight from the record's bytes (`JSONBytesDecoder`, no `JSONValue` tree); a
     /// `TapeDecodable` object without `Codable` at all (`envelope(_:_:)`: same events and errors).
     public func decode(_ record: [UInt8]) throws(KubeError) -> WatchEvent<Object> {
         let event: Envelope
         do {
-            if let tapeType = Object.self as? any TapeDecodable.Type {
+            if let tapeType {
                 event = try JSONBytesDecoder.withTape(record) { try Self.envelope(tapeType, TapeValue($0, 0)) }
             } else {
                 event = try JSONBytesDecoder().decode(Envelope.self, from: record)

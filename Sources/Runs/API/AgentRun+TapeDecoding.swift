@@ -104,9 +104,21 @@ extension RunDuration: TapeDecodable {
     }
 }
 
-extension Stage: TapeDecodable {}
-extension RunMode: TapeDecodable {}
-extension Reasoning: TapeDecodable {}
-extension Role: TapeDecodable {}
-extension LabelScope: TapeDecodable {}
-extension RunTrigger.Source: TapeDecodable {}
+extension Stage: TapeDecodable {
+    package init(tape: TapeValue) throws { try self.init(rawValueTape: tape) }
+}
+extension RunMode: TapeDecodable {
+    package init(tape: TapeValue) throws { try self.init(rawValueTape: tape) }
+}
+extension Reasoning: TapeDecodable {
+    package init(tape: TapeValue) throws { try self.init(rawValueTape: tape) }
+}
+extension Role: TapeDecodable {
+    package init(tape: TapeValue) throws { try self.init(rawValueTape: tape) }
+}
+extension LabelScope: TapeDecodable {
+    package init(tape: TapeValue) throws { try self.init(rawValueTape: tape) }
+}
+extension RunTrigger.Source: TapeDecodable {
+    package init(tape: TapeValue) throws { try self.init(rawValueTape: tape) }
+}

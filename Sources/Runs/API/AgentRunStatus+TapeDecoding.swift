@@ -46,6 +46,12 @@ extension ReportedState: TapeDecodable {
     }
 }
 
-extension AgentRunPhase: TapeDecodable {}
-extension ProfileSource: TapeDecodable {}
-extension ReportTarget: TapeDecodable {}
+extension AgentRunPhase: TapeDecodable {
+    package init(tape: TapeValue) throws { try self.init(rawValueTape: tape) }
+}
+extension ProfileSource: TapeDecodable {
+    package init(tape: TapeValue) throws { try self.init(rawValueTape: tape) }
+}
+extension ReportTarget: TapeDecodable {
+    package init(tape: TapeValue) throws { try self.init(rawValueTape: tape) }
+}

@@ -28,4 +28,6 @@ extension RunNamespaceStatus: TapeDecodable {
     }
 }
 
-extension RunNamespacePhase: TapeDecodable {}
+extension RunNamespacePhase: TapeDecodable {
+    package init(tape: TapeValue) throws { try self.init(rawValueTape: tape) }
+}
