@@ -74,10 +74,11 @@ import Testing
 /// Which path the decoders take: `init(tape:)` for a `TapeDecodable` type at the top of a
 /// document or as a watch event's object, `init(from:)` for everything else (and below it).
 @Suite struct TapeDecodingDispatchTests {
-    struct Probe: TapeDecodable, Sendable, Equatable {
+    struct Probe: TapeDecodable, Encodable, Sendable, Equatable {
         var via: String
         init(from decoder: any Decoder) throws { via = "codable" }
         init(tape: TapeValue) throws { via = "tape" }
+        func encode(to encoder: any Encoder) throws {}
     }
 
     struct Holder: Decodable, Sendable { var probe: Probe }
@@ -85,6 +86,8 @@ import Testing
     @Test func conformingTypesAreDecodedFromTheTape() throws {
         #expect(try JSONBytesDecoder().decode(Probe.self, from: Array("{}".utf8)).via == "tape")
         #expect(try JSONBytesDecoder().decode(Holder.self, from: Array(#"{"probe":{}}"#.utf8)).probe.via == "codable")
+        // A LIST page of a conforming kind (`KubeList` conforms when its items do).
+        #expect(try JSONBytesDecoder().decode(KubeList<Probe>.self, from: Array(#"{"items":[{}]}"#.utf8)).items.map(\.via) == ["tape"])
         guard case .added(let p) = try WatchEventDecoder<Probe>().decode(Array(#"{"type":"ADDED","object":{}}"#.utf8)) else {
             Issue.record("not an ADDED event")
             return
