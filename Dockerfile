@@ -16,8 +16,9 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY . .
-RUN swift build -c release --product codex-k8s -Xswiftc -static-stdlib \
- && install -D -m 0755 "$(swift build -c release --show-bin-path)/codex-k8s" /out/codex-k8s
+# Static Swift runtime, every function in its own section, laid out hot-first by lld from
+# deploy/codex-k8s.order (scripts/build-release; docs/performance.md, "Operator", code layout).
+RUN install -D -m 0755 "$(scripts/build-release)" /out/codex-k8s
 
 # --- runtime ------------------------------------------------------------------------------------
 FROM ${RUNTIME_IMAGE}

@@ -19,6 +19,21 @@ import Testing
         #expect(stage.contains { $0.trimmingCharacters(in: .whitespaces) == "ENV LD_BIND_NOW=1" }, "\(stage)")
     }
 
+    /// The build stage builds with scripts/build-release, whose symbol order file exists and names
+    /// functions the way the linker sees them (mangled Swift symbols, not demangled text).
+    @Test func theBuildStageLaysOutTheBinaryFromTheOrderFile() throws {
+        let text = try String(contentsOf: Helm.repository.appendingPathComponent("Dockerfile"), encoding: .utf8)
+        #expect(text.contains("$(scripts/build-release)"), "the Dockerfile does not build with scripts/build-release")
+        let script = try String(contentsOf: Helm.repository.appendingPathComponent("scripts/build-release"), encoding: .utf8)
+        #expect(script.contains("--symbol-ordering-file=$PWD/deploy/codex-k8s.order"))
+        #expect(script.contains("-static-stdlib") && script.contains("-function-sections"))
+        let order = try String(contentsOf: Helm.repository.appendingPathComponent("deploy/codex-k8s.order"), encoding: .utf8)
+        let symbols = order.split(separator: "\n")
+        #expect(symbols.count > 1_000, "\(symbols.count) symbols")
+        #expect(symbols.contains { $0.hasPrefix("$s8Operator") }, "no Operator function in the order file")
+        #expect(!symbols.contains { $0.contains(" ") || $0.contains("(") }, "demangled or malformed names")
+    }
+
     @Test func theBinaryStartsWithEverySymbolBound() async throws {
         let binaries = [Command.codexK8s] + (ReleaseBinary.path.map { [$0] } ?? [])
         for binary in binaries {
