@@ -18,7 +18,7 @@ WORKDIR /src
 COPY . .
 # Static Swift runtime, every function in its own section, laid out hot-first by lld from
 # deploy/codex-k8s.order (scripts/build-release; docs/performance.md, "Operator", code layout).
-RUN install -D -m 0755 "$(scripts/build-release)" /out/codex-k8s
+RUN binary="$(scripts/build-release)" && install -D -m 0755 "$binary" /out/codex-k8s
 
 # --- runtime ------------------------------------------------------------------------------------
 FROM ${RUNTIME_IMAGE}

@@ -23,7 +23,7 @@ import Testing
     /// functions the way the linker sees them (mangled Swift symbols, not demangled text).
     @Test func theBuildStageLaysOutTheBinaryFromTheOrderFile() throws {
         let text = try String(contentsOf: Helm.repository.appendingPathComponent("Dockerfile"), encoding: .utf8)
-        #expect(text.contains("$(scripts/build-release)"), "the Dockerfile does not build with scripts/build-release")
+        #expect(text.contains("binary=\"$(scripts/build-release)\" && install"), "the Dockerfile does not build with scripts/build-release")
         let script = try String(contentsOf: Helm.repository.appendingPathComponent("scripts/build-release"), encoding: .utf8)
         #expect(script.contains("--symbol-ordering-file=$PWD/deploy/codex-k8s.order"))
         #expect(script.contains("-static-stdlib") && script.contains("-function-sections"))

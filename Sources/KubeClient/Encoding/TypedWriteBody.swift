@@ -5,7 +5,7 @@ import KubeAPI
 /// Contract: a resource that conforms to `JSONWritableResource` writes its own bytes
 /// (`KubeResource.handWrittenJSON`: no Codable, no dynamic cast); any other `KubeResource` goes through `JSONValueEncoder` with
 /// `apiVersion`/`kind` set from its descriptor, then `serialized()`. Both give the same JSON text up
-/// to the order of object members (the differential tests of `JSONWritingTests` hold the
+/// to the order of object members (the differential tests of `JSONWritingDifferentialTests` hold the
 /// conformances to that).
 extension KubeClient {
     static func typedBody<T: KubeResource>(_ object: T) throws(KubeError) -> [UInt8] {
