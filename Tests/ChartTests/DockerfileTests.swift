@@ -6,10 +6,14 @@ import Testing
 /// (`LD_BIND_NOW=1`; docs/performance.md, "Operator", memory), and the binary starts that way:
 /// with eager binding a symbol no library defines fails the start instead of a later call.
 @Suite struct DockerfileTests {
+    /// A file of the repository, as text.
+    static func read(_ path: String) throws -> String {
+        try String(contentsOf: Helm.repository.appendingPathComponent(path), encoding: .utf8)
+    }
+
     /// The lines of the Dockerfile's last stage (after its last `FROM`).
     static func runtimeStage() throws -> [Substring] {
-        let text = try String(contentsOf: Helm.repository.appendingPathComponent("Dockerfile"), encoding: .utf8)
-        let lines = text.split(separator: "\n")
+        let lines = try read("Dockerfile").split(separator: "\n")
         let last = try #require(lines.lastIndex { $0.hasPrefix("FROM ") })
         return Array(lines[last...])
     }
@@ -22,12 +26,12 @@ import Testing
     /// The build stage builds with scripts/build-release, whose symbol order file exists and names
     /// functions the way the linker sees them (mangled Swift symbols, not demangled text).
     @Test func theBuildStageLaysOutTheBinaryFromTheOrderFile() throws {
-        let text = try String(contentsOf: Helm.repository.appendingPathComponent("Dockerfile"), encoding: .utf8)
+        let text = try Self.read("Dockerfile")
         #expect(text.contains("binary=\"$(scripts/build-release)\" && install"), "the Dockerfile does not build with scripts/build-release")
-        let script = try String(contentsOf: Helm.repository.appendingPathComponent("scripts/build-release"), encoding: .utf8)
+        let script = try Self.read("scripts/build-release")
         #expect(script.contains("--symbol-ordering-file=$PWD/deploy/codex-k8s.order"))
         #expect(script.contains("-static-stdlib") && script.contains("-function-sections"))
-        let order = try String(contentsOf: Helm.repository.appendingPathComponent("deploy/codex-k8s.order"), encoding: .utf8)
+        let order = try Self.read("deploy/codex-k8s.order")
         let symbols = order.split(separator: "\n")
         #expect(symbols.count > 1_000, "\(symbols.count) symbols")
         #expect(symbols.contains { $0.hasPrefix("$s8Operator") }, "no Operator function in the order file")
