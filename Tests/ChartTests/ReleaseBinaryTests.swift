@@ -48,6 +48,19 @@ struct ReleaseBinaryTests {
         let outside = needed.keys.filter { !allowed.contains($0) && !$0.hasPrefix("ld-linux") }
         #expect(outside.isEmpty, "libraries outside the runtime image: \(outside.sorted())")
     }
+
+    /// `.rodata` is read-only and in a read-only segment (deploy/read-only-data.ld moves the writable
+    /// `.rodata` inputs Swift emits to `.data.rel.ro`), so the operator can give its pages back
+    /// once quiet (StartupPages drops only read-only mappings).
+    @Test func readOnlyDataIsInAReadOnlySegment() throws {
+        let layout = try ELFLayout(path: try #require(ReleaseBinary.path))
+        let rodata = try #require(layout.sections.first { $0.name == ".rodata" }, "no .rodata section")
+        #expect(!rodata.writable, ".rodata is writable: a writable input was merged into it")
+        let segment = try #require(layout.load(holding: rodata), "no loadable segment holds .rodata")
+        #expect(!segment.writable, ".rodata is in a writable segment")
+        let relro = try #require(layout.sections.first { $0.name == ".data.rel.ro" })
+        #expect(relro.writable, "the relocated constants' section must stay writable for the loader")
+    }
 }
 
 /// The binary under test: CODEX_K8S_RELEASE_BINARY, or nil (the suite is then skipped).
