@@ -78,6 +78,7 @@ let package = Package(
                     .product(name: "Prometheus", package: "swift-prometheus"),
                     .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                     .product(name: "Hummingbird", package: "hummingbird"),
+                    .product(name: "NIOPosix", package: "swift-nio"),
                 ],
                 swiftSettings: strict),
         .target(name: "Audit",

@@ -1,5 +1,6 @@
 import Hummingbird
 import Logging
+import NIOPosix
 import Prometheus
 import ServiceLifecycle
 
@@ -25,7 +26,10 @@ public struct ManagerConfiguration: Sendable {
 ///   exit and restart as a candidate (controller-runtime's behaviour), never keep reconciling.
 /// - HTTP: `/healthz` is 200 while the process serves; `/readyz` is 200 when every cache has synced
 ///   and this replica leads or is a healthy standby (it can read the Lease), 503 otherwise with the
-///   reason; `/metrics` is the Prometheus text exposition of `registry`.
+///   reason; `/metrics` is the Prometheus text exposition of `registry`. The server runs on one
+///   event-loop thread of its own (probes and scrapes need no more), not on NIO's process-wide
+///   group, which starts one thread per core: a thread stack and its buffers each, for nothing, on
+///   a large node.
 public final class Manager: Service, Sendable {
     public let configuration: ManagerConfiguration
     public let controllers: [any ManagedController]
@@ -55,12 +59,25 @@ public final class Manager: Service, Sendable {
     }
 
     public func run() async throws {
+        let serverLoop = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        do {
+            try await run(serverLoop: serverLoop)
+        } catch {
+            try? await serverLoop.shutdownGracefully()
+            throw error
+        }
+        try await serverLoop.shutdownGracefully()
+    }
+
+    /// `run()` with the HTTP server on `serverLoop`.
+    private func run(serverLoop: MultiThreadedEventLoopGroup) async throws {
         let app = Application(router: HealthRouter.router(manager: self),
                               configuration: .init(address: .hostname(configuration.host, port: configuration.port),
                                                    serverName: nil),
                               onServerRunning: { [onServerRunning] channel in
                                   await onServerRunning(channel.localAddress?.port ?? 0)
                               },
+                              eventLoopGroupProvider: .shared(serverLoop),
                               logger: logger)
         let controllers = self.controllers
         let leading = Task { try await self.lead() }
