@@ -8,15 +8,6 @@ let strict: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
 ]
 
-/// `strict`, and in release builds the bodies of the module's functions are made available to the
-/// modules that use it (`-cross-module-optimization`), so its generic code — `Store<Object>`,
-/// `Watcher`, `Controller`, the watch decoders — is specialized for the concrete kinds where the
-/// operator instantiates it, instead of running unspecialized with a generic-metadata lookup per
-/// collection or optional it touches (issue #10: ≈ 18 % of the pool threads' instructions).
-let specialized: [SwiftSetting] = strict + [
-    .unsafeFlags(["-cross-module-optimization"], .when(configuration: .release)),
-]
-
 let package = Package(
     name: "codex-k8s",
     platforms: [.macOS(.v15)],
@@ -58,7 +49,7 @@ let package = Package(
                        providers: [.apt(["libssl-dev"])]),
 
         // MARK: Libraries
-        .target(name: "KubeAPI", swiftSettings: specialized),
+        .target(name: "KubeAPI", swiftSettings: strict),
         // YAMLNode over libyaml (line/column marks); re-exported by KubeClient.
         .target(name: "YAML", dependencies: ["KubeAPI", "CYAML"], swiftSettings: strict),
         .target(name: "KubeClient",
@@ -66,7 +57,7 @@ let package = Package(
                     "KubeAPI", "YAML", "CCurl",
                     .product(name: "Logging", package: "swift-log"),
                 ],
-                swiftSettings: specialized),
+                swiftSettings: strict),
         .target(name: "KubeTestServer",
                 dependencies: [
                     "KubeAPI", "KubeClient", "COpenSSL",
@@ -88,7 +79,7 @@ let package = Package(
                     .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                     .product(name: "Hummingbird", package: "hummingbird"),
                 ],
-                swiftSettings: specialized),
+                swiftSettings: strict),
         .target(name: "Audit",
                 dependencies: [
                     "KubeAPI", "KubeRuntime", "CPostgres",
