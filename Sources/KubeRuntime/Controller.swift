@@ -69,8 +69,10 @@ public final class Controller<Object: KubeResource>: Sendable {
             run: {
                 await watcher.run { event in
                     let affected = store.apply(event)
-                    // Old and new state of one object share a key: add each key once per event.
-                    for k in Set(affected.compactMap(\.objectKey)) { queue.add(k) }
+                    // Old and new state of one object share a key: add each key once per event. A
+                    // closure, not `\.objectKey`: a key path through the generic `Object` is
+                    // instantiated at run time on every call.
+                    for k in Set(affected.compactMap { $0.objectKey }) { queue.add(k) }
                     for listener in listeners.value { listener(affected) }
                 }
             },

@@ -96,6 +96,21 @@ extension Store {
         }
     }
 
+    /// How many cached objects are listed under each of `values` in index `name` (a registered
+    /// one): `counts(inIndex: name)[v] ?? 0` for every `v` of `values`, each present in the result
+    /// (0 when nothing is listed), without visiting the index's other values — a lookup per value,
+    /// where `counts(inIndex:)` walks every shard of the index (the operator's phase gauges after
+    /// every reconcile: ≈ 2 % of its pool threads' instructions that way).
+    public func counts(inIndex name: String, values: [String]) -> [String: Int] {
+        state.withLock { s in
+            precondition(s.indexes.functions[name] != nil, "index \(name) is not registered on this store")
+            let entries = s.indexes.entries[name]
+            var counts = [String: Int](minimumCapacity: values.count)
+            for value in values { counts[value] = entries?[value]?.count ?? 0 }
+            return counts
+        }
+    }
+
     /// Calls `handler` with the keys of the objects every later `apply` affected (see `StoreIndexes`).
     public func observe(_ handler: @escaping @Sendable ([ObjectKey]) -> Void) { observers.add(handler) }
 }

@@ -67,6 +67,12 @@ struct JSONParserTests {
             #expect(throws: JSONParseError(offset: 1 + plain.utf8.count, message: "unterminated string")) {
                 try JSONValue(parsing: "\"" + plain)
             }
+            // Several special bytes within one 8-byte word, and strings that end mid-word.
+            let escapedThenControl = "\"" + plain + "\\\"y\u{1F}z\""
+            #expect(throws: JSONParseError(offset: 1 + plain.utf8.count + 3, message: "control character in string")) {
+                try JSONValue(parsing: escapedThenControl)
+            }
+            #expect(try JSONValue(parsing: "[\"\(plain)\",\"\\\\\",\"\(plain)\\\"\"]") == .array([.string(plain), .string("\\"), .string(plain + "\"")]))
         }
     }
 

@@ -34,6 +34,26 @@ struct ModelTests {
         }
     }
 
+    @Test("the digit-writing formatter equals the interpolated one for every era, precision and rounding")
+    func formattingMatchesInterpolation() {
+        var rng = SplitMix(seed: 11)
+        // Years −1000…12000 (outside 0–9999 the interpolated form is used), fractions that round
+        // up into the next second, and the edges of the fast path's year range.
+        let edges: [Double] = [-62_167_219_200, -62_167_219_200.5, -62_167_219_201, 253_402_300_799,
+                               253_402_300_799.9999996, 253_402_300_800, 0.9999996, -0.0000004, 1_733_472_000.123456]
+        let random = (0..<3000).map { _ in
+            Double(Int64.random(in: -93_000_000_000...317_000_000_000, using: &rng))
+                + [0, 0.5, 0.999_999_6, Double.random(in: 0..<1, using: &rng)][Int.random(in: 0..<4, using: &rng)]
+        }
+        for s in edges + random {
+            for precision in [KubeTime.Precision.seconds, .micro] {
+                let t = KubeTime(secondsSince1970: s, precision: precision)
+                #expect(t.rfc3339 == t.rfc3339ByInterpolation, "\(s) \(precision)")
+            }
+        }
+        #expect(KubeTime(secondsSince1970: 951_782_400.25, precision: .micro).rfc3339 == "2000-02-29T00:00:00.250000Z")
+    }
+
     @Test("resource paths for core, named groups, cluster scope and subresources")
     func paths() {
         let pods = ResourceDescriptor(group: "", version: "v1", plural: "pods", kind: "Pod", namespaced: true)

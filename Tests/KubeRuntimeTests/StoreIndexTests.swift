@@ -18,6 +18,8 @@ import Testing
         store.apply(.initDone)
         #expect(names(store.objects(inIndex: "size", value: "1")) == ["a", "b"])
         #expect(store.counts(inIndex: "size") == ["1": 2, "2": 1])
+        #expect(store.counts(inIndex: "size", values: ["1", "2", "9"]) == ["1": 2, "2": 1, "9": 0],
+                "the listed values only, absent ones as 0")
         store.apply(.apply(Widget("a", size: 2)))
         #expect(names(store.objects(inIndex: "size", value: "1")) == ["b"])
         #expect(Set(store.keys(inIndex: "size", value: "2")) == [key("a"), key("c")])
@@ -29,6 +31,7 @@ import Testing
         #expect(store.counts(inIndex: "size") == ["2": 2], "the old state stays whole until initDone")
         store.apply(.initDone)
         #expect(store.counts(inIndex: "size") == ["2": 1, "3": 1])
+        #expect(store.counts(inIndex: "size", values: ["1", "2", "3"]) == ["1": 0, "2": 1, "3": 1])
         #expect(names(store.objects(inIndex: "size", value: "2")) == ["d"])
         #expect(!store.hasIndex("other") && store.hasIndex("size"))
     }

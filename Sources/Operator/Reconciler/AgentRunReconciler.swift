@@ -98,8 +98,11 @@ public final class AgentRunReconciler: Sendable {
         refreshSlots(caches.runs.keys.map(\.name))
     }
 
-    /// The cached runs by phase (no phase yet: Pending), for the gauges.
-    func phaseCounts() -> [String: Int] { stores.runs.counts(inIndex: RunIndexes.phase) }
+    /// The cached runs by phase (no phase yet: Pending), for the gauges: every phase, 0 when none.
+    func phaseCounts() -> [String: Int] { stores.runs.counts(inIndex: RunIndexes.phase, values: Self.phaseNames) }
+
+    /// The raw values of every phase (the phase index's possible values).
+    static let phaseNames = AgentRunPhase.allCases.map(\.rawValue)
 
     var stores: OperatorCaches { caches.withLock { $0! } }
 
