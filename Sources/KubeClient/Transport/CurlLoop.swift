@@ -19,7 +19,7 @@ public final class CurlLoop: Sendable {
     /// The process-wide loop used by clients unless they are given another one.
     public static let shared = CurlLoop()
 
-    private enum Operation { case add(Transfer), cancel(Transfer) }
+    private enum Operation { case add(Transfer), cancel(Transfer), inspect(@Sendable (CurlLoop) -> Void) }
 
     private nonisolated(unsafe) let multi: UnsafeMutableRawPointer
     private let pending = Mutex<[Operation]>([])
@@ -30,6 +30,8 @@ public final class CurlLoop: Sendable {
     private nonisolated(unsafe) let spare = SpareHandles()
     /// At most this many reset handles are kept (about the requests a process has in flight).
     static let spareHandleLimit = 8
+    /// Loop-thread-only: the sockets of the loop's connections (corked while a turn starts requests).
+    private nonisolated(unsafe) let sockets = LoopSockets()
 
     public init() {
         _ = CurlGlobal.initialized
@@ -79,6 +81,14 @@ public final class CurlLoop: Sendable {
         enqueue(.cancel(t))
     }
 
+    /// The descriptors of the sockets the loop has recorded for its connections, read on its thread
+    /// (for tests).
+    package func recordedSockets() async -> [Int32] {
+        await withCheckedContinuation { (c: CheckedContinuation<[Int32], Never>) in
+            enqueue(.inspect { loop in c.resume(returning: loop.sockets.descriptors) })
+        }
+    }
+
     private func enqueue(_ op: Operation) {
         let wasEmpty = pending.withLock { ops -> Bool in
             defer { ops.append(op) }
@@ -98,20 +108,32 @@ public final class CurlLoop: Sendable {
                 defer { ops.removeAll(keepingCapacity: true) }
                 return ops
             }
+            var starts = false
             for op in ops {
                 switch op {
-                case .add(let t): add(t)
+                case .add(let t): add(t); starts = true
                 case .cancel(let t): remove(t, with: .failure(.cancelled))
+                case .inspect(let body): body(self)
                 }
             }
+            // A turn that starts requests writes them with their sockets corked: one segment for
+            // all it writes to a connection (see `LoopSockets`); uncorked before the loop waits.
+            let corked = starts ? sockets.cork() : []
             curl_multi_perform(multi, &running)
+            if !corked.isEmpty { sockets.uncork(corked) }
             drainCompleted()
             let hasIdleLimits = expireIdle()
             var fds: Int32 = 0
             curl_multi_poll(multi, nil, 0, hasIdleLimits ? 200 : 1000, &fds)
         }
         for t in active.all { remove(t, with: .failure(.cancelled)) }
-        for op in pending.withLock({ $0 }) { if case .add(let t) = op { t.finish(.failure(.cancelled)) } }
+        for op in pending.withLock({ $0 }) {
+            switch op {
+            case .add(let t): t.finish(.failure(.cancelled))
+            case .inspect(let body): body(self)
+            case .cancel: break
+            }
+        }
         while let h = spare.take() { curl_easy_cleanup(h) }
     }
 
@@ -120,7 +142,7 @@ public final class CurlLoop: Sendable {
             t.finish(.failure(.cancelled))
             return
         }
-        switch EasyHandle.make(for: t, reusing: t.onData == nil ? spare.take() : nil) {
+        switch EasyHandle.make(for: t, reusing: t.onData == nil ? spare.take() : nil, sockets: sockets) {
         case .failure(let f):
             t.finish(.failure(f))
         case .success(let h):

@@ -9,9 +9,9 @@ enum EasyHandle {
     /// arrives in more write callbacks (`LineFramer` joins them). Buffered requests keep the default.
     static let streamBufferSize = 4096
 
-    /// Configures `reused` (a handle `curl_easy_reset` put back to its defaults) or a new handle;
-    /// on failure cleans it up and returns the curl error.
-    static func make(for transfer: Transfer, reusing reused: UnsafeMutableRawPointer? = nil)
+    /// Configures `reused` (a handle `curl_easy_reset` put back to its defaults) or a new handle,
+    /// its sockets recorded in `sockets` (the loop's); on failure cleans it up and returns the curl error.
+    static func make(for transfer: Transfer, reusing reused: UnsafeMutableRawPointer? = nil, sockets: LoopSockets)
         -> Result<UnsafeMutableRawPointer, TransportFailure> {
         guard let h = reused ?? curl_easy_init() else { return .failure(.curl(code: -1, message: "curl_easy_init failed")) }
         let r = transfer.request
@@ -24,7 +24,7 @@ enum EasyHandle {
         check(ccurl_easy_setopt_long(h, CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_2TLS))
         if waitsForMultiplexing(r.url) { check(ccurl_easy_setopt_long(h, CURLOPT_PIPEWAIT, 1)) }
         check(ccurl_easy_setopt_long(h, CURLOPT_TCP_KEEPALIVE, 1))
-        check(ccurl_easy_set_cloexec_sockets(h))
+        check(ccurl_easy_set_socket_callbacks(h, LoopSockets.openedCallback, LoopSockets.closingCallback, sockets.context))
         check(ccurl_easy_setopt_str(h, CURLOPT_ACCEPT_ENCODING, ""))
         if transfer.onData != nil { check(ccurl_easy_setopt_long(h, CURLOPT_BUFFERSIZE, streamBufferSize)) }
         check(ccurl_easy_setopt_long(h, CURLOPT_CONNECTTIMEOUT_MS, r.connectTimeout.milliseconds))
@@ -48,7 +48,8 @@ enum EasyHandle {
         }
 
         var list: UnsafeMutablePointer<curl_slist>?
-        for line in r.headers + ["Expect:"] { list = curl_slist_append(list, line) }
+        for line in r.headers { list = curl_slist_append(list, line) }
+        list = curl_slist_append(list, "Expect:")
         transfer.headerList = list
         check(ccurl_easy_setopt_slist(h, CURLOPT_HTTPHEADER, list))
 
@@ -99,9 +100,11 @@ enum EasyHandle {
 
     private static func configureTLS(_ h: UnsafeMutableRawPointer, _ tls: TLSSettings, _ check: (CURLcode) -> Void) {
         func blob(_ option: CURLoption, _ bytes: [UInt8]) {
-            var copy = bytes
-            copy.withUnsafeMutableBytes { raw in
-                var b = curl_blob(data: raw.baseAddress, len: raw.count, flags: UInt32(CURL_BLOB_COPY))
+            bytes.withUnsafeBytes { raw in
+                // CURL_BLOB_COPY: curl copies the bytes during the call and never writes to them, so
+                // the array is lent as it is (a mutable copy per request cost a copy of the PEM).
+                var b = curl_blob(data: UnsafeMutableRawPointer(mutating: raw.baseAddress), len: raw.count,
+                                  flags: UInt32(CURL_BLOB_COPY))
                 check(ccurl_easy_setopt_blob(h, option, &b))
             }
         }

@@ -56,7 +56,11 @@ final class Transfer: @unchecked Sendable {
         touch()
         switch HeaderLine.parse(line) {
         case .statusLine: headers = [:]  // a new response (after 100-continue or a redirect) starts
-        case .field(let name, let value): headers[name] = value
+        case .field(let name, let value):
+            // Room for an API server's usual head (content type and length, cache control, audit
+            // id, the two priority-and-fairness ids, date) without growing the table per field.
+            if headers.isEmpty { headers.reserveCapacity(8) }
+            headers[name] = value
         case .other: break
         }
     }
