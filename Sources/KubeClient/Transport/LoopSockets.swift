@@ -64,23 +64,29 @@ final class LoopSockets {
     }
 
     /// Sets `TCP_CORK` on every recorded socket that is still the one recorded, forgetting those
-    /// that are not; returns the descriptors corked (empty above `corkLimit`).
-    func cork() -> [Int32] {
+    /// that are not; returns the sockets corked, with their identities (empty above `corkLimit`;
+    /// stale records are then kept until the count drops — they only cost corking, never a wrong
+    /// descriptor).
+    func cork() -> [(fd: Int32, identity: Identity)] {
         guard !recorded.isEmpty, recorded.count <= Self.corkLimit else { return [] }
-        var corked: [Int32] = []
+        var corked: [(fd: Int32, identity: Identity)] = []
         for (fd, identity) in recorded {
             guard Identity.of(fd) == identity else {
                 recorded.removeValue(forKey: fd)
                 continue
             }
-            if ccurl_set_tcp_cork(fd, 1) == 0 { corked.append(fd) }
+            if ccurl_set_tcp_cork(fd, 1) == 0 { corked.append((fd, identity)) }
         }
         return corked
     }
 
-    /// Clears `TCP_CORK` on those of `fds` still recorded (curl may have closed one meanwhile).
-    func uncork(_ fds: [Int32]) {
-        for fd in fds where recorded[fd] != nil { _ = ccurl_set_tcp_cork(fd, 0) }
+    /// Clears `TCP_CORK` on those of `sockets` that are still recorded and still the same socket:
+    /// curl may have closed one meanwhile — a connection through the close callback, a failed
+    /// attempt without it — and another thread may have been given its descriptor number.
+    func uncork(_ sockets: [(fd: Int32, identity: Identity)]) {
+        for (fd, identity) in sockets where recorded[fd] == identity && Identity.of(fd) == identity {
+            _ = ccurl_set_tcp_cork(fd, 0)
+        }
     }
 
     /// `CURLOPT_SOCKOPTFUNCTION`: close-on-exec for every socket, connections' sockets recorded.
