@@ -92,7 +92,7 @@ public struct KubeTime: Sendable, Hashable, Comparable, Codable, CustomStringCon
     /// goes through `rfc3339ByInterpolation`, which this equals for every time — tested): the
     /// operator formats a timestamp for every log line, status condition and Event it writes, and
     /// the interpolated form (a `String` per field, padded by concatenation) cost ≈ 8,000
-    /// instructions each, ≈ 6 % of its pool threads' work (issue #10).
+    /// instructions each, ≈ 5 % of its pool threads' work (issue #10).
     public var rfc3339: String {
         let (whole, micros) = wholeSecondsAndMicros
         let days = Int((Double(whole) / 86400).rounded(.down))
