@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import KubeClient
 
 /// The small replacements for Foundation (`NSString` paths, `CharacterSet` trimming,
@@ -52,9 +53,6 @@ import Testing
         // Once it has, the thread has also named itself (naming precedes the loop).
         let result = try? await loop.perform(HTTPRequest(method: "GET", url: "http://127.0.0.1:1/", timeout: .seconds(5)))
         #expect(result == nil)
-        let names = try FileManager.default.contentsOfDirectory(atPath: "/proc/self/task").compactMap {
-            try? String(contentsOfFile: "/proc/self/task/\($0)/comm", encoding: .utf8)
-        }
-        #expect(names.contains("kube-curl-loop\n"))
+        #expect(try ThreadNames.of("self").contains("kube-curl-loop"))
     }
 }

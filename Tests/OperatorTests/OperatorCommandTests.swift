@@ -17,15 +17,6 @@ import Testing
         return ((response as! HTTPURLResponse).statusCode, String(decoding: data, as: UTF8.self))
     }
 
-    /// The names of a process's threads (`/proc/PID/task/*/comm`; a thread that ends between the
-    /// listing and the read is left out).
-    static func threadNames(of pid: pid_t) throws -> [String] {
-        let tasks = "/proc/\(pid)/task"
-        return try FileManager.default.contentsOfDirectory(atPath: tasks).compactMap {
-            try? String(contentsOfFile: "\(tasks)/\($0)/comm", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
-        }
-    }
-
     @Test(.enabled(if: SecurityTests.inMemory)) func refusesToStartNamingTheOffendingRule() async throws {
         try await OperatorHarness.with { h in
             var role = try await h.client.get(ClusterRole.self, name: AgentClusterRoles.codeOnly)
@@ -51,7 +42,7 @@ import Testing
             let healthz = try await Self.get(port, "/healthz")
             #expect(healthz.0 == 200)
             // The HTTP server has one event-loop thread of its own; NIO's per-core group never starts.
-            let nio = try Self.threadNames(of: child.pid).filter { $0.hasPrefix("NIO-") }
+            let nio = try ThreadNames.of("\(child.pid)").filter { $0.hasPrefix("NIO-") }
             #expect(nio.count == 1 && nio.allSatisfy { $0.hasPrefix("NIO-ELT-") }, "\(nio)")
             try await h.createRun("cli-1")
             _ = try await h.waitForPhase("cli-1", .provisioning)
