@@ -47,6 +47,8 @@ let package = Package(
                        providers: [.apt(["libpq-dev"])]),
         .systemLibrary(name: "COpenSSL", path: "Sources/COpenSSL", pkgConfig: "openssl",
                        providers: [.apt(["libssl-dev"])]),
+        // epoll and eventfd from libc's headers (Swift's Glibc module leaves them out); no library.
+        .systemLibrary(name: "CEpoll", path: "Sources/CEpoll"),
 
         // MARK: Libraries
         .target(name: "KubeAPI", swiftSettings: strict),
@@ -54,7 +56,7 @@ let package = Package(
         .target(name: "YAML", dependencies: ["KubeAPI", "CYAML"], swiftSettings: strict),
         .target(name: "KubeClient",
                 dependencies: [
-                    "KubeAPI", "YAML", "CCurl",
+                    "KubeAPI", "YAML", "CCurl", "COpenSSL", "CEpoll",
                     .product(name: "Logging", package: "swift-log"),
                 ],
                 swiftSettings: strict),

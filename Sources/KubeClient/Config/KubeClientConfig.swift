@@ -16,10 +16,13 @@ public struct KubeClientConfig: Sendable, CustomStringConvertible {
     public var connectTimeout: Duration
     /// Sent as `User-Agent`.
     public var userAgent: String
+    /// Which HTTP client carries the requests (see `KubeTransportChoice`).
+    public var transport: KubeTransportChoice
 
     public init(server: String, tls: TLSSettings = TLSSettings(), credentials: Credentials = .none,
                 namespace: String = "default", requestTimeout: Duration = .seconds(60),
-                connectTimeout: Duration = .seconds(10), userAgent: String = "codex-k8s") {
+                connectTimeout: Duration = .seconds(10), userAgent: String = "codex-k8s",
+                transport: KubeTransportChoice = .automatic) {
         self.server = server.hasSuffix("/") ? String(server.dropLast()) : server
         self.tls = tls
         self.credentials = credentials
@@ -27,11 +30,21 @@ public struct KubeClientConfig: Sendable, CustomStringConvertible {
         self.requestTimeout = requestTimeout
         self.connectTimeout = connectTimeout
         self.userAgent = userAgent
+        self.transport = transport
     }
 
     public var description: String {
         "KubeClientConfig(server: \(server), namespace: \(namespace), credentials: \(credentials), tls: \(tls))"
     }
+}
+
+/// The HTTP client of a `KubeClient`.
+public enum KubeTransportChoice: String, Sendable, CaseIterable {
+    /// Our HTTP/2 client for `https` servers (libcurl for `http`, behind a proxy variable, or a
+    /// server whose handshake does not offer `h2`).
+    case automatic
+    /// libcurl for everything.
+    case curl
 }
 
 /// TLS material: PEM data takes precedence over files when both are set.

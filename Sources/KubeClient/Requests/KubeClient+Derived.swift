@@ -5,6 +5,6 @@ extension KubeClient {
     public func with(requestTimeout: Duration, retryPolicy: RetryPolicy) -> KubeClient {
         var config = self.config
         config.requestTimeout = requestTimeout
-        return KubeClient(config: config, retryPolicy: retryPolicy, loop: loop, observer: observer, logger: logger)
+        return KubeClient(config: config, retryPolicy: retryPolicy, loop: loop.curl, http2: loop.h2, observer: observer, logger: logger)
     }
 }

@@ -3,23 +3,25 @@ import KubeAPI
 import Logging
 
 /// A Kubernetes API client: typed and dynamic requests, retries and watch streams over the
-/// shared libcurl loop.
+/// shared HTTP/2 loop (`https` servers) or the shared libcurl loop (see `KubeTransport`).
 ///
 /// Contract: a client is immutable and `Sendable`; share one per API server. All requests of
-/// all clients run on one `CurlLoop` thread. Errors are `KubeError`s (see `RetryPolicy` for
+/// all clients run on one `H2Loop` thread (and one `CurlLoop` thread for those libcurl carries). Errors are `KubeError`s (see `RetryPolicy` for
 /// what is retried). No token or key material is ever logged or put into an error.
 public final class KubeClient: Sendable {
     public let config: KubeClientConfig
     public let retryPolicy: RetryPolicy
-    let loop: CurlLoop
+    let loop: KubeTransport
     let observer: RequestObserver?
     let logger: Logger
 
+    /// `loop` carries what goes through libcurl; `http2` the rest (nil: `H2Loop.shared`, started
+    /// only when this client needs it).
     public init(config: KubeClientConfig, retryPolicy: RetryPolicy = RetryPolicy(), loop: CurlLoop = .shared,
-                observer: RequestObserver? = nil, logger: Logger = Logger(label: "kube-client")) {
+                http2: H2Loop? = nil, observer: RequestObserver? = nil, logger: Logger = Logger(label: "kube-client")) {
         self.config = config
         self.retryPolicy = retryPolicy
-        self.loop = loop
+        self.loop = KubeTransport(config: config, curl: loop, h2: http2)
         self.observer = observer
         self.logger = logger
     }

@@ -69,7 +69,7 @@ public final class CurlLoop: Sendable {
                        onComplete: @escaping @Sendable (Result<HTTPResponse, TransportFailure>) -> Void) -> StreamHandle {
         let t = Transfer(request: request, onData: onData, onComplete: onComplete)
         start(t)
-        return StreamHandle(transfer: t, loop: self)
+        return StreamHandle { [self] in cancel(t) }
     }
 
     func start(_ t: Transfer) {
@@ -212,12 +212,11 @@ public final class CurlLoop: Sendable {
     }
 }
 
-/// A running stream; `cancel()` aborts it within one loop turn.
+/// A running stream (of `CurlLoop` or `H2Loop`); `cancel()` aborts it within one loop turn.
 public struct StreamHandle: Sendable {
-    let transfer: Transfer
-    let loop: CurlLoop
+    let cancelAction: @Sendable () -> Void
 
-    public func cancel() { loop.cancel(transfer) }
+    public func cancel() { cancelAction() }
 }
 
 /// The transfers owned by the loop thread (never touched elsewhere); those with an idle limit

@@ -1,0 +1,289 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// One TLS connection speaking HTTP/2 to a server, with all its streams multiplexed.
+///
+/// Contract (loop thread only; driven by `H2Engine`):
+/// - Set-up is resolve → non-blocking connect (each resolved address in turn) → TLS handshake;
+///   the whole of it is bounded by the connect timeout of the request that opened it. A handshake
+///   that does not select ALPN `h2` hands the connection's requests to libcurl (`H2Engine.handOver`).
+/// - Requests wait in `waiting` until the connection is open and fewer than the peer's
+///   SETTINGS_MAX_CONCURRENT_STREAMS streams are open; then they get the next odd stream id.
+/// - Every frame a turn produces is appended to `out`; `flush()` writes it with one `SSL_write`
+///   per TLS record (one record for a turn's usual output) and keeps what the socket did not take
+///   for the next writable event, retried with the same length as `SSL_write` requires.
+/// - A readable event drains `SSL_read` into one 64 KiB buffer and handles every complete frame
+///   (`H2Connection+Receive`).
+/// - `fail` ends the connection: open streams complete with the failure, requests never sent
+///   are rerun on a new connection when the connection had been open (else they fail too).
+final class H2Connection {
+    enum State { case resolving, connecting, handshaking, open, closed }
+
+    let key: ConnectionKey
+    /// The epoll token (never reused, unlike descriptors).
+    let token: UInt64
+    unowned let engine: H2Engine
+    var state: State = .resolving
+    var fd: Int32 = -1
+    var tls: TLSSession?
+    var addresses: [SocketAddress] = []
+    var lastConnectError = "no address"
+    let connectTimeout: Duration
+    let connectDeadline: ContinuousClock.Instant
+
+    // Output.
+    var out: [UInt8] = []
+    var outSent = 0
+    /// The length of a write `SSL_write` could not complete (it must be retried with it).
+    var pendingWrite: Int?
+    var pollingWritable = false
+
+    // Input.
+    let input: UnsafeMutableRawBufferPointer
+    var inputCount = 0
+    static let inputSize = 64 << 10
+
+    // HTTP/2 state.
+    var peer = PeerSettings()
+    var sendWindow = ReceiveWindow.initial
+    var connectionUnacknowledged = 0
+    var nextStreamID: UInt32 = 1
+    var streams: [UInt32: H2Stream] = [:]
+    var waiting: [H2Stream] = []
+    var waitingHead = 0
+    /// Streams whose request body waits for send window.
+    var blocked: [H2Stream] = []
+    var decoder = HPACKDecoder()
+    var encoder = HPACKEncoder()
+    var headerBlock: [UInt8] = []
+    var headerBlockStream: UInt32 = 0
+    var headerBlockEndStream = false
+    /// Set by GOAWAY: (error code, last stream id the server processes).
+    var goAway: (code: H2ErrorCode, last: UInt32)?
+    var scratch: [UInt8] = []
+    var fields: [HPACKField] = []
+
+    init(key: ConnectionKey, token: UInt64, engine: H2Engine, connectTimeout: Duration, now: ContinuousClock.Instant) {
+        self.key = key
+        self.token = token
+        self.engine = engine
+        self.connectTimeout = connectTimeout
+        connectDeadline = now + connectTimeout
+        input = UnsafeMutableRawBufferPointer.allocate(byteCount: Self.inputSize, alignment: 16)
+    }
+
+    deinit {
+        input.deallocate()
+    }
+
+    /// Streams open or waiting (the connection is idle without them).
+    var isIdle: Bool { streams.isEmpty && waitingHead == waiting.count }
+
+    /// Set when the connection takes no new streams (GOAWAY, stream ids used up); it closes once
+    /// its last stream has ended.
+    var retired = false
+    /// Whether the engine has it in this turn's list of connections to flush.
+    var isDirty = false
+
+    // MARK: - Set-up
+
+    /// Starts connecting to the next address; fails the connection when none is left.
+    func connectNext() {
+        while !addresses.isEmpty {
+            let address = addresses.removeFirst()
+            switch TCPSocket.connect(address) {
+            case .success(let fd):
+                self.fd = fd
+                state = .connecting
+                engine.register(self, writable: true)
+                return
+            case .failure(let error):
+                lastConnectError = error.reason
+            }
+        }
+        fail(H2Failures.connect(key.host, key.port, lastConnectError))
+    }
+
+    /// The socket became ready while connecting or handshaking.
+    func setUpReady() {
+        if state == .connecting {
+            if let error = TCPSocket.connectError(fd) {
+                lastConnectError = error
+                engine.unregister(self)
+                close(fd)
+                fd = -1
+                connectNext()
+                return
+            }
+            switch engine.tlsContext(for: key.tls) {
+            case .failure(let f): fail(f); return
+            case .success(let context):
+                guard let session = TLSSession(context: context, fd: fd, host: key.host, serverName: key.serverName,
+                                               verify: !key.tls.insecure) else {
+                    fail(H2Failures.tls(35, "SSL_new failed")); return
+                }
+                tls = session
+                state = .handshaking
+            }
+        }
+        guard let tls else { return }
+        switch tls.handshake() {
+        case .failure(let f): fail(f)
+        case .success(.wantRead): engine.setWritableInterest(self, false)
+        case .success(.wantWrite): engine.setWritableInterest(self, true)
+        case .success(.done):
+            guard tls.alpn == "h2" else {
+                engine.handOver(self)
+                return
+            }
+            state = .open
+            engine.setWritableInterest(self, false)
+            out.append(contentsOf: FrameWriter.preface)
+            FrameWriter.settings([(SettingID.enablePush, 0), (SettingID.maxConcurrentStreams, 1000),
+                                  (SettingID.initialWindowSize, UInt32(ReceiveWindow.stream))], into: &out)
+            FrameWriter.windowUpdate(ReceiveWindow.connection - ReceiveWindow.initial, stream: 0, into: &out)
+            startWaiting()
+            engine.markDirty(self)
+            // Read-ahead may already hold the server's first frames.
+            readAvailable()
+        }
+    }
+
+    // MARK: - I/O
+
+    /// Drains the TLS connection and handles every complete frame.
+    func readAvailable() {
+        guard state == .open, let tls else { return }
+        while state == .open {
+            if Self.inputSize - inputCount < FrameHeader.size + FrameHeader.defaultMaxPayload { parseInput() }
+            guard state == .open else { return }
+            switch tls.read(into: input.baseAddress! + inputCount, count: Self.inputSize - inputCount) {
+            case .bytes(let n):
+                inputCount += n
+            case .wantRead:
+                parseInput()
+                return
+            case .wantWrite:
+                parseInput()
+                engine.setWritableInterest(self, true)
+                return
+            case .closed(let reset):
+                parseInput()
+                lost(reset ? H2Failures.connectionLost(key.host, key.port, reset: true) : nil)
+                return
+            case .failed(let reason):
+                parseInput()
+                lost(H2Failures.receive(reason))
+                return
+            }
+        }
+    }
+
+    /// Handles the complete frames in the input buffer and keeps the partial one.
+    private func parseInput() {
+        guard inputCount > 0, state == .open else { return }
+        let consumed: Int
+        do throws(H2ConnectionError) {
+            consumed = try FrameReader.frames(in: UnsafeRawBufferPointer(rebasing: input[..<inputCount]),
+                                              maxFrameSize: FrameHeader.defaultMaxPayload) { (frame) throws(H2ConnectionError) in
+                try handle(frame)
+            }
+        } catch {
+            protocolFailure(error)
+            return
+        }
+        if consumed > 0 {
+            let rest = inputCount - consumed
+            if rest > 0 { input.baseAddress!.copyMemory(from: input.baseAddress! + consumed, byteCount: rest) }
+            inputCount = rest
+        }
+    }
+
+    /// Writes `out`; bytes the socket does not take wait for the next writable event.
+    func flush() {
+        guard state == .open, let tls else { return }
+        while outSent < out.count {
+            let length = pendingWrite ?? (out.count - outSent)
+            let result = out.withUnsafeBytes { tls.write($0.baseAddress! + outSent, count: length) }
+            switch result {
+            case .bytes(let n):
+                outSent += n
+                pendingWrite = nil
+            case .wantWrite, .wantRead:
+                pendingWrite = length
+                engine.setWritableInterest(self, true)
+                return
+            case .closed(let reset):
+                lost(H2Failures.connectionLost(key.host, key.port, reset: reset))
+                return
+            case .failed(let reason):
+                lost(H2Failures.send(reason))
+                return
+            }
+        }
+        if out.capacity > 1 << 20 { out = [] } else { out.removeAll(keepingCapacity: true) }
+        outSent = 0
+        if pollingWritable { engine.setWritableInterest(self, false) }
+    }
+
+    // MARK: - Ending
+
+    /// The connection broke after it was open: with GOAWAY seen, the streams it covered fail
+    /// with the GOAWAY; otherwise with `failure` (nil: closed by the server).
+    func lost(_ failure: TransportFailure?) {
+        let f = goAway.map { H2Failures.goAway($0.code, lastStream: $0.last) }
+            ?? failure ?? H2Failures.connectionLost(key.host, key.port, reset: false)
+        fail(f)
+    }
+
+    /// A protocol violation by the server: GOAWAY with the code, then the connection ends.
+    func protocolFailure(_ error: H2ConnectionError) {
+        FrameWriter.goAway(lastStream: 0, error.code, into: &out)
+        flush()
+        fail(H2Failures.protocolError(error))
+    }
+
+    /// Ends the connection: open streams complete with `failure`; unsent requests are rerun
+    /// when the connection had been open, else they fail as well.
+    func fail(_ failure: TransportFailure) {
+        guard state != .closed else { return }
+        let wasOpen = state == .open
+        shutDown()
+        let open = streams.values.sorted { $0.id < $1.id }
+        streams.removeAll()
+        let unsent = Array(waiting[waitingHead...])
+        waiting.removeAll()
+        waitingHead = 0
+        blocked.removeAll()
+        for s in open { s.finish(.failure(failure)) }
+        if wasOpen {
+            engine.rerun(unsent)
+        } else {
+            for s in unsent { s.finish(.failure(failure)) }
+        }
+    }
+
+    /// Closes the socket and TLS and leaves the engine's tables; streams are the caller's.
+    func shutDown() {
+        state = .closed
+        if fd >= 0 {
+            engine.unregister(self)
+            tls?.close()
+            close(fd)
+            fd = -1
+        }
+        tls = nil
+        engine.removed(self)
+    }
+
+    /// Requests not yet sent, for handing over to another transport; leaves the connection empty.
+    func takeAll() -> [H2Stream] {
+        let all = streams.values.sorted { $0.id < $1.id } + waiting[waitingHead...]
+        streams.removeAll()
+        waiting.removeAll()
+        waitingHead = 0
+        blocked.removeAll()
+        return all
+    }
+}

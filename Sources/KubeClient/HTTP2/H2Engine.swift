@@ -1,0 +1,266 @@
+import CEpoll
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The loop thread's state of `H2Loop`: the epoll set, the connections, TLS contexts, the
+/// servers that fell back to libcurl, and timers.
+///
+/// Contract (loop thread only):
+/// - One current connection per `ConnectionKey`; a retired one (GOAWAY) keeps serving its
+///   streams until they end, new requests open a new one.
+/// - Every connection is in the epoll set under a token of its own (never a descriptor number,
+///   which the kernel reuses); the wake-up eventfd has token 0, edge-triggered, never read.
+/// - Timers are swept every `sweepInterval` while anything has a deadline: connect timeouts,
+///   whole-request timeouts (from the request's creation) and stream idle timeouts (from the
+///   stream's last frame). Nothing else walks the streams.
+/// - A connection's output is flushed once per turn, after every event and operation of the turn.
+final class H2Engine {
+    static let sweepInterval = Duration.milliseconds(100)
+
+    let epollFD: Int32
+    let curl: CurlLoop
+    /// Enqueues an operation for the next turn (used by resolver threads).
+    let post: @Sendable (H2Loop.Operation) -> Void
+    private(set) var now = ContinuousClock.now
+    private var current: [ConnectionKey: H2Connection] = [:]
+    private var byToken: [UInt64: H2Connection] = [:]
+    private var nextToken: UInt64 = 1
+    private var contexts: [TLSContext.Key: TLSContext] = [:]
+    /// Servers whose TLS handshake did not select `h2`: their requests go to libcurl.
+    private var withoutH2: Set<ConnectionKey> = []
+    private var dirty: [H2Connection] = []
+    private var lastSweep = ContinuousClock.now
+    private var stopping = false
+    private var lastKey: ConnectionKey?
+    private weak var lastConnection: H2Connection?
+
+    init(epollFD: Int32, curl: CurlLoop, post: @escaping @Sendable (H2Loop.Operation) -> Void) {
+        self.epollFD = epollFD
+        self.curl = curl
+        self.post = post
+    }
+
+    var connectionCount: Int { byToken.count }
+
+    func tick() { now = .now }
+
+    // MARK: - Requests
+
+    /// Sends `s` on its server's connection (opening one if needed), or to libcurl for a server
+    /// without h2.
+    func route(_ s: H2Stream) {
+        if s.cancelled.load(ordering: .acquiring) {
+            s.finish(.failure(.cancelled))
+            return
+        }
+        let key = ConnectionKey(s.target, s.request.tls)
+        let c: H2Connection
+        if let last = lastConnection, !last.retired, last.state != .closed, lastKey == key {
+            c = last
+        } else if let existing = current[key] {
+            c = existing
+        } else {
+            if withoutH2.contains(key) {
+                handToCurl(s)
+                return
+            }
+            c = open(key, connectTimeout: s.request.connectTimeout)
+        }
+        lastKey = key
+        lastConnection = c
+        c.add(s)
+    }
+
+    func cancel(_ s: H2Stream) {
+        if let t = s.handedOver {
+            curl.cancel(t)
+            return
+        }
+        guard !s.completed else { return }
+        s.connection?.reset(s)
+        s.finish(.failure(.cancelled))
+    }
+
+    /// Requests to send again on the current connection of their server.
+    func rerun(_ streams: [H2Stream]) {
+        for s in streams where !s.completed {
+            if stopping { s.finish(.failure(.cancelled)) } else { route(s) }
+        }
+    }
+
+    private func handToCurl(_ s: H2Stream) {
+        let t = Transfer(request: s.request, onData: s.onData, onComplete: s.onComplete)
+        s.handedOver = t
+        curl.start(t)
+        if s.cancelled.load(ordering: .acquiring) { curl.cancel(t) }
+    }
+
+    // MARK: - Connections
+
+    private func open(_ key: ConnectionKey, connectTimeout: Duration) -> H2Connection {
+        let c = H2Connection(key: key, token: nextToken, engine: self, connectTimeout: connectTimeout, now: now)
+        nextToken += 1
+        current[key] = c
+        byToken[c.token] = c
+        if IPLiteral.isIP(key.host) {
+            resolved(c, SocketAddress.resolve(key.host, port: key.port, numericOnly: true))
+        } else {
+            let token = c.token
+            let post = post
+            LoopThread.start(name: "kube-h2-resolve", stackSize: 256 << 10) {
+                post(.resolved(token, SocketAddress.resolve(key.host, port: key.port)))
+            }
+        }
+        return c
+    }
+
+    func resolved(_ token: UInt64, _ result: Result<[SocketAddress], TransportFailure>) {
+        guard let c = byToken[token] else { return }
+        resolved(c, result)
+    }
+
+    private func resolved(_ c: H2Connection, _ result: Result<[SocketAddress], TransportFailure>) {
+        guard c.state == .resolving else { return }
+        switch result {
+        case .success(let addresses):
+            c.addresses = addresses
+            c.connectNext()
+        case .failure(let f):
+            c.fail(f)
+        }
+    }
+
+    func tlsContext(for key: TLSContext.Key) -> Result<TLSContext, TransportFailure> {
+        if let c = contexts[key] { return .success(c) }
+        let made = TLSContext.make(key)
+        if case .success(let c) = made { contexts[key] = c }
+        return made
+    }
+
+    /// The server did not select h2: remembered, and the connection's requests go to libcurl.
+    func handOver(_ c: H2Connection) {
+        withoutH2.insert(c.key)
+        let all = c.takeAll()
+        c.shutDown()
+        for s in all where !s.completed { handToCurl(s) }
+    }
+
+    /// No new streams on `c`.
+    func retire(_ c: H2Connection) {
+        c.retired = true
+        if current[c.key] === c { current.removeValue(forKey: c.key) }
+    }
+
+    /// `c` closed: it leaves every table.
+    func removed(_ c: H2Connection) {
+        byToken.removeValue(forKey: c.token)
+        if current[c.key] === c { current.removeValue(forKey: c.key) }
+    }
+
+    // MARK: - Events and output
+
+    func register(_ c: H2Connection, writable: Bool) {
+        var event = epoll_event()
+        event.events = EPOLLIN.rawValue | (writable ? EPOLLOUT.rawValue : 0)
+        event.data.u64 = c.token
+        c.pollingWritable = writable
+        _ = epoll_ctl(epollFD, EPOLL_CTL_ADD, c.fd, &event)
+    }
+
+    func unregister(_ c: H2Connection) {
+        var event = epoll_event()
+        _ = epoll_ctl(epollFD, EPOLL_CTL_DEL, c.fd, &event)
+    }
+
+    func setWritableInterest(_ c: H2Connection, _ writable: Bool) {
+        guard c.pollingWritable != writable, c.fd >= 0 else { return }
+        var event = epoll_event()
+        event.events = EPOLLIN.rawValue | (writable ? EPOLLOUT.rawValue : 0)
+        event.data.u64 = c.token
+        c.pollingWritable = writable
+        _ = epoll_ctl(epollFD, EPOLL_CTL_MOD, c.fd, &event)
+    }
+
+    /// Handles one epoll event.
+    func ready(token: UInt64, events: UInt32) {
+        guard let c = byToken[token] else { return }
+        switch c.state {
+        case .connecting, .handshaking:
+            c.setUpReady()
+        case .open:
+            if events & (EPOLLIN.rawValue | EPOLLERR.rawValue | EPOLLHUP.rawValue) != 0 { c.readAvailable() }
+            if events & EPOLLOUT.rawValue != 0 && c.state == .open { markDirty(c) }
+        case .resolving, .closed:
+            break
+        }
+    }
+
+    func markDirty(_ c: H2Connection) {
+        guard !c.isDirty else { return }
+        c.isDirty = true
+        dirty.append(c)
+    }
+
+    /// Writes every connection's output of this turn; closes retired connections left idle.
+    func flushDirty() {
+        while !dirty.isEmpty {
+            let list = dirty
+            dirty.removeAll(keepingCapacity: true)
+            for c in list {
+                c.isDirty = false
+                c.flush()
+                if c.retired && c.isIdle && c.state == .open && c.pendingWrite == nil { c.shutDown() }
+            }
+        }
+    }
+
+    // MARK: - Timers
+
+    /// The epoll timeout in milliseconds: until the next sweep while anything has a deadline, else -1.
+    func waitMilliseconds() -> Int32 {
+        guard byToken.values.contains(where: { !$0.isIdle || $0.state != .open }) else { return -1 }
+        let left = lastSweep + Self.sweepInterval - now
+        return left <= .zero ? 0 : Int32(left.milliseconds)
+    }
+
+    /// Expires what is due, at most once per `sweepInterval`.
+    func sweep() {
+        guard now - lastSweep >= Self.sweepInterval else { return }
+        lastSweep = now
+        for c in Array(byToken.values) {
+            if c.state != .open && c.state != .closed {
+                if now >= c.connectDeadline { c.fail(H2Failures.connectTimeout(c.key.host, c.key.port, c.connectTimeout)) }
+                else { expireWaiting(c) }
+                continue
+            }
+            expireWaiting(c)
+            var due: [(H2Stream, TransportFailure)] = []
+            for s in c.streams.values {
+                if let limit = s.request.timeout, now - s.created >= limit {
+                    due.append((s, H2Failures.requestTimeout(limit, received: s.received)))
+                } else if let idle = s.request.idleTimeout, now - s.lastActivity >= idle {
+                    due.append((s, .idle(idle)))
+                }
+            }
+            for (s, f) in due {
+                c.reset(s)
+                s.finish(.failure(f))
+            }
+        }
+    }
+
+    private func expireWaiting(_ c: H2Connection) {
+        for s in c.waiting[c.waitingHead...] where !s.completed {
+            if let limit = s.request.timeout, now - s.created >= limit {
+                s.finish(.failure(H2Failures.requestTimeout(limit, received: 0)))
+            }
+        }
+    }
+
+    /// Stops: every stream and request fails as cancelled.
+    func shutdownAll() {
+        stopping = true
+        for c in Array(byToken.values) { c.fail(.cancelled) }
+    }
+}

@@ -1,0 +1,165 @@
+import CEpoll
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// KubeClient's HTTP/2 client for `https` API servers: one thread ("kube-h2-loop") that drives
+/// every connection with epoll, our own framing (RFC 9113), HPACK (RFC 7541) and OpenSSL.
+///
+/// Contract:
+/// - Same as `CurlLoop` for callers: `onComplete` exactly once; `onData` only for 2xx streams,
+///   in order, before `onComplete`; non-2xx bodies buffered; header names lower-case;
+///   `httpVersion` "2"; cancelling (task or `StreamHandle`) completes with `.cancelled` and
+///   sends RST_STREAM(CANCEL); whole-request, connect and stream idle timeouts.
+/// - Other threads only enqueue operations under a mutex and, when the queue was empty, wake the
+///   thread through an eventfd; the thread waits in `epoll_wait`.
+/// - One connection per (host, port, TLS settings, server name) with every request multiplexed;
+///   a server whose TLS handshake does not select `h2` gets its requests sent through `curl`
+///   (remembered for the life of the loop).
+/// - Failures are `TransportFailure.curl` with libcurl-equivalent codes (`H2Failures`).
+public final class H2Loop: Sendable {
+    /// The process-wide loop (its thread starts when first used).
+    public static let shared = H2Loop()
+
+    enum Operation {
+        case add(H2Stream)
+        case cancel(H2Stream)
+        case resolved(UInt64, Result<[SocketAddress], TransportFailure>)
+        case inspect(@Sendable (H2Engine) -> Void)
+    }
+
+    private let pending = Mutex<[Operation]>([])
+    private let stopping = Atomic<Bool>(false)
+    private let wakeFD: Int32
+
+    /// `curl` receives the requests of servers without h2.
+    public init(curl: CurlLoop = .shared) {
+        wakeFD = eventfd(0, Int32(EFD_NONBLOCK | EFD_CLOEXEC))
+        let epollFD = epoll_create1(Int32(EPOLL_CLOEXEC))
+        guard wakeFD >= 0, epollFD >= 0 else { fatalError("eventfd/epoll_create1 failed: \(errno)") }
+        var event = epoll_event()
+        event.events = EPOLLIN.rawValue | EPOLLET.rawValue
+        event.data.u64 = 0
+        _ = epoll_ctl(epollFD, EPOLL_CTL_ADD, wakeFD, &event)
+        LoopThread.start(name: "kube-h2-loop", stackSize: 1 << 20) { [self] in
+            run(H2Engine(epollFD: epollFD, curl: curl) { [self] op in enqueue(op) }, epollFD)
+        }
+    }
+
+    /// Stops the thread after its current turn; open and queued requests complete as cancelled.
+    public func shutdown() {
+        stopping.store(true, ordering: .releasing)
+        Self.wake(wakeFD)
+    }
+
+    /// Executes a request to an `https` URL and returns the buffered response; cancelling the
+    /// task aborts it.
+    func perform(_ request: HTTPRequest, _ target: RequestTarget) async throws(TransportFailure) -> HTTPResponse {
+        let box = H2StreamBox()
+        let result: Result<HTTPResponse, TransportFailure> = await withTaskCancellationHandler {
+            await withCheckedContinuation { (c: CheckedContinuation<Result<HTTPResponse, TransportFailure>, Never>) in
+                let s = H2Stream(request: request, target: target, onData: nil) { c.resume(returning: $0) }
+                box.set(s)
+                enqueue(.add(s))
+            }
+        } onCancel: {
+            box.cancel(on: self)
+        }
+        return try result.get()
+    }
+
+    /// Starts a streaming request (see `CurlLoop.stream`).
+    func stream(_ request: HTTPRequest, _ target: RequestTarget, onData: @escaping @Sendable (UnsafeRawBufferPointer) -> Void,
+                onComplete: @escaping @Sendable (Result<HTTPResponse, TransportFailure>) -> Void) -> StreamHandle {
+        let s = H2Stream(request: request, target: target, onData: onData, onComplete: onComplete)
+        enqueue(.add(s))
+        return StreamHandle { [self] in cancel(s) }
+    }
+
+    func cancel(_ s: H2Stream) {
+        s.cancelled.store(true, ordering: .releasing)
+        enqueue(.cancel(s))
+    }
+
+    /// The number of connections the loop holds (open or being set up), read on its thread (tests).
+    package func connectionCount() async -> Int {
+        await withCheckedContinuation { (c: CheckedContinuation<Int, Never>) in
+            enqueue(.inspect { engine in c.resume(returning: engine.connectionCount) })
+        }
+    }
+
+    /// Whoever enqueues into an empty queue wakes the thread; the thread drains the whole queue.
+    private func enqueue(_ op: Operation) {
+        let wasEmpty = pending.withLock { ops -> Bool in
+            defer { ops.append(op) }
+            return ops.isEmpty
+        }
+        if wasEmpty { Self.wake(wakeFD) }
+    }
+
+    private static func wake(_ fd: Int32) {
+        var one: UInt64 = 1
+        _ = write(fd, &one, 8)
+    }
+
+    // MARK: - Loop thread
+
+    private func run(_ engine: H2Engine, _ epollFD: Int32) {
+        let capacity = 64
+        let events = UnsafeMutablePointer<epoll_event>.allocate(capacity: capacity)
+        defer { events.deallocate() }
+        while !stopping.load(ordering: .acquiring) {
+            let n = epoll_wait(epollFD, events, Int32(capacity), engine.waitMilliseconds())
+            engine.tick()
+            if n > 0 {
+                for i in 0..<Int(n) where events[i].data.u64 != 0 {
+                    engine.ready(token: events[i].data.u64, events: events[i].events)
+                }
+            }
+            let ops = pending.withLock { ops -> [Operation] in
+                defer { ops.removeAll(keepingCapacity: true) }
+                return ops
+            }
+            for op in ops {
+                switch op {
+                case .add(let s): engine.route(s)
+                case .cancel(let s): engine.cancel(s)
+                case .resolved(let token, let result): engine.resolved(token, result)
+                case .inspect(let body): body(engine)
+                }
+            }
+            engine.sweep()
+            engine.flushDirty()
+        }
+        engine.shutdownAll()
+        for op in pending.withLock({ $0 }) {
+            switch op {
+            case .add(let s): s.finish(.failure(.cancelled))
+            case .inspect(let body): body(engine)
+            case .cancel, .resolved: break
+            }
+        }
+    }
+}
+
+/// Hands the stream created inside the continuation to the cancellation handler.
+final class H2StreamBox: Sendable {
+    private let state = Mutex<(stream: H2Stream?, cancelled: Bool)>((nil, false))
+
+    func set(_ s: H2Stream) {
+        let cancelled = state.withLock { st -> Bool in
+            st.stream = s
+            return st.cancelled
+        }
+        if cancelled { s.cancelled.store(true, ordering: .releasing) }
+    }
+
+    func cancel(on loop: H2Loop) {
+        let s = state.withLock { st -> H2Stream? in
+            st.cancelled = true
+            return st.stream
+        }
+        if let s { loop.cancel(s) }
+    }
+}
