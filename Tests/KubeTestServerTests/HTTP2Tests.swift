@@ -32,10 +32,6 @@ import Testing
         let server = try await KubeTestServer.start()
         defer { Task { try await server.stop() } }
         let c = try Self.client(server)
-        let ca = Array(try #require(server.caPEM).utf8)
-        let raw = try await CurlLoop.shared.perform(HTTPRequest(method: "GET", url: try #require(server.httpsURL) + "/version",
-                                                                tls: TLSSettings(caData: ca)))
-        #expect(raw.status == 200 && raw.httpVersion == "2")
         try await withThrowingTaskGroup(of: Void.self) { group in
             for i in 0..<50 {
                 group.addTask { _ = try await c.create(ConformanceTarget.configMaps, namespace: "default", Self.configMap("m\(i)")) }
@@ -44,7 +40,12 @@ import Testing
         }
         let listed = try await c.list(ConformanceTarget.configMaps, namespace: "default")
         #expect((listed["items"]?.arrayValue ?? []).filter { ($0[path: ["metadata", "name"]]?.stringValue ?? "").hasPrefix("m") }.count == 50)
-        #expect(server.acceptedConnections == 1, "one connection for 52 requests, 50 of them at once")
+        #expect(server.acceptedConnections == 1, "one connection for 51 requests, 50 of them at once")
+        // libcurl (GitHub, the playground, a forced `.curl` transport) negotiates h2 as well.
+        let ca = Array(try #require(server.caPEM).utf8)
+        let raw = try await CurlLoop.shared.perform(HTTPRequest(method: "GET", url: try #require(server.httpsURL) + "/version",
+                                                                tls: TLSSettings(caData: ca)))
+        #expect(raw.status == 200 && raw.httpVersion == "2")
         #expect(server.requests.all.allSatisfy { $0.httpVersion == "2" })
     }
 

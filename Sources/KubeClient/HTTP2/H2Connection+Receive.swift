@@ -152,6 +152,7 @@ extension H2Connection {
                 break  // header table size: the encoder never indexes; push: servers never set it
             }
         }
+        settingsReceived = true
         startWaiting()
         resumeBlocked()
     }

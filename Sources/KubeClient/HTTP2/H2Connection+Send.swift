@@ -12,9 +12,10 @@ extension H2Connection {
         if state == .open { startWaiting() }
     }
 
-    /// Opens waiting streams while the peer's concurrency limit allows.
+    /// Opens waiting streams while the peer's concurrency limit allows (known once the server's
+    /// first SETTINGS frame, its connection preface, has arrived).
     func startWaiting() {
-        while waitingHead < waiting.count && streams.count < peer.maxConcurrentStreams && state == .open {
+        while waitingHead < waiting.count && streams.count < peer.maxConcurrentStreams && state == .open && settingsReceived {
             guard !retired, nextStreamID < 0x7fff_fff0 else {
                 // No new streams on this connection: the rest go to a new one.
                 engine.retire(self)

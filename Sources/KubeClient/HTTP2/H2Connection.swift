@@ -8,8 +8,9 @@ import Glibc
 /// - Set-up is resolve → non-blocking connect (each resolved address in turn) → TLS handshake;
 ///   the whole of it is bounded by the connect timeout of the request that opened it. A handshake
 ///   that does not select ALPN `h2` hands the connection's requests to libcurl (`H2Engine.handOver`).
-/// - Requests wait in `waiting` until the connection is open and fewer than the peer's
-///   SETTINGS_MAX_CONCURRENT_STREAMS streams are open; then they get the next odd stream id.
+/// - Requests wait in `waiting` until the connection is open, the server's SETTINGS have arrived
+///   and fewer than its SETTINGS_MAX_CONCURRENT_STREAMS streams are open; then they get the next
+///   odd stream id.
 /// - Every frame a turn produces is appended to `out`; `flush()` writes it with one `SSL_write`
 ///   per TLS record (one record for a turn's usual output) and keeps what the socket did not take
 ///   for the next writable event, retried with the same length as `SSL_write` requires.
@@ -46,6 +47,8 @@ final class H2Connection {
 
     // HTTP/2 state.
     var peer = PeerSettings()
+    /// Whether the server's preface (its first SETTINGS) has arrived.
+    var settingsReceived = false
     var sendWindow = ReceiveWindow.initial
     var connectionUnacknowledged = 0
     var nextStreamID: UInt32 = 1
@@ -79,6 +82,12 @@ final class H2Connection {
 
     /// Streams open or waiting (the connection is idle without them).
     var isIdle: Bool { streams.isEmpty && waitingHead == waiting.count }
+
+    /// Whether a new request may be queued here: not retired or closed, and fewer streams open
+    /// and waiting than the server allows at once.
+    var hasRoom: Bool {
+        !retired && state != .closed && streams.count + (waiting.count - waitingHead) < peer.maxConcurrentStreams
+    }
 
     /// Set when the connection takes no new streams (GOAWAY, stream ids used up); it closes once
     /// its last stream has ended.

@@ -7,8 +7,11 @@ import Glibc
 /// servers that fell back to libcurl, and timers.
 ///
 /// Contract (loop thread only):
-/// - One current connection per `ConnectionKey`; a retired one (GOAWAY) keeps serving its
-///   streams until they end, new requests open a new one.
+/// - Connections per `ConnectionKey` as Go's transport (`StrictMaxConcurrentStreams` false): a
+///   request goes to the first connection with room under the server's
+///   SETTINGS_MAX_CONCURRENT_STREAMS (queued there while it is set up), and a new connection is
+///   opened only when every one is full — so streams that never end (watches) cannot starve
+///   requests. A retired connection (GOAWAY) keeps serving its streams until they end.
 /// - Every connection is in the epoll set under a token of its own (never a descriptor number,
 ///   which the kernel reuses); the wake-up eventfd has token 0, edge-triggered, never read.
 /// - Timers are swept every `sweepInterval` while anything has a deadline: connect timeouts,
@@ -23,7 +26,7 @@ final class H2Engine {
     /// Enqueues an operation for the next turn (used by resolver threads).
     let post: @Sendable (H2Loop.Operation) -> Void
     private(set) var now = ContinuousClock.now
-    private var current: [ConnectionKey: H2Connection] = [:]
+    private var current: [ConnectionKey: [H2Connection]] = [:]
     private var byToken: [UInt64: H2Connection] = [:]
     private var nextToken: UInt64 = 1
     private var contexts: [TLSContext.Key: TLSContext] = [:]
@@ -42,6 +45,7 @@ final class H2Engine {
     }
 
     var connectionCount: Int { byToken.count }
+    var openStreamCount: Int { byToken.values.reduce(0) { $0 + $1.streams.count } }
 
     func tick() { now = .now }
 
@@ -56,9 +60,9 @@ final class H2Engine {
         }
         let key = ConnectionKey(s.target, s.request.tls)
         let c: H2Connection
-        if let last = lastConnection, !last.retired, last.state != .closed, lastKey == key {
+        if let last = lastConnection, last.hasRoom, lastKey == key {
             c = last
-        } else if let existing = current[key] {
+        } else if let existing = current[key]?.first(where: { $0.hasRoom }) {
             c = existing
         } else {
             if withoutH2.contains(key) {
@@ -101,7 +105,7 @@ final class H2Engine {
     private func open(_ key: ConnectionKey, connectTimeout: Duration) -> H2Connection {
         let c = H2Connection(key: key, token: nextToken, engine: self, connectTimeout: connectTimeout, now: now)
         nextToken += 1
-        current[key] = c
+        current[key, default: []].append(c)
         byToken[c.token] = c
         if IPLiteral.isIP(key.host) {
             resolved(c, SocketAddress.resolve(key.host, port: key.port, numericOnly: true))
@@ -149,13 +153,19 @@ final class H2Engine {
     /// No new streams on `c`.
     func retire(_ c: H2Connection) {
         c.retired = true
-        if current[c.key] === c { current.removeValue(forKey: c.key) }
+        forget(c)
     }
 
     /// `c` closed: it leaves every table.
     func removed(_ c: H2Connection) {
         byToken.removeValue(forKey: c.token)
-        if current[c.key] === c { current.removeValue(forKey: c.key) }
+        forget(c)
+    }
+
+    private func forget(_ c: H2Connection) {
+        guard var list = current[c.key], let i = list.firstIndex(where: { $0 === c }) else { return }
+        list.remove(at: i)
+        current[c.key] = list.isEmpty ? nil : list
     }
 
     // MARK: - Events and output

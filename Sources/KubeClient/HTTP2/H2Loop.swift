@@ -90,6 +90,13 @@ public final class H2Loop: Sendable {
     }
 
     /// Whoever enqueues into an empty queue wakes the thread; the thread drains the whole queue.
+    /// The number of streams open on the loop's connections, read on its thread (tests).
+    package func openStreamCount() async -> Int {
+        await withCheckedContinuation { (c: CheckedContinuation<Int, Never>) in
+            enqueue(.inspect { engine in c.resume(returning: engine.openStreamCount) })
+        }
+    }
+
     private func enqueue(_ op: Operation) {
         let wasEmpty = pending.withLock { ops -> Bool in
             defer { ops.append(op) }

@@ -36,6 +36,13 @@ enum TestResponse: Sendable {
     /// closed (HTTP/1.1: the connection, mid-response; HTTP/2: the stream, with RST_STREAM).
     case aborted(status: Int, chunks: AsyncStream<[UInt8]>)
 
+    /// Closes the TCP connection the request came on (HTTP/2: the parent of its stream) without
+    /// answering.
+    case closeConnection
+    /// HTTP/2 only: sends GOAWAY with the request's own stream as the last one processed (so
+    /// streams opened after it were not), then answers `then`.
+    indirect case goAwayThen(TestResponse)
+
     static func json(_ status: Int, _ text: String, headers: [(String, String)] = []) -> TestResponse {
         .full(status: status, headers: [("Content-Type", "application/json")] + headers, body: Array(text.utf8))
     }
@@ -68,7 +75,9 @@ final class TestServer: Sendable {
         self.acceptedCount = accepted
     }
 
-    static func start(tls: TLSConfiguration? = nil, http2: Bool = false, responder: @escaping Responder) async throws -> TestServer {
+    /// `maxConcurrentStreams` is the HTTP/2 SETTINGS_MAX_CONCURRENT_STREAMS the server announces.
+    static func start(tls: TLSConfiguration? = nil, http2: Bool = false, maxConcurrentStreams: Int = 100,
+                      responder: @escaping Responder) async throws -> TestServer {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let sslContext = try tls.map { try NIOSSLContext(configuration: $0) }
         let (closed, closedContinuation) = AsyncStream<Void>.makeStream()
@@ -85,7 +94,9 @@ final class TestServer: Sendable {
                 }.flatMap {
                     if sslContext != nil && http2 {
                         return channel.configureHTTP2SecureUpgrade(h2ChannelConfigurator: { ch in
-                            ch.configureHTTP2Pipeline(mode: .server) { stream in
+                            ch.configureHTTP2Pipeline(mode: .server, initialLocalSettings: [
+                                HTTP2Setting(parameter: .maxConcurrentStreams, value: maxConcurrentStreams),
+                            ]) { stream in
                                 stream.eventLoop.makeCompletedFuture {
                                     try stream.pipeline.syncOperations.addHandler(HTTP2FramePayloadToHTTP1ServerCodec())
                                     try stream.pipeline.syncOperations.addHandler(ResponderHandler(responder: responder, version: "2"))
@@ -155,8 +166,19 @@ final class ResponderHandler: ChannelInboundHandler {
 
     /// Writes the responder's answer through the (thread-safe) channel.
     nonisolated static func respond(_ request: TestRequest, _ responder: Responder, _ channel: any Channel, _ keepAlive: Bool) async {
-        let response = await responder(request)
+        await write(await responder(request), request, channel, keepAlive)
+    }
+
+    nonisolated static func write(_ response: TestResponse, _ request: TestRequest, _ channel: any Channel, _ keepAlive: Bool) async {
         switch response {
+        case .closeConnection:
+            (channel.parent ?? channel).close(promise: nil)
+        case .goAwayThen(let then):
+            if let parent = channel.parent, let id = try? await channel.getOption(HTTP2StreamChannelOptions.streamID).get() {
+                let frame = HTTP2Frame(streamID: .rootStream, payload: .goAway(lastStreamID: id, errorCode: .noError, opaqueData: nil))
+                try? await parent.writeAndFlush(frame).get()
+            }
+            await write(then, request, channel, keepAlive)
         case .full(let status, let headers, let body):
             var h = HTTPHeaders(headers)
             h.replaceOrAdd(name: "Content-Length", value: String(body.count))
