@@ -17,7 +17,7 @@ import Glibc
 /// - A readable event drains `SSL_read` into one 64 KiB buffer and handles every complete frame
 ///   (`H2Connection+Receive`).
 /// - `fail` ends the connection: open streams complete with the failure, requests never sent
-///   are rerun on a new connection when the connection had been open (else they fail too).
+///   are rerun on a new connection when the connection had worked (else they fail too).
 final class H2Connection {
     enum State { case resolving, connecting, handshaking, open, closed }
 
@@ -253,11 +253,13 @@ final class H2Connection {
         fail(H2Failures.protocolError(error))
     }
 
-    /// Ends the connection: open streams complete with `failure`; unsent requests are rerun
-    /// when the connection had been open, else they fail as well.
+    /// Ends the connection: open streams complete with `failure`; unsent requests are rerun on a
+    /// new connection when this one had worked (the server's SETTINGS arrived) and they were not
+    /// rerun three times already — else they fail as well (a server that accepts the handshake
+    /// and then drops the connection, e.g. for a missing client certificate, is not retried forever).
     func fail(_ failure: TransportFailure) {
         guard state != .closed else { return }
-        let wasOpen = state == .open
+        let worked = state == .open && settingsReceived
         shutDown()
         let open = streams.values.sorted { $0.id < $1.id }
         streams.removeAll()
@@ -266,10 +268,13 @@ final class H2Connection {
         waitingHead = 0
         blocked.removeAll()
         for s in open { s.finish(.failure(failure)) }
-        if wasOpen {
-            engine.rerun(unsent)
-        } else {
-            for s in unsent { s.finish(.failure(failure)) }
+        for s in unsent where !s.completed {
+            if worked && s.reruns < 3 {
+                s.reruns += 1
+                engine.rerun([s])
+            } else {
+                s.finish(.failure(failure))
+            }
         }
     }
 
