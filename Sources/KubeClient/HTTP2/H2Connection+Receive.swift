@@ -42,9 +42,11 @@ extension H2Connection {
             startWaiting()
         case .settings:
             guard !h.has(FrameFlags.ack) else { return }
-            try applySettings(frame.payload)
+            // The ACK goes before any frame that uses the new values: the server enforces its
+            // settings (e.g. a larger SETTINGS_MAX_FRAME_SIZE) only from the ACK on.
             FrameWriter.settingsAck(into: &out)
             engine.markDirty(self)
+            try applySettings(frame.payload)
         case .ping:
             guard !h.has(FrameFlags.ack) else { return }
             FrameWriter.pingAck(frame.payload, into: &out)
