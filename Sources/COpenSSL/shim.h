@@ -39,4 +39,14 @@ static inline long copenssl_mode_nonblocking(void) {
 static inline int copenssl_set_sni(SSL *ssl, const char *name) { return (int)SSL_set_tlsext_host_name(ssl, name); }
 /// SSL_OP_IGNORE_UNEXPECTED_EOF (a macro over SSL_OP_BIT): a TCP close without close_notify reads as an end.
 static inline uint64_t copenssl_op_ignore_unexpected_eof(void) { return SSL_OP_IGNORE_UNEXPECTED_EOF; }
+/// SSL_OP_NO_RENEGOTIATION: HTTP/2 over TLS 1.2 must not renegotiate (RFC 9113 §9.2.1).
+static inline uint64_t copenssl_op_no_renegotiation(void) { return SSL_OP_NO_RENEGOTIATION; }
+/// A PEM password callback that supplies no password: an encrypted key fails to load instead of
+/// OpenSSL prompting on the terminal (which would block the calling thread).
+static inline int copenssl_no_password(char *buf, int size, int rwflag, void *u) {
+    (void)buf; (void)size; (void)rwflag; (void)u;
+    return 0;
+}
+static inline void copenssl_ctx_refuse_key_passwords(SSL_CTX *ctx) { SSL_CTX_set_default_passwd_cb(ctx, copenssl_no_password); }
+static inline EVP_PKEY *copenssl_read_private_key(BIO *bio) { return PEM_read_bio_PrivateKey(bio, NULL, copenssl_no_password, NULL); }
 #endif

@@ -56,7 +56,8 @@ public struct TLSSettings: Sendable, CustomStringConvertible {
     public var clientKeyData: [UInt8]?
     public var clientKeyFile: String?
     public var insecureSkipVerify: Bool
-    /// Overrides the name checked against the server certificate (`tls-server-name`).
+    /// Overrides the name checked against the server certificate (`tls-server-name`); empty is
+    /// unset (the URL's host is checked), as in client-go.
     public var serverName: String?
 
     public init(caData: [UInt8]? = nil, caFile: String? = nil,
@@ -70,7 +71,7 @@ public struct TLSSettings: Sendable, CustomStringConvertible {
         self.clientKeyData = clientKeyData
         self.clientKeyFile = clientKeyFile
         self.insecureSkipVerify = insecureSkipVerify
-        self.serverName = serverName
+        self.serverName = serverName?.isEmpty == true ? nil : serverName
     }
 
     public var description: String {

@@ -41,6 +41,12 @@ enum FrameWriter {
         FrameHeader(length: 0, type: FrameType.settings.rawValue, flags: FrameFlags.ack, streamID: 0).write(into: &out)
     }
 
+    /// A PING of ours (the health check); the server answers with the same 8 bytes and ACK.
+    static func ping(into out: inout [UInt8]) {
+        FrameHeader(length: 8, type: FrameType.ping.rawValue, flags: 0, streamID: 0).write(into: &out)
+        out.append(contentsOf: [UInt8](repeating: 0, count: 8))
+    }
+
     static func pingAck(_ opaque: UnsafeRawBufferPointer, into out: inout [UInt8]) {
         FrameHeader(length: 8, type: FrameType.ping.rawValue, flags: FrameFlags.ack, streamID: 0).write(into: &out)
         out.append(contentsOf: opaque)

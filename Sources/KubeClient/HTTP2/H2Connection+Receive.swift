@@ -48,7 +48,10 @@ extension H2Connection {
             engine.markDirty(self)
             try applySettings(frame.payload)
         case .ping:
-            guard !h.has(FrameFlags.ack) else { return }
+            guard !h.has(FrameFlags.ack) else {
+                pingSentAt = nil
+                return
+            }
             FrameWriter.pingAck(frame.payload, into: &out)
             engine.markDirty(self)
         case .goAway:
@@ -121,7 +124,18 @@ extension H2Connection {
             guard status >= 100 else {
                 throw H2ConnectionError(code: .protocolError, reason: "response on stream \(id) without :status")
             }
-            if status < 200 { return }  // informational (100 Continue): the final head follows
+            if status < 200 {  // informational (100 Continue): the final head follows
+                // …unless the stream ends here, which makes the response malformed (§8.1).
+                guard !endStream else {
+                    streams.removeValue(forKey: id)
+                    FrameWriter.rstStream(.protocolError, stream: id, into: &out)
+                    engine.markDirty(self)
+                    s.finish(.failure(H2Failures.receive("stream \(id) ended after an informational \(status) response")))
+                    startWaiting()
+                    return
+                }
+                return
+            }
             s.status = status
             s.headers = headers
             s.finalHeadersSeen = true
@@ -167,6 +181,10 @@ extension H2Connection {
         var rerun: [H2Stream] = []
         for (id, s) in streams where id > last {
             streams.removeValue(forKey: id)
+            if s.reruns >= 3 {
+                s.finish(.failure(H2Failures.goAway(code, lastStream: last)))
+                continue
+            }
             s.resetForRerun()
             rerun.append(s)
         }

@@ -7,6 +7,11 @@ extension H2Connection {
 
     /// Queues a request; it is sent once the connection is open and has room for another stream.
     func add(_ s: H2Stream) {
+        guard state != .closed else {
+            // Only reachable if a connection ends while a request is routed to it.
+            s.finish(.failure(endedWith ?? H2Failures.connect(key.host, key.port, lastConnectError)))
+            return
+        }
         s.connection = self
         waiting.append(s)
         if state == .open { startWaiting() }
@@ -104,7 +109,12 @@ extension H2Connection {
 
     /// Ends a stream from this side (cancel, timeout): RST_STREAM(CANCEL) if it was opened.
     func reset(_ s: H2Stream) {
-        guard s.id != 0, streams[s.id] === s else { return }
+        if s.id == 0 {
+            // Still queued: it leaves the queue (the caller completes it).
+            if let i = waiting[waitingHead...].firstIndex(where: { $0 === s }) { waiting.remove(at: i) }
+            return
+        }
+        guard streams[s.id] === s else { return }
         streams.removeValue(forKey: s.id)
         FrameWriter.rstStream(.cancel, stream: s.id, into: &out)
         engine.markDirty(self)  // also where a retired connection is closed once idle

@@ -30,6 +30,9 @@ final class H2Connection {
     var tls: TLSSession?
     var addresses: [SocketAddress] = []
     var lastConnectError = "no address"
+    /// When the address being connected to is given up for the next one (each address gets an
+    /// equal share of what is left of the connect timeout, as Go's dialer); nil for the last.
+    var addressDeadline: ContinuousClock.Instant?
     let connectTimeout: Duration
     let connectDeadline: ContinuousClock.Instant
 
@@ -66,6 +69,12 @@ final class H2Connection {
     var goAway: (code: H2ErrorCode, last: UInt32)?
     var scratch: [UInt8] = []
     var fields: [HPACKField] = []
+    /// When the last bytes came from the server (the health check's clock).
+    var lastRead: ContinuousClock.Instant
+    /// When our unanswered PING left, if one is out.
+    var pingSentAt: ContinuousClock.Instant?
+    /// Why the connection ended, for a request that still finds it (see `add`).
+    var endedWith: TransportFailure?
 
     init(key: ConnectionKey, token: UInt64, engine: H2Engine, connectTimeout: Duration, now: ContinuousClock.Instant) {
         self.key = key
@@ -73,6 +82,7 @@ final class H2Connection {
         self.engine = engine
         self.connectTimeout = connectTimeout
         connectDeadline = now + connectTimeout
+        lastRead = now
         input = UnsafeMutableRawBufferPointer.allocate(byteCount: Self.inputSize, alignment: 16)
     }
 
@@ -87,6 +97,19 @@ final class H2Connection {
     /// and waiting than the server allows at once.
     var hasRoom: Bool {
         !retired && state != .closed && streams.count + (waiting.count - waitingHead) < peer.maxConcurrentStreams
+    }
+
+    /// Removes completed (cancelled, timed-out) requests from the queue.
+    func dropCompletedWaiting() {
+        waiting = waiting[waitingHead...].filter { !$0.completed }
+        waitingHead = 0
+    }
+
+    /// Sends a PING (the health check); its ACK clears `pingSentAt`.
+    func sendPing() {
+        pingSentAt = engine.now
+        FrameWriter.ping(into: &out)
+        engine.markDirty(self)
     }
 
     /// Set when the connection takes no new streams (GOAWAY, stream ids used up); it closes once
@@ -105,6 +128,7 @@ final class H2Connection {
             case .success(let fd):
                 self.fd = fd
                 state = .connecting
+                addressDeadline = addresses.isEmpty ? nil : engine.now + (connectDeadline - engine.now) / (addresses.count + 1)
                 engine.register(self, writable: true)
                 return
             case .failure(let error):
@@ -112,6 +136,16 @@ final class H2Connection {
             }
         }
         fail(H2Failures.connect(key.host, key.port, lastConnectError))
+    }
+
+    /// The address being connected to did not answer within its share: on to the next one.
+    func abandonAddress() {
+        guard state == .connecting, fd >= 0 else { return }
+        lastConnectError = "Connection timed out"
+        engine.unregister(self)
+        close(fd)
+        fd = -1
+        connectNext()
     }
 
     /// The socket became ready while connecting or handshaking.
@@ -128,12 +162,13 @@ final class H2Connection {
             switch engine.tlsContext(for: key.tls) {
             case .failure(let f): fail(f); return
             case .success(let context):
-                guard let session = TLSSession(context: context, fd: fd, host: key.host, serverName: key.serverName,
-                                               verify: !key.tls.insecure) else {
-                    fail(H2Failures.tls(35, "SSL_new failed")); return
+                switch TLSSession.make(context: context, fd: fd, host: key.host, serverName: key.serverName,
+                                       verify: !key.tls.insecure) {
+                case .failure(let f): fail(f); return
+                case .success(let session):
+                    tls = session
+                    state = .handshaking
                 }
-                tls = session
-                state = .handshaking
             }
         }
         guard let tls else { return }
@@ -170,6 +205,7 @@ final class H2Connection {
             switch tls.read(into: input.baseAddress! + inputCount, count: Self.inputSize - inputCount) {
             case .bytes(let n):
                 inputCount += n
+                lastRead = engine.now
             case .wantRead:
                 parseInput()
                 return
@@ -260,6 +296,7 @@ final class H2Connection {
     func fail(_ failure: TransportFailure) {
         guard state != .closed else { return }
         let worked = state == .open && settingsReceived
+        endedWith = failure
         shutDown()
         let open = streams.values.sorted { $0.id < $1.id }
         streams.removeAll()

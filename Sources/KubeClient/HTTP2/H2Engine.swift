@@ -21,6 +21,16 @@ import Glibc
 final class H2Engine {
     static let sweepInterval = Duration.milliseconds(100)
 
+    /// When a connection is checked with PING (client-go's HTTP/2 health check): after
+    /// `readIdle` without a byte from the server while streams are open (or right after a request
+    /// timed out on it), and failed when the ACK has not come `pingTimeout` later.
+    struct HealthCheck: Sendable {
+        var readIdle: Duration
+        var pingTimeout: Duration
+        static let standard = HealthCheck(readIdle: .seconds(30), pingTimeout: .seconds(15))
+    }
+    let health: HealthCheck
+
     let epollFD: Int32
     let curl: CurlLoop
     /// Enqueues an operation for the next turn (used by resolver threads).
@@ -38,9 +48,11 @@ final class H2Engine {
     private var lastKey: ConnectionKey?
     private weak var lastConnection: H2Connection?
 
-    init(epollFD: Int32, curl: CurlLoop, post: @escaping @Sendable (H2Loop.Operation) -> Void) {
+    init(epollFD: Int32, curl: CurlLoop, health: HealthCheck = .standard,
+         post: @escaping @Sendable (H2Loop.Operation) -> Void) {
         self.epollFD = epollFD
         self.curl = curl
+        self.health = health
         self.post = post
     }
 
@@ -108,7 +120,9 @@ final class H2Engine {
         current[key, default: []].append(c)
         byToken[c.token] = c
         if IPLiteral.isIP(key.host) {
-            resolved(c, SocketAddress.resolve(key.host, port: key.port, numericOnly: true))
+            // Through the queue, not here: a connect that fails at once (no route, no descriptor
+            // left) must find the request already queued on the connection, to fail it.
+            post(.resolved(c.token, SocketAddress.resolve(key.host, port: key.port, numericOnly: true)))
         } else {
             let token = c.token
             let post = post
@@ -229,19 +243,29 @@ final class H2Engine {
 
     /// The epoll timeout in milliseconds: until the next sweep while anything has a deadline, else -1.
     func waitMilliseconds() -> Int32 {
-        guard byToken.values.contains(where: { !$0.isIdle || $0.state != .open }) else { return -1 }
+        guard byToken.values.contains(where: { !$0.isIdle || $0.state != .open || $0.pingSentAt != nil }) else { return -1 }
         let left = lastSweep + Self.sweepInterval - now
         return left <= .zero ? 0 : Int32(left.milliseconds)
     }
 
-    /// Expires what is due, at most once per `sweepInterval`.
+    /// Expires what is due, at most once per `sweepInterval`: set-up and SETTINGS deadlines,
+    /// queued and open streams' timeouts, and the PING health check.
     func sweep() {
         guard now - lastSweep >= Self.sweepInterval else { return }
         lastSweep = now
         for c in Array(byToken.values) {
             if c.state != .open && c.state != .closed {
                 if now >= c.connectDeadline { c.fail(H2Failures.connectTimeout(c.key.host, c.key.port, c.connectTimeout)) }
+                else if c.state == .connecting, let d = c.addressDeadline, now >= d { c.abandonAddress() }
                 else { expireWaiting(c) }
+                continue
+            }
+            if c.state == .open && !c.settingsReceived && now >= c.connectDeadline {
+                c.fail(H2Failures.noSettings(c.key.host, c.key.port, c.connectTimeout))
+                continue
+            }
+            if let sent = c.pingSentAt, now - sent >= health.pingTimeout {
+                c.fail(H2Failures.pingTimeout(c.key.host, c.key.port, health.pingTimeout))
                 continue
             }
             expireWaiting(c)
@@ -257,15 +281,27 @@ final class H2Engine {
                 c.reset(s)
                 s.finish(.failure(f))
             }
+            // A stream that timed out may mean a dead connection: check it now rather than
+            // sending every later request to it.
+            if c.state == .open, c.pingSentAt == nil, !due.isEmpty || (!c.isIdle && now - c.lastRead >= health.readIdle) {
+                c.sendPing()
+            }
         }
     }
 
+    /// Queued requests whose request timeout, or (for streams) idle timeout counted from their
+    /// creation, has passed fail; completed entries leave the queue so they take no room.
     private func expireWaiting(_ c: H2Connection) {
+        var expired = false
         for s in c.waiting[c.waitingHead...] where !s.completed {
             if let limit = s.request.timeout, now - s.created >= limit {
                 s.finish(.failure(H2Failures.requestTimeout(limit, received: 0)))
+            } else if let idle = s.request.idleTimeout, now - s.created >= idle {
+                s.finish(.failure(.idle(idle)))
             }
+            expired = expired || s.completed
         }
+        if expired { c.dropCompletedWaiting() }
     }
 
     /// Stops: every stream and request fails as cancelled.

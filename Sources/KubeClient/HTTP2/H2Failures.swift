@@ -22,6 +22,17 @@ enum H2Failures {
         .curl(code: 28, message: "Connection to \(host) port \(port) timed out after \(limit.milliseconds) milliseconds")
     }
 
+    /// 28: the TLS handshake selected h2 but the server's SETTINGS (its connection preface) did
+    /// not follow within the connect timeout.
+    static func noSettings(_ host: String, _ port: Int, _ limit: Duration) -> TransportFailure {
+        .curl(code: 28, message: "HTTP/2 connection to \(host) port \(port): no SETTINGS from the server within \(limit.milliseconds) milliseconds")
+    }
+
+    /// 28: the connection's PING was not answered in time (the health check): taken as dead.
+    static func pingTimeout(_ host: String, _ port: Int, _ limit: Duration) -> TransportFailure {
+        .curl(code: 28, message: "HTTP/2 connection to \(host) port \(port): no answer to PING within \(limit.milliseconds) milliseconds")
+    }
+
     /// 28: the whole request took longer than its timeout.
     static func requestTimeout(_ limit: Duration, received: Int) -> TransportFailure {
         .curl(code: 28, message: "Operation timed out after \(limit.milliseconds) milliseconds with \(received) bytes received")

@@ -29,12 +29,22 @@ public final class H2Loop: Sendable {
         case inspect(@Sendable (H2Engine) -> Void)
     }
 
-    private let pending = Mutex<[Operation]>([])
+    /// Operations for the thread; `closed` once it has drained them for the last time.
+    private struct Pending {
+        var ops: [Operation] = []
+        var closed = false
+    }
+    private let pending = Mutex(Pending())
     private let stopping = Atomic<Bool>(false)
     private let wakeFD: Int32
 
     /// `curl` receives the requests of servers without h2.
-    public init(curl: CurlLoop = .shared) {
+    public convenience init(curl: CurlLoop = .shared) {
+        self.init(curl: curl, health: .standard)
+    }
+
+    /// `health`: when connections are checked with PING (tests shorten it).
+    init(curl: CurlLoop, health: H2Engine.HealthCheck) {
         wakeFD = eventfd(0, Int32(EFD_NONBLOCK | EFD_CLOEXEC))
         let epollFD = epoll_create1(Int32(EPOLL_CLOEXEC))
         guard wakeFD >= 0, epollFD >= 0 else { fatalError("eventfd/epoll_create1 failed: \(errno)") }
@@ -43,14 +53,15 @@ public final class H2Loop: Sendable {
         event.data.u64 = 0
         _ = epoll_ctl(epollFD, EPOLL_CTL_ADD, wakeFD, &event)
         LoopThread.start(name: "kube-h2-loop", stackSize: 1 << 20) { [self] in
-            run(H2Engine(epollFD: epollFD, curl: curl) { [self] op in enqueue(op) }, epollFD)
+            run(H2Engine(epollFD: epollFD, curl: curl, health: health) { [self] op in enqueue(op) }, epollFD)
         }
     }
 
-    /// Stops the thread after its current turn; open and queued requests complete as cancelled.
+    /// Stops the thread after its current turn; open and queued requests complete as cancelled,
+    /// and so does every request made afterwards. (The shared loop is never shut down.)
     public func shutdown() {
-        stopping.store(true, ordering: .releasing)
-        Self.wake(wakeFD)
+        guard !stopping.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        pending.withLock { p in if !p.closed { Self.wake(wakeFD) } }
     }
 
     /// Executes a request to an `https` URL and returns the buffered response; cancelling the
@@ -97,12 +108,21 @@ public final class H2Loop: Sendable {
         }
     }
 
+    /// Whoever enqueues into an empty queue wakes the thread (under the lock, so the descriptor
+    /// cannot be closed meanwhile); after the thread has ended, a new request completes at once
+    /// as cancelled.
     private func enqueue(_ op: Operation) {
-        let wasEmpty = pending.withLock { ops -> Bool in
-            defer { ops.append(op) }
-            return ops.isEmpty
+        let accepted = pending.withLock { p -> Bool in
+            guard !p.closed else { return false }
+            if p.ops.isEmpty { Self.wake(wakeFD) }
+            p.ops.append(op)
+            return true
         }
-        if wasEmpty { Self.wake(wakeFD) }
+        guard !accepted else { return }
+        switch op {
+        case .add(let s): s.finish(.failure(.cancelled))
+        case .cancel, .resolved, .inspect: break
+        }
     }
 
     private static func wake(_ fd: Int32) {
@@ -113,6 +133,7 @@ public final class H2Loop: Sendable {
     // MARK: - Loop thread
 
     private func run(_ engine: H2Engine, _ epollFD: Int32) {
+        Self.blockSIGPIPE()
         let capacity = 64
         let events = UnsafeMutablePointer<epoll_event>.allocate(capacity: capacity)
         defer { events.deallocate() }
@@ -124,9 +145,10 @@ public final class H2Loop: Sendable {
                     engine.ready(token: events[i].data.u64, events: events[i].events)
                 }
             }
-            let ops = pending.withLock { ops -> [Operation] in
-                defer { ops.removeAll(keepingCapacity: true) }
-                return ops
+            let ops = pending.withLock { p -> [Operation] in
+                var taken: [Operation] = []
+                swap(&taken, &p.ops)
+                return taken
             }
             for op in ops {
                 switch op {
@@ -140,13 +162,30 @@ public final class H2Loop: Sendable {
             engine.flushDirty()
         }
         engine.shutdownAll()
-        for op in pending.withLock({ $0 }) {
+        let left = pending.withLock { p -> [Operation] in
+            p.closed = true
+            close(wakeFD)
+            return p.ops
+        }
+        close(epollFD)
+        for op in left {
             switch op {
             case .add(let s): s.finish(.failure(.cancelled))
             case .inspect(let body): body(engine)
             case .cancel, .resolved: break
             }
         }
+    }
+
+    /// OpenSSL writes to the socket with `write()`, which raises SIGPIPE on a connection the
+    /// server has reset — by default fatal to the process. Blocked on this thread (the only one
+    /// that writes to these sockets), the write just fails with EPIPE; the process's own
+    /// disposition is left alone.
+    private static func blockSIGPIPE() {
+        var set = sigset_t()
+        sigemptyset(&set)
+        sigaddset(&set, SIGPIPE)
+        pthread_sigmask(SIG_BLOCK, &set, nil)
     }
 }
 

@@ -45,7 +45,8 @@ final class TLSContext {
         _ = copenssl_ctx_set_min_tls12(ctx)
         _ = copenssl_ctx_set_mode(ctx, copenssl_mode_nonblocking())
         copenssl_ctx_set_read_ahead(ctx, 1)
-        _ = SSL_CTX_set_options(ctx, copenssl_op_ignore_unexpected_eof())
+        _ = SSL_CTX_set_options(ctx, copenssl_op_ignore_unexpected_eof() | copenssl_op_no_renegotiation())
+        copenssl_ctx_refuse_key_passwords(ctx)
         let alpn: [UInt8] = [2, UInt8(ascii: "h"), UInt8(ascii: "2")]
         guard SSL_CTX_set_alpn_protos(ctx, alpn, UInt32(alpn.count)) == 0 else {
             return .failure(H2Failures.tls(35, "cannot set ALPN: \(openSSLReason())"))
@@ -75,7 +76,7 @@ final class TLSContext {
             let ok = data.withUnsafeBytes { raw -> Bool in
                 guard let bio = BIO_new_mem_buf(raw.baseAddress, Int32(raw.count)) else { return false }
                 defer { BIO_free(bio) }
-                guard let pkey = PEM_read_bio_PrivateKey(bio, nil, nil, nil) else { return false }
+                guard let pkey = copenssl_read_private_key(bio) else { return false }
                 defer { EVP_PKEY_free(pkey) }
                 return SSL_CTX_use_PrivateKey(ctx, pkey) == 1
             }
@@ -84,6 +85,9 @@ final class TLSContext {
             guard SSL_CTX_use_PrivateKey_file(ctx, file, SSL_FILETYPE_PEM) == 1 else {
                 return .failure(H2Failures.tls(58, "unable to set private key file \(file): \(openSSLReason())"))
             }
+        }
+        if key.keyData != nil || key.keyFile != nil, SSL_CTX_check_private_key(ctx) != 1 {
+            return .failure(H2Failures.tls(58, "the client key does not match the client certificate: \(openSSLReason())"))
         }
         return .success(context)
     }

@@ -16,26 +16,43 @@ final class TLSSession {
     private var ssl: OpaquePointer?
     private let peerName: String
 
-    /// `host` is what the URL names; `serverName` (kubeconfig `tls-server-name`) replaces it for
-    /// SNI and verification. An IP literal gets no SNI and is verified against the certificate's
-    /// IP addresses.
-    init?(context: TLSContext, fd: Int32, host: String, serverName: String?, verify: Bool) {
-        guard let ssl = SSL_new(context.ctx) else { return nil }
+    private init(ssl: OpaquePointer, peerName: String) {
         self.ssl = ssl
-        let name = serverName ?? host
-        peerName = name
-        SSL_set_fd(ssl, fd)
+        self.peerName = peerName
+    }
+
+    /// `host` is what the URL names; `serverName` (kubeconfig `tls-server-name`) replaces it for
+    /// SNI and verification unless it is empty (an empty name is unset, as in client-go: OpenSSL
+    /// would take it as "check no name"). An IP literal gets no SNI and is verified against the
+    /// certificate's IP addresses; a DNS name only against its DNS names (never the subject CN,
+    /// as Go). Any step OpenSSL refuses fails the connection (curl's 35) rather than connecting
+    /// with less verification than asked for.
+    static func make(context: TLSContext, fd: Int32, host: String, serverName: String?,
+                     verify: Bool) -> Result<TLSSession, TransportFailure> {
+        guard let ssl = SSL_new(context.ctx) else { return .failure(H2Failures.tls(35, "SSL_new failed: \(openSSLReason())")) }
+        let name = serverName.flatMap { $0.isEmpty ? nil : $0 } ?? host
+        let session = TLSSession(ssl: ssl, peerName: name)
+        guard !name.isEmpty else { return .failure(H2Failures.tls(35, "no host name to verify the server certificate against")) }
+        guard SSL_set_fd(ssl, fd) == 1 else { return .failure(H2Failures.tls(35, "SSL_set_fd failed: \(openSSLReason())")) }
         SSL_set_connect_state(ssl)
         let isIP = IPLiteral.isIP(name)
-        if !isIP { _ = copenssl_set_sni(ssl, name) }
-        if verify, let param = SSL_get0_param(ssl) {
+        if !isIP, copenssl_set_sni(ssl, name) != 1 {
+            return .failure(H2Failures.tls(35, "cannot use '\(name)' as the TLS server name: \(openSSLReason())"))
+        }
+        if verify {
+            guard let param = SSL_get0_param(ssl) else { return .failure(H2Failures.tls(35, "no verification parameters")) }
+            let set: Int32
             if isIP {
-                _ = X509_VERIFY_PARAM_set1_ip_asc(param, name)
+                set = X509_VERIFY_PARAM_set1_ip_asc(param, name)
             } else {
-                X509_VERIFY_PARAM_set_hostflags(param, UInt32(X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS))
-                _ = X509_VERIFY_PARAM_set1_host(param, name, 0)
+                X509_VERIFY_PARAM_set_hostflags(param, UInt32(X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS | X509_CHECK_FLAG_NEVER_CHECK_SUBJECT))
+                set = X509_VERIFY_PARAM_set1_host(param, name, 0)
+            }
+            guard set == 1 else {
+                return .failure(H2Failures.tls(35, "cannot verify the server certificate against '\(name)': \(openSSLReason())"))
             }
         }
+        return .success(session)
     }
 
     deinit { close() }
@@ -50,6 +67,7 @@ final class TLSSession {
     func handshake() -> Result<Progress, TransportFailure> {
         guard let ssl else { return .failure(H2Failures.tls(35, "TLS session closed")) }
         ERR_clear_error()
+        errno = 0
         let r = SSL_do_handshake(ssl)
         if r == 1 { return .success(.done) }
         switch SSL_get_error(ssl, r) {
@@ -86,6 +104,7 @@ final class TLSSession {
     func read(into buffer: UnsafeMutableRawPointer, count: Int) -> IO {
         guard let ssl else { return .closed(reset: false) }
         ERR_clear_error()
+        errno = 0
         let r = SSL_read(ssl, buffer, Int32(count))
         if r > 0 { return .bytes(Int(r)) }
         return outcome(SSL_get_error(ssl, r))
@@ -94,6 +113,7 @@ final class TLSSession {
     func write(_ bytes: UnsafeRawPointer, count: Int) -> IO {
         guard let ssl else { return .closed(reset: false) }
         ERR_clear_error()
+        errno = 0
         let r = SSL_write(ssl, bytes, Int32(count))
         if r > 0 { return .bytes(Int(r)) }
         return outcome(SSL_get_error(ssl, r))

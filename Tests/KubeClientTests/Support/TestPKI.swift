@@ -42,6 +42,11 @@ struct TestPKI: Sendable {
         guard p.terminationStatus == 0 else { throw CocoaError(.fileWriteUnknown) }
     }
 
+    /// Issues another certificate signed by the CA (`<directory>/<name>.crt` and `.key`).
+    func issueExtra(name: String, subject: String, ext: String) throws {
+        try issue(name: name, subject: subject, ext: ext)
+    }
+
     func bytes(_ path: String) -> [UInt8] { [UInt8](FileManager.default.contents(atPath: path) ?? Data()) }
 
     func remove() { try? FileManager.default.removeItem(atPath: directory) }
