@@ -37,7 +37,7 @@ extension Controller {
 /// unspecialized in the operator, with metadata lookups per call).
 func mappedKeys<Object>(_ objects: [Object], _ mapping: (Object) -> [ObjectKey]) -> Set<ObjectKey> {
     var keys = Set<ObjectKey>()
-    for i in objects.indices {
+    for i in 0..<objects.count {
         for k in mapping(objects[i]) { keys.insert(k) }
     }
     return keys

@@ -38,19 +38,29 @@ public final class Store<Object: KubeResource>: Sendable {
 
     /// `apply(_:)`, also returning the affected objects' keys: `keys[i]` is
     /// `objects[i].objectKey` (every affected object has one), found without reading them again.
+    /// One switch over the event (a generic enum: each switch looks its metadata up), each case
+    /// with its own critical section.
     func applyReturningKeys(_ event: WatcherEvent<Object>) -> (objects: [Object], keys: [ObjectKey]) {
-        let event = transformed(event)
-        var becameReady: [UInt64: CheckedContinuation<Void, Never>] = [:]
-        let change = state.withLock { s -> StoreChange in
-            switch event {
-            case .initStarted:
-                s.buffer = [:]
-                return .none
-            case .initPage(let objects):
+        let affected: (objects: [Object], keys: [ObjectKey])
+        switch event {
+        case .initStarted:
+            state.withLock { $0.buffer = [:] }
+            return ([], [])
+        case .initPage(let page):
+            var boxes: [(ObjectKey, StoredBox)] = []
+            boxes.reserveCapacity(page.count)
+            for i in 0..<page.count {
+                let o = prepared(page[i])
+                if let k = o.objectKey { boxes.append((k, StoredBox(object: transform.box(o)))) }
+            }
+            state.withLock { s in
                 if s.buffer == nil { s.buffer = [:] }
-                for o in objects { if let k = o.objectKey { s.buffer![k] = StoredBox(object: transform.box(o)) } }
-                return .none
-            case .initDone:
+                for (k, box) in boxes { s.buffer![k] = box }
+            }
+            return ([], [])
+        case .initDone:
+            var becameReady: [UInt64: CheckedContinuation<Void, Never>] = [:]
+            let (boxes, keys) = state.withLock { s -> ([StoredBox], [ObjectKey]) in
                 let fresh = s.buffer ?? [:]
                 s.buffer = nil
                 var boxes: [StoredBox] = []
@@ -65,29 +75,32 @@ public final class Store<Object: KubeResource>: Sendable {
                     s.ready = true
                     swap(&becameReady, &s.readyWaiters)
                 }
-                return .relisted(boxes: boxes, keys: keys)
-            case .apply(let o):
-                guard let k = o.objectKey else { return .none }
+                return (boxes, keys)
+            }
+            becameReady.values.forEach { $0.resume() }
+            affected = (Self.objects(in: boxes), keys)
+        case .apply(let raw):
+            let o = prepared(raw)
+            guard let k = o.objectKey else { return ([], []) }
+            let box = StoredBox(object: transform.box(o))
+            let old = state.withLock { s -> StoredBox? in
                 let old = s.objects[k]
                 if let old { unindex(k, Self.object(in: old), &s) }
-                s.objects[k] = StoredBox(object: transform.box(o))
+                s.objects[k] = box
                 index(k, o, &s)
-                return .applied(old: old, key: k)
-            case .delete(let o):
-                guard let k = o.objectKey else { return .none }
-                if let old = s.objects.removeValue(forKey: k) { unindex(k, Self.object(in: old), &s) }
-                return .deleted(key: k)
-            case .error:
-                return .none
+                return old
             }
-        }
-        becameReady.values.forEach { $0.resume() }
-        let affected: (objects: [Object], keys: [ObjectKey])
-        switch (change, event) {
-        case (.relisted(let boxes, let keys), _): affected = (Self.objects(in: boxes), keys)
-        case (.applied(let old?, let k), .apply(let o)): affected = ([Self.object(in: old), o], [k, k])
-        case (.applied(nil, let k), .apply(let o)), (.deleted(let k), .delete(let o)): affected = ([o], [k])
-        default: affected = ([], [])
+            if let old { affected = ([Self.object(in: old), o], [k, k]) } else { affected = ([o], [k]) }
+        case .delete(let raw):
+            // A deleted object is not stored: only the transform applies, no interning.
+            let o = transform.isIdentity ? raw : transform.apply(raw)
+            guard let k = o.objectKey else { return ([], []) }
+            state.withLock { s in
+                if let old = s.objects.removeValue(forKey: k) { unindex(k, Self.object(in: old), &s) }
+            }
+            affected = ([o], [k])
+        case .error:
+            return ([], [])
         }
         observers.notify(affected.keys)
         return affected
@@ -103,22 +116,14 @@ public final class Store<Object: KubeResource>: Sendable {
     static func objects(in boxes: [StoredBox]) -> [Object] {
         var objects: [Object] = []
         objects.reserveCapacity(boxes.count)
-        for i in boxes.indices { objects.append(object(in: boxes[i])) }
+        for i in 0..<boxes.count { objects.append(object(in: boxes[i])) }
         return objects
     }
 
-    /// `event` with `transform` applied to its objects, then their label and annotation keys
-    /// interned (`MetadataKeyInterner`; outside the store's lock). A deleted object is not
-    /// stored, so only its transform applies.
-    private func transformed(_ event: WatcherEvent<Object>) -> WatcherEvent<Object> {
-        let transform = self.transform
-        func prepare(_ o: Object) -> Object { Self.interned(transform.isIdentity ? o : transform.apply(o)) }
-        return switch event {
-        case .initPage(let objects): .initPage(objects.map(prepare))
-        case .apply(let o): .apply(prepare(o))
-        case .delete(let o): transform.isIdentity ? event : .delete(transform.apply(o))
-        case .initStarted, .initDone, .error: event
-        }
+    /// `o` as the store holds it: `transform` applied, then its label and annotation keys interned
+    /// (`MetadataKeyInterner`; outside the store's lock).
+    private func prepared(_ o: Object) -> Object {
+        Self.interned(transform.isIdentity ? o : transform.apply(o))
     }
 
     /// `object` with the shared copies of its metadata keys.

@@ -68,15 +68,3 @@ final class IndexFunctionBox<Object: KubeResource>: Sendable {
 
     init(_ keys: @escaping StoreIndexes<Object>.KeyFunction) { self.keys = keys }
 }
-
-/// What one `apply` changed, found under the lock; `Store` turns it into the affected objects
-/// outside the lock.
-enum StoreChange {
-    case none
-    /// A relist swapped in: every new object, then the last state of every vanished one.
-    case relisted(boxes: [StoredBox], keys: [ObjectKey])
-    /// An added or modified object under `key`, and the box it replaced, if any.
-    case applied(old: StoredBox?, key: ObjectKey)
-    /// A deleted object's key.
-    case deleted(key: ObjectKey)
-}
