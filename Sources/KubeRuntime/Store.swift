@@ -85,9 +85,8 @@ public final class Store<Object: KubeResource>: Sendable {
             let box = StoredBox(object: transform.box(o))
             let old = state.withLock { s -> StoredBox? in
                 let old = s.objects[k]
-                if let old { unindex(k, Self.object(in: old), &s) }
                 s.objects[k] = box
-                index(k, o, &s)
+                if let old { reindex(k, from: Self.object(in: old), to: o, &s) } else { index(k, o, &s) }
                 return old
             }
             if let old { affected = ([Self.object(in: old), o], [k, k]) } else { affected = ([o], [k]) }
@@ -193,6 +192,36 @@ public final class Store<Object: KubeResource>: Sendable {
         }
         for ref in o.metadata.ownerReferences ?? [] { s.byOwner.insert(k, under: ref.uid) }
         insertIntoIndexes(k, o, &s.indexes)
+    }
+
+    /// `unindex(k, old)` then `index(k, new)`, leaving alone each table (an indexed label, the
+    /// owners, an index) whose values for the object did not change — most updates change one
+    /// status field, not the labels, owners or index values. The same tables result: within one
+    /// table, removing a key and listing it again under the same values changes nothing.
+    private func reindex(_ k: ObjectKey, from old: Object, to new: Object, _ s: inout StoreState) {
+        let before = old.metadata
+        let after = new.metadata
+        for lk in indexedLabels {
+            let was = before.labels?[lk]
+            let now = after.labels?[lk]
+            guard was != now else { continue }
+            if let was { s.byLabel[lk]?.remove(k, under: was) }
+            if let now { s.byLabel[lk, default: [:]].insert(k, under: now) }
+        }
+        let ownersBefore = before.ownerReferences?.map { $0.uid } ?? []
+        let ownersAfter = after.ownerReferences?.map { $0.uid } ?? []
+        if ownersBefore != ownersAfter {
+            for uid in ownersBefore { s.byOwner.remove(k, under: uid) }
+            for uid in ownersAfter { s.byOwner.insert(k, under: uid) }
+        }
+        for (name, function) in s.indexes.functions {
+            let keys = Self.keys(function)
+            let was = keys(old)
+            let now = keys(new)
+            guard was != now else { continue }
+            for value in was { s.indexes.entries[name]?.remove(k, under: value) }
+            for value in now { s.indexes.entries[name, default: [:]].insert(k, under: value) }
+        }
     }
 
     private func unindex(_ k: ObjectKey, _ o: Object, _ s: inout StoreState) {

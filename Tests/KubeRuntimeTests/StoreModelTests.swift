@@ -47,6 +47,8 @@ import TestSupport
         for step in 0..<400 {
             if step == 150 {
                 store.addIndex("size-parity") { [$0.metadata.name!.count % 2 == 0 ? "even" : "odd", "all"] }
+                // Values that change with updates: a tier's label, twice, or none.
+                store.addIndex("tier-twice") { w in w.metadata.labels?["tier"].map { [$0, $0] } ?? [] }
                 indexed = true
             }
             let event: WatcherEvent<Widget>
@@ -85,6 +87,11 @@ import TestSupport
                 let even = model.objects.values.filter { $0.metadata.name!.count % 2 == 0 }
                 #expect(Set(store.objects(inIndex: "size-parity", value: "even")) == Set(even))
                 #expect(Set(store.keys(inIndex: "size-parity", value: "all")) == Set(model.objects.keys))
+                for tier in ["x", "y", "z"] {
+                    let listed = model.objects.values.filter { $0.metadata.labels?["tier"] == tier }
+                    #expect(Set(store.objects(inIndex: "tier-twice", value: tier)) == Set(listed))
+                    #expect(store.counts(inIndex: "tier-twice", values: [tier]) == [tier: listed.count])
+                }
                 var counts = ["even": even.count, "odd": model.objects.count - even.count, "all": model.objects.count]
                 counts = counts.filter { $0.value > 0 }
                 #expect(store.counts(inIndex: "size-parity") == counts)
