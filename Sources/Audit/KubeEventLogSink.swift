@@ -30,7 +30,7 @@ public struct KubeEventLogSink: AuditSink {
     private static func metadata(_ record: AuditRecord) -> Logger.Metadata {
         var fields: Logger.Metadata = [
             "event": .string(record.event.name.rawValue),
-            "id": .string(record.id.uuidString.lowercased()),
+            "id": .string(record.id.lowercasedText),
             "time": .string(record.time.rfc3339),
             "actor": .string(AuditText.sanitize(record.actor)),
             "payload": record.payload.logMetadataValue,

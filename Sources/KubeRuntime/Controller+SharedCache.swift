@@ -20,7 +20,7 @@ extension Controller {
         let queue = self.queue
         other.primaryListeners.withLock {
             $0.append { affected in
-                for k in Set(affected.flatMap(mapping)) { queue.add(k) }
+                for k in mappedKeys(affected, mapping) { queue.add(k) }
             }
         }
         let store = other.store
@@ -31,4 +31,14 @@ extension Controller {
         }
         return store
     }
+}
+
+/// `Set(objects.flatMap(mapping))`, as a loop (`flatMap` over a generic `Object` ran
+/// unspecialized in the operator, with metadata lookups per call).
+func mappedKeys<Object>(_ objects: [Object], _ mapping: (Object) -> [ObjectKey]) -> Set<ObjectKey> {
+    var keys = Set<ObjectKey>()
+    for i in 0..<objects.count {
+        for k in mapping(objects[i]) { keys.insert(k) }
+    }
+    return keys
 }

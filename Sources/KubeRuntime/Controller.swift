@@ -68,12 +68,10 @@ public final class Controller<Object: KubeResource>: Sendable {
         self.registrations = Locked([WatchRegistration(
             run: {
                 await watcher.run { event in
-                    let affected = store.apply(event)
-                    // Old and new state of one object share a key: add each key once per event. A
-                    // closure, not `\.objectKey`: a key path through the generic `Object` is
-                    // instantiated at run time on every call.
-                    for k in Set(affected.compactMap { $0.objectKey }) { queue.add(k) }
-                    for listener in listeners.value { listener(affected) }
+                    let affected = store.applyReturningKeys(event)
+                    // Old and new state of one object share a key: add each key once per event.
+                    for k in Set(affected.keys) { queue.add(k) }
+                    for listener in listeners.value { listener(affected.objects) }
                 }
             },
             waitUntilReady: { await store.waitUntilReady() },
@@ -122,7 +120,7 @@ public final class Controller<Object: KubeResource>: Sendable {
             $0.append(WatchRegistration(
                 run: {
                     await watcher.run { event in
-                        for k in Set(store.apply(event).flatMap(mapping)) { queue.add(k) }
+                        for k in mappedKeys(store.apply(event), mapping) { queue.add(k) }
                     }
                 },
                 waitUntilReady: { await store.waitUntilReady() },

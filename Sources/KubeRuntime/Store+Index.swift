@@ -14,29 +14,9 @@ import Synchronization
 ///   on the applying thread, with the keys of the affected objects (each once), before `apply`
 ///   returns — so a controller that queues keys after `apply` reconciles with observers already
 ///   up to date. An observer may read the store.
-public struct StoreIndexes<Object: KubeResource>: Sendable {
+public enum StoreIndexes<Object: KubeResource> {
     /// The index values of an object (none: not in the index).
     public typealias KeyFunction = @Sendable (Object) -> [String]
-
-    var functions: [String: KeyFunction] = [:]
-    /// index name → index value → objects (sharded like the store's objects).
-    var entries: [String: ShardedDictionary<String, IndexedKeys>] = [:]
-
-    init() {}
-
-    mutating func insert(_ k: ObjectKey, _ o: Object) {
-        for (name, function) in functions {
-            for value in function(o) { entries[name, default: [:]].insert(k, under: value) }
-        }
-    }
-
-    mutating func remove(_ k: ObjectKey, _ o: Object) {
-        for (name, function) in functions {
-            for value in function(o) { entries[name]?.remove(k, under: value) }
-        }
-    }
-
-    mutating func removeAll() { entries = [:] }
 }
 
 /// The change observers of one store (see `StoreIndexes`).
@@ -60,9 +40,9 @@ extension Store {
     public func addIndex(_ name: String, keys: @escaping StoreIndexes<Object>.KeyFunction) {
         state.withLock { s in
             guard s.indexes.functions[name] == nil else { return }
-            s.indexes.functions[name] = keys
-            for (k, o) in s.objects {
-                for value in keys(o.value) { s.indexes.entries[name, default: [:]].insert(k, under: value) }
+            s.indexes.functions[name] = ErasedKeyFunction(box: IndexFunctionBox(keys))
+            for (k, b) in s.objects {
+                for value in keys(Self.object(in: b)) { s.indexes.entries[name, default: [:]].insert(k, under: value) }
             }
         }
     }
@@ -72,10 +52,10 @@ extension Store {
 
     /// The cached objects listed under `value` in index `name` (a registered one), in no order.
     public func objects(inIndex name: String, value: String) -> [Object] {
-        state.withLock { s in
+        Self.objects(in: state.withLock { s in
             precondition(s.indexes.functions[name] != nil, "index \(name) is not registered on this store")
-            return (s.indexes.entries[name]?[value]?.keys ?? []).compactMap { s.objects[$0]?.value }
-        }
+            return s.boxes(of: s.indexes.entries[name]?[value])
+        })
     }
 
     /// The keys listed under `value` in index `name` (a registered one), in no order.
@@ -109,6 +89,26 @@ extension Store {
             for value in values { counts[value] = entries?[value]?.count ?? 0 }
             return counts
         }
+    }
+
+    /// Lists `k` under every value each index function gives `o`.
+    func insertIntoIndexes(_ k: ObjectKey, _ o: Object, _ t: inout StoreIndexTables) {
+        for (name, function) in t.functions {
+            for value in Self.keys(function)(o) { t.entries[name, default: [:]].insert(k, under: value) }
+        }
+    }
+
+    /// Removes `k` from under every value each index function gives `o`.
+    func removeFromIndexes(_ k: ObjectKey, _ o: Object, _ t: inout StoreIndexTables) {
+        for (name, function) in t.functions {
+            for value in Self.keys(function)(o) { t.entries[name]?.remove(k, under: value) }
+        }
+    }
+
+    /// The index function `function` holds (see `StoreState`'s contract).
+    @inline(__always)
+    static func keys(_ function: ErasedKeyFunction) -> StoreIndexes<Object>.KeyFunction {
+        unsafeDowncast(function.box, to: IndexFunctionBox<Object>.self).keys
     }
 
     /// Calls `handler` with the keys of the objects every later `apply` affected (see `StoreIndexes`).

@@ -1,4 +1,5 @@
 import Audit
+import Foundation
 import KubeAPI
 import Logging
 import Testing
@@ -33,6 +34,11 @@ import TestSupport
         #expect(audit["run"] == .string("o-r-42-dev-abc"))
         #expect(audit["repository"] == .string("o/r"))
         #expect(audit["actor"] == .string("operator"))
+        guard case .string(let id)? = audit["id"] else {
+            Issue.record("no audit id")
+            return
+        }
+        #expect(UUID(uuidString: id)?.uuidString.lowercased() == id, "the id is a UUID's lowercase text")
         guard case .dictionary(let payload)? = audit["payload"] else {
             Issue.record("no payload metadata")
             return
