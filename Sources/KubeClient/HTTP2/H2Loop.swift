@@ -47,9 +47,7 @@ public final class H2Loop: Sendable {
         }
     }
 
-    /// Stops the thread after its current turn; open and queued requests complete as cancelled,
-    /// connections and the epoll descriptor are closed (the wake-up eventfd is kept: other
-    /// threads may still enqueue, and its number must not be reused under them).
+    /// Stops the thread after its current turn; open and queued requests complete as cancelled.
     public func shutdown() {
         stopping.store(true, ordering: .releasing)
         Self.wake(wakeFD)
@@ -142,7 +140,6 @@ public final class H2Loop: Sendable {
             engine.flushDirty()
         }
         engine.shutdownAll()
-        close(epollFD)  // the eventfd stays open: other threads may still write to it
         for op in pending.withLock({ $0 }) {
             switch op {
             case .add(let s): s.finish(.failure(.cancelled))
