@@ -81,6 +81,18 @@ import Testing
         #expect(KubeClient(config: KubeClientConfig(server: "http://127.0.0.1:1")).loop.name == "curl")
     }
 
+    @Test func headerNamesAreLowerCasedAndHopByHopHeadersDropped() async throws {
+        let server = try await start { req in
+            .json(200, #"{"custom":"\#(req.header("x-mixed-Case") ?? "")","connection":"\#(req.header("connection") ?? "none")"}"#)
+        }
+        defer { Task { try await server.shutdown() } }
+        var r = request(server, "/h")
+        r.headers = ["X-Mixed-Case: v1", "Connection: keep-alive", "Keep-Alive: 5", "Expect:", "TE: gzip", "Host: other"]
+        let response = try await perform(r)
+        #expect(response.status == 200)
+        #expect(String(decoding: response.body, as: UTF8.self) == #"{"custom":"v1","connection":"none"}"#)
+    }
+
     @Test func aResponseBiggerThanTheReceiveWindows() async throws {
         // 6 MiB: more than the 4 MiB stream window, so WINDOW_UPDATEs must flow while it arrives.
         let big = (0..<(6 << 20)).map { UInt8(truncatingIfNeeded: $0 &* 31) }

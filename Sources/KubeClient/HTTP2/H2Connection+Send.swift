@@ -5,6 +5,15 @@ extension H2Connection {
     static let droppedHeaders: Set<String> = ["connection", "keep-alive", "proxy-connection", "transfer-encoding",
                                               "upgrade", "host", "expect", "te", "content-length"]
 
+    /// Whether `name` (any case) is one of `droppedHeaders`; names of other lengths (all that
+    /// KubeClient sends but `Accept`) are decided without lower-casing or hashing.
+    static func isDropped(_ name: Substring) -> Bool {
+        switch name.utf8.count {
+        case 2, 4, 6, 7, 10, 14, 16, 17: return droppedHeaders.contains(name.lowercased())
+        default: return false
+        }
+    }
+
     /// Queues a request; it is sent once the connection is open and has room for another stream.
     func add(_ s: H2Stream) {
         guard state != .closed else {
@@ -56,11 +65,12 @@ extension H2Connection {
         fields.append(HPACKField(name: ":path", value: s.target.path))
         for line in r.headers {
             guard let colon = line.utf8.firstIndex(of: UInt8(ascii: ":")) else { continue }
-            let name = line[..<colon].lowercased()
+            let name = line[..<colon]
             var value = line[line.utf8.index(after: colon)...]
             while value.first == " " { value = value.dropFirst() }
-            if value.isEmpty || Self.droppedHeaders.contains(name) { continue }
-            fields.append(HPACKField(name: name, value: String(value)))
+            if value.isEmpty || Self.isDropped(name) { continue }
+            // The encoder writes names lower-case (HTTP/2 requires it).
+            fields.append(HPACKField(name: String(name), value: String(value)))
         }
         if let body = r.body, !(r.method == "GET" && body.isEmpty) {
             fields.append(HPACKField(name: "content-length", value: String(body.count)))

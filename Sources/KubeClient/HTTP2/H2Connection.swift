@@ -15,7 +15,8 @@ import Glibc
 ///   per TLS record (one record for a turn's usual output) and keeps what the socket did not take
 ///   for the next writable event, retried with the same length as `SSL_write` requires.
 /// - A readable event drains `SSL_read` into one 64 KiB buffer and handles every complete frame
-///   (`H2Connection+Receive`).
+///   (`H2Connection+Receive`); a short read with nothing pending in OpenSSL ends the drain
+///   without the extra `read` that would return EAGAIN.
 /// - `fail` ends the connection: open streams complete with the failure, requests never sent
 ///   are rerun on a new connection when the connection had worked (else they fail too).
 final class H2Connection {
@@ -202,10 +203,18 @@ final class H2Connection {
         while state == .open {
             if Self.inputSize - inputCount < FrameHeader.size + FrameHeader.defaultMaxPayload { parseInput() }
             guard state == .open else { return }
-            switch tls.read(into: input.baseAddress! + inputCount, count: Self.inputSize - inputCount) {
+            let room = Self.inputSize - inputCount
+            switch tls.read(into: input.baseAddress! + inputCount, count: room) {
             case .bytes(let n):
                 inputCount += n
                 lastRead = engine.now
+                // A short read with nothing left inside OpenSSL drained what had arrived: the
+                // `read` that would only say EAGAIN is skipped (epoll is level-triggered, so
+                // bytes still in the socket wake the loop again at once).
+                if n < room && !tls.hasPending {
+                    parseInput()
+                    return
+                }
             case .wantRead:
                 parseInput()
                 return

@@ -101,6 +101,12 @@ final class TLSSession {
         return String(decoding: UnsafeBufferPointer(start: data, count: Int(length)), as: UTF8.self)
     }
 
+    /// Whether OpenSSL holds decrypted or read-ahead bytes not yet returned by `read`.
+    var hasPending: Bool {
+        guard let ssl else { return false }
+        return SSL_pending(ssl) > 0 || SSL_has_pending(ssl) == 1
+    }
+
     func read(into buffer: UnsafeMutableRawPointer, count: Int) -> IO {
         guard let ssl else { return .closed(reset: false) }
         ERR_clear_error()
