@@ -1,6 +1,10 @@
 import ArgumentParser
 import Foundation
+import KubeClient
 import Runs
+
+/// `--kube-transport automatic|curl` (an unknown value is refused, naming the two).
+extension KubeTransportChoice: ExpressibleByArgument {}
 
 /// The option parsing `codex-k8s operator` does, shared with `codex-k8s dev`.
 extension OperatorCommand {

@@ -9,7 +9,7 @@ import Prometheus
 import Runs
 import ServiceLifecycle
 
-/// `codex-k8s operator [--config FILE] [--kubeconfig F] [--namespace codex-system] [--metrics-bind ADDR]`:
+/// `codex-k8s operator [--config FILE] [--kubeconfig F] [--namespace codex-system] [--metrics-bind ADDR] [--kube-transport automatic|curl]`:
 /// the AgentRun operator (SPEC §5, §9). Runs the start-up self-check (§7) and refuses to start on a
 /// problem; then leader election on Lease `codex-k8s-operator` (15s/10s/2s), `/healthz`, `/readyz`
 /// and `/metrics` on `--metrics-bind`, JSON logs on stdout, and a graceful stop on SIGTERM/SIGINT
@@ -39,6 +39,9 @@ struct OperatorCommand: AsyncParsableCommand {
     @Option(help: "File holding the audit database URL (default: the CODEX_K8S_DATABASE_URL environment variable; neither: no database).")
     var databaseURLFile: String?
 
+    @Option(help: "The API server's HTTP client: automatic (our HTTP/2 client for https, libcurl otherwise) or curl (libcurl for everything).")
+    var kubeTransport: KubeTransportChoice = .automatic
+
     @Option(help: "Re-queue every AgentRun this often (30s, 10m; default: never — watch events and timers drive reconciles).")
     var resyncPeriod: String?
 
@@ -62,11 +65,16 @@ struct OperatorCommand: AsyncParsableCommand {
             throw ValidationError("--metrics-bind must be host:port, got \(metricsBind)")
         }
         let host = parts.dropLast().joined(separator: ":")
-        let client: KubeClient
+        var client: KubeClient
         if let kubeconfig {
             client = try KubeClient.load(kubeconfigPath: kubeconfig)
         } else {
             client = try KubeClient.fromEnvironment()
+        }
+        if kubeTransport != client.config.transport {
+            var forced = client.config
+            forced.transport = kubeTransport
+            client = KubeClient(config: forced)
         }
         if !skipSelfCheck {
             do {

@@ -31,6 +31,14 @@ import Testing
         }
     }
 
+    @Test func anUnknownKubeTransportIsRefusedNamingTheChoices() async throws {
+        let child = try ChildProcess(codexK8s: ["operator", "--kube-transport", "http3", "--kubeconfig", "/nonexistent"])
+        defer { child.kill() }
+        #expect(await child.exitStatus() == 64)
+        let err = try String(contentsOf: child.stderr, encoding: .utf8)
+        #expect(err.contains("http3") && err.contains("automatic") && err.contains("curl"), "\(err)")
+    }
+
     @Test func leadsServesHealthReconcilesAndStopsGracefullyOnSIGTERM() async throws {
         try await OperatorHarness.with { h in
             let child = try ChildProcess(codexK8s: ["operator", "--kubeconfig", h.kubeconfigPath, "--namespace", h.config.controlNamespace,
@@ -44,6 +52,8 @@ import Testing
             // The HTTP server has one event-loop thread of its own; NIO's per-core group never starts.
             let nio = try ThreadNames.of("\(child.pid)").filter { $0.hasPrefix("NIO-") }
             #expect(nio.count == 1 && nio.allSatisfy { $0.hasPrefix("NIO-ELT-") }, "\(nio)")
+            // The API server is reached through the HTTP/2 client by default.
+            #expect(try ThreadNames.of("\(child.pid)").contains("kube-h2-loop"))
             try await h.createRun("cli-1")
             _ = try await h.waitForPhase("cli-1", .provisioning)
             let lease = try await h.client.get(Lease.self, namespace: h.config.controlNamespace, name: "codex-k8s-operator")
