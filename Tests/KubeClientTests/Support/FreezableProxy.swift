@@ -47,10 +47,13 @@ final class FreezableProxy: Sendable {
 
     func stop() {
         stopped.store(true, ordering: .relaxed)
+        // Wakes `accept` (EINVAL); the accepting thread closes the listener itself, so its number
+        // cannot be reused under a pending `accept`.
         shutdown(listener, Int32(SHUT_RDWR))
-        close(listener)
         // Shut down, not closed: a pump may still be reading (its descriptor must not be reused).
-        pairs.withLock { for p in $0 { shutdown(p.client, Int32(SHUT_RDWR)); shutdown(p.upstream, Int32(SHUT_RDWR)) } }
+        // Only pairs still open: a closed pair's descriptor numbers may belong to someone else now
+        // (pairs are closed under the same lock).
+        pairs.withLock { for p in $0 where p.ended < 2 { shutdown(p.client, Int32(SHUT_RDWR)); shutdown(p.upstream, Int32(SHUT_RDWR)) } }
     }
 
     private static func loopback(port: Int) -> sockaddr_in {
@@ -62,9 +65,14 @@ final class FreezableProxy: Sendable {
     }
 
     private func acceptLoop() {
+        defer { close(listener) }
         while !stopped.load(ordering: .relaxed) {
             let client = accept(listener, nil, nil)
             guard client >= 0 else { return }
+            guard !stopped.load(ordering: .relaxed) else {
+                close(client)
+                return
+            }
             let upstream = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
             var address = Self.loopback(port: upstreamPort)
             let connected = withUnsafePointer(to: &address) {
