@@ -34,13 +34,12 @@ public struct KubeEventLogSink: AuditSink {
     }
 
     private static func metadata(_ record: AuditRecord, payload: JSONValue) -> Logger.Metadata {
-        var fields: Logger.Metadata = [
-            "event": .string(record.event.name.rawValue),
-            "id": .string(record.id.lowercasedText),
-            "time": .string(record.time.rfc3339),
-            "actor": .string(AuditText.sanitize(record.actor)),
-            "payload": payload.logMetadataValue,
-        ]
+        var fields = Logger.Metadata(minimumCapacity: 7) // room for all: no rehash while filling
+        fields["event"] = .string(record.event.name.rawValue)
+        fields["id"] = .string(record.id.lowercasedText)
+        fields["time"] = .string(record.time.rfc3339)
+        fields["actor"] = .string(AuditText.sanitize(record.actor))
+        fields["payload"] = payload.logMetadataValue
         if let run = record.subject.run { fields["run"] = .string(run) }
         if let repository = record.subject.repository { fields["repository"] = .string(repository) }
         return ["audit": .dictionary(fields)]

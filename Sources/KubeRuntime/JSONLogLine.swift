@@ -48,10 +48,10 @@ enum JSONLogLine {
         out.append(UInt8(ascii: "{"))
         for (i, member) in fields.enumerated() {
             if i > 0 { out.append(UInt8(ascii: ",")) }
-            JSONValue.string(member.name).write(into: &out)
+            JSONValue.writeString(member.name, into: &out)
             out.append(UInt8(ascii: ":"))
             switch member.field {
-            case .text(let text): JSONValue.string(text).write(into: &out)
+            case .text(let text): JSONValue.writeString(text, into: &out)
             case .value(let value): write(value, into: &out)
             case .redacted: redacted.write(into: &out)
             }
@@ -70,8 +70,8 @@ enum JSONLogLine {
 
     static func write(_ value: Logger.MetadataValue, into out: inout [UInt8]) {
         switch value {
-        case .string(let s): JSONValue.string(s).write(into: &out)
-        case .stringConvertible(let c): JSONValue.string(c.description).write(into: &out)
+        case .string(let s): JSONValue.writeString(s, into: &out)
+        case .stringConvertible(let c): JSONValue.writeString(c.description, into: &out)
         case .array(let a):
             out.append(UInt8(ascii: "["))
             for (i, v) in a.enumerated() {
@@ -83,7 +83,7 @@ enum JSONLogLine {
             out.append(UInt8(ascii: "{"))
             for (i, member) in d.sorted(by: { $0.key < $1.key }).enumerated() {
                 if i > 0 { out.append(UInt8(ascii: ",")) }
-                JSONValue.string(member.key).write(into: &out)
+                JSONValue.writeString(member.key, into: &out)
                 out.append(UInt8(ascii: ":"))
                 if isSensitive(member.key) { redacted.write(into: &out) } else { write(member.value, into: &out) }
             }
