@@ -95,13 +95,19 @@ extension AuditEvent {
     }
 
     /// A one-line human note (`name key=value …`, keys sorted), at most 1 KiB as Kubernetes allows.
-    public var note: String {
+    public var note: String { note(payload: payload) }
+
+    /// The note built from `payload`, which must be this event's `payload` (callers that already
+    /// built it pass it here instead of building it a second time). Same text as `note`.
+    func note(payload: JSONValue) -> String {
         guard case .object(let fields) = payload else { return name.rawValue }
-        var parts = [name.rawValue]
-        for key in fields.keys.sorted() {
-            let value = fields[key]!
-            parts.append("\(key)=\(value.stringValue ?? value.jsonString())")
+        var text = name.rawValue
+        for (key, value) in fields.sorted(by: { $0.key < $1.key }) {
+            text.append(" ")
+            text.append(key)
+            text.append("=")
+            if let string = value.stringValue { text.append(string) } else { text.append(value.jsonString()) }
         }
-        return AuditText.sanitize(parts.joined(separator: " "), limit: 1024)
+        return AuditText.sanitize(text, limit: 1024)
     }
 }

@@ -48,8 +48,11 @@ public struct AuditRecord: Sendable, Hashable {
     }
 
     /// The stored payload: the event's fields plus `issue` / `pullRequest` of the subject.
-    public var payload: JSONValue {
-        var payload = event.payload
+    public var payload: JSONValue { payload(event: event.payload) }
+
+    /// The stored payload from the event's already built `payload` (`event.payload`).
+    func payload(event eventPayload: JSONValue) -> JSONValue {
+        var payload = eventPayload
         if let issue = subject.issue { payload["issue"] = .int(Int64(issue)) }
         if let pullRequest = subject.pullRequest { payload["pullRequest"] = .int(Int64(pullRequest)) }
         return payload

@@ -16,25 +16,30 @@ public struct KubeEventLogSink: AuditSink {
         self.logger = logger
     }
 
+    /// The event's payload is built once, for both the log line and the Event's note.
     public func record(_ record: AuditRecord) {
         let event = record.event
+        let level: Logger.Level = event.isWarning ? .warning : .info
+        let regarding = publisher == nil ? nil : record.subject.regarding
+        guard logger.logLevel <= level || regarding != nil else { return }
+        let eventPayload = event.payload
         // The metadata is an autoclosure: built only when the level is enabled.
-        logger.log(level: event.isWarning ? .warning : .info, "audit \(event.name.rawValue)",
-                   metadata: Self.metadata(record))
-        if let regarding = record.subject.regarding, let publisher {
+        logger.log(level: level, "audit \(event.name.rawValue)",
+                   metadata: Self.metadata(record, payload: record.payload(event: eventPayload)))
+        if let regarding, let publisher {
             publisher.publish(KubeEventNote(regarding: regarding, type: event.isWarning ? .warning : .normal,
-                                            reason: event.reason, action: event.action, note: event.note))
+                                            reason: event.reason, action: event.action,
+                                            note: event.note(payload: eventPayload)))
         }
     }
 
-    private static func metadata(_ record: AuditRecord) -> Logger.Metadata {
-        var fields: Logger.Metadata = [
-            "event": .string(record.event.name.rawValue),
-            "id": .string(record.id.lowercasedText),
-            "time": .string(record.time.rfc3339),
-            "actor": .string(AuditText.sanitize(record.actor)),
-            "payload": record.payload.logMetadataValue,
-        ]
+    private static func metadata(_ record: AuditRecord, payload: JSONValue) -> Logger.Metadata {
+        var fields = Logger.Metadata(minimumCapacity: 7) // room for all: no rehash while filling
+        fields["event"] = .string(record.event.name.rawValue)
+        fields["id"] = .string(record.id.lowercasedText)
+        fields["time"] = .string(record.time.rfc3339)
+        fields["actor"] = .string(AuditText.sanitize(record.actor))
+        fields["payload"] = payload.logMetadataValue
         if let run = record.subject.run { fields["run"] = .string(run) }
         if let repository = record.subject.repository { fields["repository"] = .string(repository) }
         return ["audit": .dictionary(fields)]

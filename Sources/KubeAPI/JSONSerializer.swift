@@ -62,7 +62,7 @@ extension JSONValue {
 
     /// Escapes `s` into `out`: runs that need no escape are copied whole (no per-byte appends,
     /// no allocation besides `out`'s growth), found 8 bytes at a time (`plainRunEnd`).
-    static func writeString(_ s: String, into out: inout [UInt8]) {
+    package static func writeString(_ s: String, into out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
         var s = s
         s.withUTF8 { bytes in

@@ -39,8 +39,14 @@ public struct JSONLogHandler: LogHandler {
     }
 
     private func mergedMetadata(_ explicit: Logger.Metadata?) -> Logger.Metadata {
+        let provided = metadataProvider?.get()
+        if provided?.isEmpty ?? true {
+            // Nothing to merge into: the one non-empty dictionary as it is, not a copy.
+            if metadata.isEmpty { return explicit ?? [:] }
+            if explicit?.isEmpty ?? true { return metadata }
+        }
         var merged = metadata
-        if let provided = metadataProvider?.get() { merged.merge(provided) { _, new in new } }
+        if let provided { merged.merge(provided) { _, new in new } }
         if let explicit { merged.merge(explicit) { _, new in new } }
         return merged
     }

@@ -28,4 +28,38 @@ import Testing
         #expect(json["nested"]?["password"]?.stringValue == "[REDACTED]")
         #expect(KubeTime(rfc3339: json["time"]?.stringValue ?? "") != nil)
     }
+
+    /// Handler, provider and per-call metadata merge with the later winning, whichever are empty
+    /// or absent (the handler skips the copy when only one is non-empty).
+    @Test func metadataFromEverySourceMergesLaterWinning() throws {
+        let sources: [Logger.Metadata?] = [nil, [:], ["a": "1", "shared": "x", "message": "m"]]
+        var checked = 0
+        for handler in sources {
+            for provided in sources {
+                for explicit in sources {
+                    let lines = Locked<[String]>([])
+                    let provider = provided.map { p in Logger.MetadataProvider { p.mapValues { _ in "p" } } }
+                    var logger = Logger(label: "codex.test") { label in
+                        JSONLogHandler(label: label, metadataProvider: provider,
+                                       output: { line in lines.withLock { $0.append(line) } })
+                    }
+                    for (key, value) in handler ?? [:] { logger[metadataKey: key] = value }
+                    var explicitValues = explicit?.mapValues { _ in Logger.MetadataValue.string("e") }
+                    explicitValues?["only"] = explicit == nil ? nil : "e"
+                    logger.info("hi", metadata: explicitValues)
+                    var expected: Logger.Metadata = handler ?? [:]
+                    expected.merge(provided?.mapValues { _ in "p" } ?? [:]) { _, new in new }
+                    expected.merge(explicitValues ?? [:]) { _, new in new }
+                    var got = try JSONValue(parsing: Array(try #require(lines.value.count == 1 ? lines.value.first : nil).utf8))
+                    var want = try JSONValue(parsing: Array(JSONLogHandler.line(
+                        time: Date(), level: .info, label: "codex.test", message: "hi", metadata: expected).utf8))
+                    got["time"] = nil
+                    want["time"] = nil
+                    #expect(got == want, "handler \(String(describing: handler)) provided \(String(describing: provided)) explicit \(String(describing: explicit))")
+                    checked += 1
+                }
+            }
+        }
+        #expect(checked == 27)
+    }
 }

@@ -2,6 +2,7 @@ import Foundation
 import KubeAPI
 import Logging
 import Testing
+import TestSupport
 @testable import KubeRuntime
 
 /// `JSONLogLine` renders exactly what the handler's original way did: a `JSONValue` object of the
@@ -48,6 +49,40 @@ import Testing
         let slow = Self.reference(time: "2026-12-05T03:00:00.000001Z", level: "info", label: "codex-k8s.webhook",
                                   message: "webhook \"delivery\"\n", metadata: metadata)
         #expect(String(decoding: fast, as: UTF8.self) == String(decoding: slow, as: UTF8.self))
+    }
+
+    /// Random metadata from keys chosen to collide (fixed names, `meta.` prefixes, renamed names),
+    /// to be redacted (any case, at any depth, non-ASCII) or neither, nested up to three deep.
+    @Test(arguments: [1, 2, 3, 4] as [UInt64]) func randomMetadataRendersLikeTheReference(seed: UInt64) {
+        var rng = SplitMix(seed: seed)
+        let keys = ["time", "level", "logger", "message", "meta.time", "meta.meta.time", "meta.", "meta",
+                    "metal", "event", "id", "payload", "audit", "run", "a", "Z", "", "é", "to\u{212A}en",
+                    "xTokenx", "PASSWORDS", "Secret", "authorizatio", "authorization", "ta", "pat", "sec",
+                    "autho", "Tok en", "tttoken", "aauthorization", "ppassword", "ssecret", "k\"q", "k\n"]
+        func value(_ depth: Int) -> Logger.MetadataValue {
+            switch Int.random(in: 0..<(depth < 3 ? 5 : 2), using: &rng) {
+            case 0: .string(keys.randomElement(using: &rng)! + "\u{1}\"v")
+            case 1: .stringConvertible(Int.random(in: -9...99, using: &rng))
+            case 2: .array((0..<Int.random(in: 0...3, using: &rng)).map { _ in value(depth + 1) })
+            default:
+                .dictionary(Dictionary((0..<Int.random(in: 0...5, using: &rng)).map { _ in
+                    (keys.randomElement(using: &rng)!, value(depth + 1))
+                }, uniquingKeysWith: { _, new in new }))
+            }
+        }
+        for _ in 0..<400 {
+            let metadata = Logger.Metadata((0..<Int.random(in: 0...7, using: &rng)).map { _ in
+                (keys.randomElement(using: &rng)!, value(0))
+            }, uniquingKeysWith: { _, new in new })
+            let fast = JSONLogLine.render(time: "t", level: "debug", label: "l", message: "m\u{0}", metadata: metadata)
+            let slow = Self.reference(time: "t", level: "debug", label: "l", message: "m\u{0}", metadata: metadata)
+            #expect(String(decoding: fast, as: UTF8.self) == String(decoding: slow, as: UTF8.self))
+        }
+        for key in keys {
+            let k = key.lowercased()
+            #expect(JSONLogLine.isSensitive(key) == ["token", "password", "secret", "authorization"].contains { k.contains($0) },
+                    "\(key)")
+        }
     }
 
     @Test func sensitiveKeysAnyCaseAndAnyScript() {
