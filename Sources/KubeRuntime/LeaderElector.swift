@@ -1,5 +1,6 @@
 import Foundation
 import KubeAPI
+import KubeClient
 import Logging
 
 /// Timing and identity of leader election (client-go defaults: 15 s / 10 s / 2 s).
@@ -209,21 +210,38 @@ public final class LeaderElector: Sendable {
         }
     }
 
+    /// A 409 other than AlreadyExists, from KubeClient or from a `LeaseClient` that throws the
+    /// API's `Status`.
+    static func isConflict(_ error: any Error) -> Bool {
+        if let e = error as? KubeError { return e.isConflict }
+        if let s = error as? Status { return s.code == 409 && s.reason != "AlreadyExists" }
+        return false
+    }
+
     /// Clears the holder so another candidate can take over at once (client-go ReleaseOnCancel).
     func release() async {
-        do {
-            guard var lease = try await client.get(namespace: config.namespace, name: config.name),
-                  lease.spec?.holderIdentity == config.identity else { return }
-            let wall = MicroTime(KubeTime(clock.wallNow(), precision: .micro))
-            lease.spec?.holderIdentity = nil
-            lease.spec?.leaseDurationSeconds = 1
-            lease.spec?.renewTime = wall
-            lease.spec?.acquireTime = wall
-            _ = try await client.replace(lease)
-            state.withLock { $0.holder = nil }
-            logger.info("released lease \(config.namespace)/\(config.name)")
-        } catch {
-            logger.warning("could not release lease: \(error)")
+        // A renew cancelled by the stop may still reach the server after our read: its update
+        // makes our replace a 409. Read again and retry (a few times) rather than leave the Lease
+        // held for its full duration.
+        for attempt in 1...3 {
+            do {
+                guard var lease = try await client.get(namespace: config.namespace, name: config.name),
+                      lease.spec?.holderIdentity == config.identity else { return }
+                let wall = MicroTime(KubeTime(clock.wallNow(), precision: .micro))
+                lease.spec?.holderIdentity = nil
+                lease.spec?.leaseDurationSeconds = 1
+                lease.spec?.renewTime = wall
+                lease.spec?.acquireTime = wall
+                _ = try await client.replace(lease)
+                state.withLock { $0.holder = nil }
+                logger.info("released lease \(config.namespace)/\(config.name)")
+                return
+            } catch where Self.isConflict(error) && attempt < 3 {
+                continue
+            } catch {
+                logger.warning("could not release lease: \(error)")
+                return
+            }
         }
     }
 }

@@ -9,6 +9,8 @@ final class FakeLeaseStore: Sendable {
         var rv = 0
         var partitioned: Set<String> = []
         var writes: [String] = []
+        /// Replaces that first find the Lease changed under them (a raced write), then conflict.
+        var conflictsToInject = 0
     }
     let state = Locked(State())
 
@@ -47,6 +49,12 @@ struct FakeLeaseClient: LeaseClient {
         try store.state.withLock { s in
             try check(s)
             guard let current = s.lease else { throw Status(message: "not found", reason: "NotFound", code: 404) }
+            if s.conflictsToInject > 0 {
+                s.conflictsToInject -= 1
+                s.rv += 1
+                s.lease?.metadata.resourceVersion = "\(s.rv)"
+                throw Status(message: "conflict", reason: "Conflict", code: 409)
+            }
             if current.metadata.resourceVersion != lease.metadata.resourceVersion {
                 throw Status(message: "conflict", reason: "Conflict", code: 409)
             }

@@ -91,6 +91,21 @@ import TestSupport
         _ = try? await tb.value
     }
 
+    @Test func releaseRetriesWhenARacedWriteMakesItConflict() async throws {
+        let clock = ManualClock()
+        let store = FakeLeaseStore()
+        let a = elector("a", store, clock)
+        let stop = Gate()
+        let ta = Task { try await a.run { await stop.enterAndWait() } }
+        _ = await step(clock, sleepers: 1, until: { a.isLeader })
+        // A renew cancelled by the stop lands after the release read the Lease: two conflicts.
+        store.state.withLock { $0.conflictsToInject = 2 }
+        stop.open()
+        try await ta.value
+        #expect(store.holder == nil, "released on the third attempt")
+        #expect(store.state.value.conflictsToInject == 0)
+    }
+
     @Test func gracefulStopReleasesTheLeaseForImmediateFailover() async throws {
         let clock = ManualClock()
         let store = FakeLeaseStore()
