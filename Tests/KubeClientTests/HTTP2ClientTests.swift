@@ -20,15 +20,7 @@ import Testing
     }
 
     func serverTLS(requireClientCert: Bool = false, h2: Bool = true) throws -> TLSConfiguration {
-        var tls = TLSConfiguration.makeServerConfiguration(
-            certificateChain: try NIOSSLCertificate.fromPEMFile(pki.serverCert).map { .certificate($0) },
-            privateKey: .privateKey(try NIOSSLPrivateKey(file: pki.serverKey, format: .pem)))
-        if requireClientCert {
-            tls.certificateVerification = .noHostnameVerification
-            tls.trustRoots = .file(pki.caCert)
-        }
-        tls.applicationProtocols = h2 ? ["h2", "http/1.1"] : ["http/1.1"]
-        return tls
+        try pki.serverTLS(requireClientCert: requireClientCert, alpn: h2 ? ["h2", "http/1.1"] : ["http/1.1"])
     }
 
     func start(h2: Bool = true, clientCert: Bool = false, maxConcurrentStreams: Int = 100,

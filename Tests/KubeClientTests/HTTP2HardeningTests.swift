@@ -17,11 +17,7 @@ import TestSupport
     deinit { pki.remove() }
 
     func serverTLS(cert: String? = nil, key: String? = nil) throws -> TLSConfiguration {
-        var tls = TLSConfiguration.makeServerConfiguration(
-            certificateChain: try NIOSSLCertificate.fromPEMFile(cert ?? pki.serverCert).map { .certificate($0) },
-            privateKey: .privateKey(try NIOSSLPrivateKey(file: key ?? pki.serverKey, format: .pem)))
-        tls.applicationProtocols = ["h2", "http/1.1"]
-        return tls
+        try pki.serverTLS(cert: cert, key: key, alpn: ["h2", "http/1.1"])
     }
 
     static func failure(_ body: () async throws -> Void) async -> (code: Int, message: String)? {

@@ -14,11 +14,7 @@ import Testing
     deinit { pki.remove() }
 
     func serverTLS(alpn: [String]) throws -> TLSConfiguration {
-        var tls = TLSConfiguration.makeServerConfiguration(
-            certificateChain: try NIOSSLCertificate.fromPEMFile(pki.serverCert).map { .certificate($0) },
-            privateKey: .privateKey(try NIOSSLPrivateKey(file: pki.serverKey, format: .pem)))
-        tls.applicationProtocols = alpn
-        return tls
+        try pki.serverTLS(alpn: alpn)
     }
 
     /// Watches get one event and stay open until `open` ends; other requests get a Namespace

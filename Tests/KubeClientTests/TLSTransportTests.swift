@@ -11,15 +11,7 @@ import Testing
     deinit { pki.remove() }
 
     func serverTLS(requireClientCert: Bool = false, alpn: [String] = []) throws -> TLSConfiguration {
-        var tls = TLSConfiguration.makeServerConfiguration(
-            certificateChain: try NIOSSLCertificate.fromPEMFile(pki.serverCert).map { .certificate($0) },
-            privateKey: .privateKey(try NIOSSLPrivateKey(file: pki.serverKey, format: .pem)))
-        if requireClientCert {
-            tls.certificateVerification = .noHostnameVerification
-            tls.trustRoots = .file(pki.caCert)
-        }
-        tls.applicationProtocols = alpn
-        return tls
+        try pki.serverTLS(requireClientCert: requireClientCert, alpn: alpn)
     }
 
     static let answer: Responder = { req in

@@ -67,7 +67,7 @@ public final class H2Loop: Sendable {
     /// Executes a request to an `https` URL and returns the buffered response; cancelling the
     /// task aborts it.
     func perform(_ request: HTTPRequest, _ target: RequestTarget) async throws(TransportFailure) -> HTTPResponse {
-        let box = H2StreamBox()
+        let box = CancelBox<H2Stream>()
         let result: Result<HTTPResponse, TransportFailure> = await withTaskCancellationHandler {
             await withCheckedContinuation { (c: CheckedContinuation<Result<HTTPResponse, TransportFailure>, Never>) in
                 let s = H2Stream(request: request, target: target, onData: nil) { c.resume(returning: $0) }
@@ -75,7 +75,7 @@ public final class H2Loop: Sendable {
                 enqueue(.add(s))
             }
         } onCancel: {
-            box.cancel(on: self)
+            box.cancel { cancel($0) }
         }
         return try result.get()
     }
@@ -186,26 +186,5 @@ public final class H2Loop: Sendable {
         sigemptyset(&set)
         sigaddset(&set, SIGPIPE)
         pthread_sigmask(SIG_BLOCK, &set, nil)
-    }
-}
-
-/// Hands the stream created inside the continuation to the cancellation handler.
-final class H2StreamBox: Sendable {
-    private let state = Mutex<(stream: H2Stream?, cancelled: Bool)>((nil, false))
-
-    func set(_ s: H2Stream) {
-        let cancelled = state.withLock { st -> Bool in
-            st.stream = s
-            return st.cancelled
-        }
-        if cancelled { s.cancelled.store(true, ordering: .releasing) }
-    }
-
-    func cancel(on loop: H2Loop) {
-        let s = state.withLock { st -> H2Stream? in
-            st.cancelled = true
-            return st.stream
-        }
-        if let s { loop.cancel(s) }
     }
 }

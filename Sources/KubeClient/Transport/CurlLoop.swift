@@ -50,7 +50,7 @@ public final class CurlLoop: Sendable {
 
     /// Executes a request and returns the buffered response; cancelling the task aborts it.
     public func perform(_ request: HTTPRequest) async throws(TransportFailure) -> HTTPResponse {
-        let box = TransferBox()
+        let box = CancelBox<Transfer>()
         let result: Result<HTTPResponse, TransportFailure> = await withTaskCancellationHandler {
             await withCheckedContinuation { (c: CheckedContinuation<Result<HTTPResponse, TransportFailure>, Never>) in
                 let t = Transfer(request: request, onData: nil) { c.resume(returning: $0) }
@@ -58,7 +58,7 @@ public final class CurlLoop: Sendable {
                 start(t)
             }
         } onCancel: {
-            box.cancel(on: self)
+            box.cancel { cancel($0) }
         }
         return try result.get()
     }
@@ -245,27 +245,6 @@ final class SpareHandles {
     var count: Int { handles.count }
     func take() -> UnsafeMutableRawPointer? { handles.popLast() }
     func put(_ h: UnsafeMutableRawPointer) { handles.append(h) }
-}
-
-/// Hands the transfer created inside the continuation to the cancellation handler.
-final class TransferBox: Sendable {
-    private let state = Mutex<(transfer: Transfer?, cancelled: Bool)>((nil, false))
-
-    func set(_ t: Transfer) {
-        let cancelled = state.withLock { s -> Bool in
-            s.transfer = t
-            return s.cancelled
-        }
-        if cancelled { t.cancelled.store(true, ordering: .releasing) }
-    }
-
-    func cancel(on loop: CurlLoop) {
-        let t = state.withLock { s -> Transfer? in
-            s.cancelled = true
-            return s.transfer
-        }
-        if let t { loop.cancel(t) }
-    }
 }
 
 /// `curl_global_init` exactly once per process.
