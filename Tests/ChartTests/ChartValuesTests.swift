@@ -16,6 +16,7 @@ struct ChartValuesTests {
         ("webhook.secretRefs[0].env=not-a-variable,webhook.secretRefs[0].secretName=s,webhook.secretRefs[0].key=k", "- at '/webhook/secretRefs/0/env': 'not-a-variable' does not match pattern '^[A-Za-z_][A-Za-z0-9_]*$'"),
         ("config.controlNamespace=elsewhere", "- at '/config/controlNamespace': 'not' failed"),
         ("config.slot.maxActiveRuns=3", "- at '/config': additional properties 'slot' not allowed"),
+        ("operator.kubeTransport=http3", "- at '/operator/kubeTransport': value must be one of 'automatic', 'curl'"),
     ])
     func schemaRejects(set: String, message: String) async throws {
         let result = try await Helm.run(["template", "codex", Helm.chart, "--set", set])
@@ -49,5 +50,15 @@ struct ChartValuesTests {
         #expect(text.contains("maxActiveRuns: 7"))
         #expect(text.contains("controlNamespace: agents"))
         #expect(text.contains("secrets:\n  - env: HOOK_A\n"), "\(text)")
+    }
+
+    /// operator.kubeTransport reaches the operator's arguments (automatic by default).
+    @Test func kubeTransportReachesTheOperator() async throws {
+        for (set, expected) in [([String](), "--kube-transport=automatic"), (["operator.kubeTransport=curl"], "--kube-transport=curl")] {
+            let objects = try await Helm.template(set)
+            let args = try #require(objects.object("Deployment", "codex-k8s-operator")?[path: ["spec", "template", "spec", "containers"]]?
+                .arrayValue?.first?[path: ["args"]]?.arrayValue)
+            #expect(args.contains { $0.stringValue == expected }, "\(args)")
+        }
     }
 }
