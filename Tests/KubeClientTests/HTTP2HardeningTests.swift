@@ -20,17 +20,12 @@ import TestSupport
         try pki.serverTLS(cert: cert, key: key, alpn: ["h2", "http/1.1"])
     }
 
-    static func failure(_ body: () async throws -> Void) async -> (code: Int, message: String)? {
-        do {
-            try await body()
-            return nil
-        } catch let TransportFailure.curl(code, message) {
-            return (code, message)
-        } catch {
-            return (-1, "\(error)")
-        }
+    /// A test server over HTTP/2 with a certificate issued for this test by the PKI's CA.
+    func startServer(certificate name: String, subject: String, ext: String) async throws -> TestServer {
+        try pki.issueExtra(name: name, subject: subject, ext: ext)
+        return try await TestServer.start(tls: try serverTLS(cert: pki.directory + "/\(name).crt", key: pki.directory + "/\(name).key"),
+                                          http2: true) { _ in .json(200, "{}") }
     }
-
     func get(_ loop: H2Loop, _ url: String, tls: TLSSettings? = nil, timeout: Duration? = .seconds(20),
              idleTimeout: Duration? = nil) async throws -> HTTPResponse {
         let r = HTTPRequest(method: "GET", url: url, timeout: timeout, idleTimeout: idleTimeout,
@@ -42,7 +37,7 @@ import TestSupport
         let loop = H2Loop()
         defer { loop.shutdown() }
         // No route to the broadcast address: connect() fails synchronously (ENETUNREACH).
-        let e = await Self.failure { _ = try await self.get(loop, "https://255.255.255.255:443/") }
+        let e = await HTTP2ClientTests.transportError { _ = try await self.get(loop, "https://255.255.255.255:443/") }
         #expect(e?.code == 7, "\(String(describing: e))")
         #expect(e?.message.hasPrefix("Failed to connect to 255.255.255.255 port 443: ") == true, "\(String(describing: e))")
     }
@@ -111,7 +106,7 @@ import TestSupport
         // …and the connection itself fails once its set-up budget is spent without SETTINGS.
         let request = HTTPRequest(method: "GET", url: url, timeout: .seconds(30), connectTimeout: .milliseconds(500),
                                   tls: TLSSettings(caFile: pki.caCert))
-        let e = await Self.failure { _ = try await loop.perform(request, RequestTarget(url: url)!) }
+        let e = await HTTP2ClientTests.transportError { _ = try await loop.perform(request, RequestTarget(url: url)!) }
         #expect(e?.code == 28, "\(String(describing: e))")
         #expect(e?.message.contains("no SETTINGS from the server within") == true, "\(String(describing: e))")
     }
@@ -119,15 +114,14 @@ import TestSupport
     @Test func anEmptyServerNameStillVerifiesTheHost() async throws {
         // A certificate for another name only: with tls-server-name "" the URL's host
         // (127.0.0.1) is what must match — OpenSSL would skip the check for an empty name.
-        try pki.issueExtra(name: "other", subject: "/CN=127.0.0.1", ext: "subjectAltName=DNS:other.example\nextendedKeyUsage=serverAuth")
-        let server = try await TestServer.start(tls: try serverTLS(cert: pki.directory + "/other.crt", key: pki.directory + "/other.key"),
-                                                http2: true) { _ in .json(200, "{}") }
+        let server = try await startServer(certificate: "other", subject: "/CN=127.0.0.1",
+                                           ext: "subjectAltName=DNS:other.example\nextendedKeyUsage=serverAuth")
         defer { Task { try await server.shutdown() } }
         let loop = H2Loop()
         defer { loop.shutdown() }
         var tls = TLSSettings(caFile: pki.caCert)
         tls.serverName = ""
-        let e = await Self.failure { _ = try await self.get(loop, server.url + "/", tls: tls) }
+        let e = await HTTP2ClientTests.transportError { _ = try await self.get(loop, server.url + "/", tls: tls) }
         #expect(e?.code == 60, "\(String(describing: e))")
         #expect(e?.message == "SSL: certificate subject name does not match target host name '127.0.0.1'")
         #expect(TLSSettings(serverName: "").serverName == nil)
@@ -138,13 +132,11 @@ import TestSupport
 
     @Test func aSubjectCommonNameIsNotAHostName() async throws {
         // No subjectAltName: Go and kubectl ignore the CN; so does the client.
-        try pki.issueExtra(name: "cnonly", subject: "/CN=localhost", ext: "extendedKeyUsage=serverAuth")
-        let server = try await TestServer.start(tls: try serverTLS(cert: pki.directory + "/cnonly.crt", key: pki.directory + "/cnonly.key"),
-                                                http2: true) { _ in .json(200, "{}") }
+        let server = try await startServer(certificate: "cnonly", subject: "/CN=localhost", ext: "extendedKeyUsage=serverAuth")
         defer { Task { try await server.shutdown() } }
         let loop = H2Loop()
         defer { loop.shutdown() }
-        let e = await Self.failure {
+        let e = await HTTP2ClientTests.transportError {
             _ = try await self.get(loop, server.url + "/", tls: TLSSettings(caFile: self.pki.caCert, serverName: "localhost"))
         }
         #expect(e?.code == 60, "\(String(describing: e))")
