@@ -210,11 +210,11 @@ public final class LeaderElector: Sendable {
         }
     }
 
-    /// A 409 other than AlreadyExists, from KubeClient or from a `LeaseClient` that throws the
-    /// API's `Status`.
+    /// A conflict as `KubeError` classifies one, whether KubeClient threw it or a `LeaseClient`
+    /// threw the API's `Status`.
     static func isConflict(_ error: any Error) -> Bool {
         if let e = error as? KubeError { return e.isConflict }
-        if let s = error as? Status { return s.code == 409 && s.reason != "AlreadyExists" }
+        if let s = error as? Status { return KubeError(status: s, httpCode: s.code ?? 0).isConflict }
         return false
     }
 
