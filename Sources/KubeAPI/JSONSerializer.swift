@@ -61,7 +61,8 @@ extension JSONValue {
     }
 
     /// Escapes `s` into `out`: runs that need no escape are copied whole (no per-byte appends,
-    /// no allocation besides `out`'s growth), found 8 bytes at a time (`plainRunEnd`).
+    /// no allocation besides `out`'s growth), found 8 bytes at a time by the scan a string's parse
+    /// uses too (`JSONTapeScanner.plainRunEnd`).
     package static func writeString(_ s: String, into out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
         var s = s
@@ -69,7 +70,7 @@ extension JSONValue {
             var run = 0
             var i = 0
             while true {
-                i = plainRunEnd(bytes, from: i)
+                i = JSONTapeScanner.plainRunEnd(bytes, from: i)
                 guard i < bytes.count else { break }
                 let b = bytes[i]
                 if run < i { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run..<i])) }
@@ -88,32 +89,6 @@ extension JSONValue {
             if run < bytes.count { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run...])) }
         }
         out.append(UInt8(ascii: "\""))
-    }
-
-    /// The index of the first byte at or after `start` that needs an escape (a quote, a backslash
-    /// or a control character), or `bytes.count`. Words of 8 bytes at a time (SWAR, as
-    /// `JSONTapeScanner.skipPlainBytes`): the lowest flagged byte of a word is exactly its first
-    /// special byte (a borrow only flags bytes above a true one); the tail byte by byte.
-    @inline(__always)
-    static func plainRunEnd(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
-        var i = start
-        if let base = bytes.baseAddress {
-            let raw = UnsafeRawPointer(base)
-            let ones: UInt64 = 0x0101_0101_0101_0101
-            while i + 8 <= bytes.count {
-                let w = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: i, as: UInt64.self))
-                let special = JSONTapeScanner.hasZeroByte(w ^ (ones &* 0x22)) | JSONTapeScanner.hasZeroByte(w ^ (ones &* 0x5C))
-                    | JSONTapeScanner.hasByteBelow(w, 0x20)
-                if special != 0 { return i + special.trailingZeroBitCount &>> 3 }
-                i += 8
-            }
-        }
-        while i < bytes.count {
-            let b = bytes[i]
-            if b < 0x20 || b == 0x22 || b == 0x5C { return i }
-            i += 1
-        }
-        return i
     }
 
     private static func hexDigit(_ v: UInt8) -> UInt8 { v < 10 ? 48 + v : 87 + v }

@@ -127,26 +127,39 @@ struct JSONTapeScanner {
         throw fail("unterminated string")
     }
 
-    /// Advances `i` to the next quote, backslash or control character of a string (or to the last
-    /// few bytes of the input, which the byte loop in `string()` takes one at a time), 8 bytes at a
-    /// time (SWAR). The lowest flagged byte of a word is exactly its first special byte: the masks'
-    /// false positives (a borrow) only occur in bytes above a true one. So this lands on the same
-    /// byte the byte loop would stop at and changes speed only, never the result or an error offset.
+    /// Advances `i` to the next quote, backslash or control character of a string, or to the end
+    /// of the input (`plainRunEnd`): the byte the byte loop in `string()` would stop at, so this
+    /// changes speed only, never the result or an error offset.
     @inline(__always)
     mutating func skipPlainBytes() {
-        guard let base = b.baseAddress else { return }
-        let raw = UnsafeRawPointer(base)
-        while i + 8 <= b.count {
-            let w = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+        i = Self.plainRunEnd(b, from: i)
+    }
+
+    /// The index of the first byte at or after `start` that is special in a JSON string (a quote,
+    /// a backslash or a control character), or `bytes.count`: where a string's parse stops, and
+    /// where `JSONValue.writeString`'s unescaped run ends. Words of 8 bytes at a time (SWAR): the
+    /// lowest flagged byte of a word is exactly its first special byte (a borrow only flags bytes
+    /// above a true one); the tail byte by byte.
+    @inline(__always)
+    static func plainRunEnd(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
+        var i = start
+        if let base = bytes.baseAddress {
+            let raw = UnsafeRawPointer(base)
             let ones: UInt64 = 0x0101_0101_0101_0101
-            let special = Self.hasZeroByte(w ^ (ones &* 0x22)) | Self.hasZeroByte(w ^ (ones &* 0x5C))
-                | Self.hasByteBelow(w, 0x20)
-            if special != 0 {
-                i += special.trailingZeroBitCount &>> 3
-                return
+            while i + 8 <= bytes.count {
+                let w = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+                let special = hasZeroByte(w ^ (ones &* 0x22)) | hasZeroByte(w ^ (ones &* 0x5C))
+                    | hasByteBelow(w, 0x20)
+                if special != 0 { return i + special.trailingZeroBitCount &>> 3 }
+                i += 8
             }
-            i += 8
         }
+        while i < bytes.count {
+            let b = bytes[i]
+            if b < 0x20 || b == 0x22 || b == 0x5C { return i }
+            i += 1
+        }
+        return i
     }
 
     /// Non-zero iff some byte of `w` is zero; the lowest set bit (0x80) marks the lowest zero byte.
