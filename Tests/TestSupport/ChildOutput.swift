@@ -17,7 +17,7 @@ final class ChildOutput: Sendable {
     private struct Waiter {
         let id: UInt64
         let continuation: CheckedContinuation<Next, Never>
-        let timer: Task<Void, Never>?
+        let timer: WallTimer?
     }
 
     private struct State {
@@ -74,10 +74,7 @@ final class ChildOutput: Sendable {
                     if s.ended { return .ended }
                     if Task.isCancelled { return .cancelled }
                     precondition(s.waiter == nil, "ChildProcess stdout has one reader at a time")
-                    let timer = Task { [weak self] in
-                        try? await Task.sleep(for: timeout)
-                        if !Task.isCancelled { self?.resolve(id, .timedOut) }
-                    }
+                    let timer = WallTimer(after: timeout) { [weak self] in self?.resolve(id, .timedOut) }
                     s.waiter = Waiter(id: id, continuation: c, timer: timer)
                     return nil
                 }

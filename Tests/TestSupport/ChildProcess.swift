@@ -40,10 +40,17 @@ public final class ChildProcess: Sendable {
     private let errors: ChildOutput?
     private let exit = ExitState()
 
-    /// The exit status once reaped, and the tasks waiting for it.
+    /// The exit status once reaped, the tasks waiting for it, and the waits whose deadline passed
+    /// before they registered.
     private final class ExitState: Sendable {
-        let state = Mutex<(status: Int32?, waiters: [UInt64: CheckedContinuation<Int32?, Never>], ids: UInt64)>((nil, [:], 0))
-        func withLock<R>(_ body: (inout (status: Int32?, waiters: [UInt64: CheckedContinuation<Int32?, Never>], ids: UInt64)) -> R) -> R {
+        struct State {
+            var status: Int32?
+            var waiters: [UInt64: CheckedContinuation<Int32?, Never>] = [:]
+            var ids: UInt64 = 0
+            var expired: Set<UInt64> = []
+        }
+        let state = Mutex(State())
+        func withLock<R>(_ body: (inout State) -> R) -> R {
             state.withLock { body(&$0) }
         }
     }
@@ -102,11 +109,13 @@ public final class ChildProcess: Sendable {
             output.finish()
         }
         Thread.detachNewThread { [exit] in
-            let status = ChildSpawn.wait(spawned)
-            let waiters = exit.withLock { e -> [CheckedContinuation<Int32?, Never>] in
+            ChildSpawn.awaitExit(spawned)
+            let (status, waiters) = exit.withLock { e -> (Int32, [CheckedContinuation<Int32?, Never>]) in
+                // Reaped under the lock: `kill()` signals only while the pid is still this child's.
+                let status = ChildSpawn.wait(spawned)
                 e.status = status
                 defer { e.waiters = [:] }
-                return Array(e.waiters.values)
+                return (status, Array(e.waiters.values))
             }
             for w in waiters { w.resume(returning: status) }
         }
@@ -227,18 +236,21 @@ public final class ChildProcess: Sendable {
             return e.ids
         }
         let resolve: @Sendable (Int32?) -> Void = { [exit] value in
-            exit.withLock { $0.waiters.removeValue(forKey: id) }?.resume(returning: value)
+            exit.withLock { e -> CheckedContinuation<Int32?, Never>? in
+                guard let waiter = e.waiters.removeValue(forKey: id) else {
+                    if e.status == nil { e.expired.insert(id) } // not registered yet: it ends at once when it does
+                    return nil
+                }
+                return waiter
+            }?.resume(returning: value)
         }
-        let timer = Task {
-            try? await Task.sleep(for: timeout)
-            if !Task.isCancelled { resolve(nil) }
-        }
+        let timer = WallTimer(after: timeout) { resolve(nil) }
         defer { timer.cancel() }
         let status = await withTaskCancellationHandler {
             await withCheckedContinuation { (c: CheckedContinuation<Int32?, Never>) in
                 let now = exit.withLock { e -> Int32?? in
                     if let status = e.status { return .some(status) }
-                    if Task.isCancelled { return .some(nil) }
+                    if Task.isCancelled || e.expired.remove(id) != nil { return .some(nil) }
                     e.waiters[id] = c
                     return .none
                 }

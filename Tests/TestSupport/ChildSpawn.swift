@@ -65,7 +65,16 @@ enum ChildSpawn {
         ProcessInfo.processInfo.environment.filter { !unsetting.contains($0.key) }.merging(overrides) { $1 }
     }
 
-    /// Waits for `pid` (blocking; call it on a thread of its own): the exit status, or 128+signal.
+    /// Blocks until `pid` has exited (call it on a thread of its own) WITHOUT reaping it: the pid
+    /// stays a zombie, so a `kill` sent until `wait` reaps it cannot reach another process that
+    /// was given the same number (pid_max may be as small as 32768, and a test run starts many).
+    static func awaitExit(_ pid: pid_t) {
+        var info = siginfo_t()
+        while waitid(P_PID, id_t(pid), &info, WEXITED | WNOWAIT) < 0 && errno == EINTR {}
+    }
+
+    /// Waits for `pid` (blocking; call it on a thread of its own) and reaps it: the exit status,
+    /// or 128+signal.
     static func wait(_ pid: pid_t) -> Int32 {
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 {

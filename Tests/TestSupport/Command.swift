@@ -45,16 +45,17 @@ public enum Command {
                                        directory: nil, stdin: fds[0], stdout: fds[1], stderr: fds[2])
         let exited = Mutex<(status: Int32?, continuation: CheckedContinuation<Int32?, Never>?)>((nil, nil))
         Thread.detachNewThread {
-            let status = ChildSpawn.wait(pid)
-            exited.withLock { e in
+            ChildSpawn.awaitExit(pid)
+            let (status, waiter) = exited.withLock { e in
+                // Reaped under the lock, so the timer's `kill` reaches only this child (or its zombie).
+                let status = ChildSpawn.wait(pid)
                 e.status = status
                 defer { e.continuation = nil }
-                return e.continuation
-            }?.resume(returning: status)
+                return (status, e.continuation)
+            }
+            waiter?.resume(returning: status)
         }
-        let timer = Task {
-            try? await Task.sleep(for: timeout)
-            guard !Task.isCancelled else { return }
+        let timer = WallTimer(after: timeout) {
             exited.withLock { e in
                 if e.status == nil { kill(pid, SIGKILL) } // under the lock: not yet reaped, so the pid is still ours
                 defer { e.continuation = nil }
