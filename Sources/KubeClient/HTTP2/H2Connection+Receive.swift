@@ -115,12 +115,10 @@ extension H2Connection {
         guard let s = streams[id] else { return }
         s.lastActivity = engine.now
         if !s.finalHeadersSeen {
+            // The block is kept as the response's header list; the dictionary is built only if a
+            // caller reads `HTTPResponse.headers`.
             var status = 0
-            var headers: [String: String] = [:]
-            headers.reserveCapacity(decoded.count)
-            for f in decoded {
-                if f.name == ":status" { status = Int(f.value) ?? 0 } else if f.name.first != ":" { headers[f.name] = f.value }
-            }
+            for f in decoded where f.name == ":status" { status = Int(f.value) ?? 0 }
             guard status >= 100 else {
                 throw H2ConnectionError(code: .protocolError, reason: "response on stream \(id) without :status")
             }
@@ -137,7 +135,7 @@ extension H2Connection {
                 return
             }
             s.status = status
-            s.headers = headers
+            s.headerFields = decoded
             s.finalHeadersSeen = true
             s.streaming = s.onData != nil && (200..<300).contains(status)
         }

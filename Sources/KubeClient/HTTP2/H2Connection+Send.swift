@@ -1,19 +1,5 @@
 /// Opening streams and sending request heads and bodies within the peer's flow-control windows.
 extension H2Connection {
-    /// Hop-by-hop and HTTP/1-only header names that HTTP/2 forbids (RFC 9113 §8.2.2), plus
-    /// those this client writes itself.
-    static let droppedHeaders: Set<String> = ["connection", "keep-alive", "proxy-connection", "transfer-encoding",
-                                              "upgrade", "host", "expect", "te", "content-length"]
-
-    /// Whether `name` (any case) is one of `droppedHeaders`; names of other lengths (all that
-    /// KubeClient sends but `Accept`) are decided without lower-casing or hashing.
-    static func isDropped(_ name: Substring) -> Bool {
-        switch name.utf8.count {
-        case 2, 4, 6, 7, 10, 14, 16, 17: return droppedHeaders.contains(name.lowercased())
-        default: return false
-        }
-    }
-
     /// Queues a request; it is sent once the connection is open and has room for another stream.
     func add(_ s: H2Stream) {
         guard state != .closed else {
@@ -58,25 +44,9 @@ extension H2Connection {
         s.lastActivity = engine.now
         streams[id] = s
         let r = s.request
-        fields.removeAll(keepingCapacity: true)
-        fields.append(HPACKField(name: ":method", value: r.method))
-        fields.append(HPACKField(name: ":scheme", value: "https"))
-        fields.append(HPACKField(name: ":authority", value: s.target.authority))
-        fields.append(HPACKField(name: ":path", value: s.target.path))
-        for line in r.headers {
-            guard let colon = line.utf8.firstIndex(of: UInt8(ascii: ":")) else { continue }
-            let name = line[..<colon]
-            var value = line[line.utf8.index(after: colon)...]
-            while value.first == " " { value = value.dropFirst() }
-            if value.isEmpty || Self.isDropped(name) { continue }
-            // The encoder writes names lower-case (HTTP/2 requires it).
-            fields.append(HPACKField(name: String(name), value: String(value)))
-        }
-        if let body = r.body, !(r.method == "GET" && body.isEmpty) {
-            fields.append(HPACKField(name: "content-length", value: String(body.count)))
-        }
         scratch.removeAll(keepingCapacity: true)
-        encoder.encode(fields, into: &scratch)
+        requestEncoder.encode(method: r.method, authority: s.target.authority, path: s.target.path, headers: r.headers,
+                              bodyCount: r.body?.count, into: &scratch)
         let hasBody = s.bodyCount > 0
         FrameWriter.headers(scratch, stream: id, endStream: !hasBody, maxFrameSize: peer.maxFrameSize, into: &out)
         s.endStreamSent = !hasBody
@@ -140,7 +110,7 @@ extension H2Connection {
         if s.status == 0 {
             s.finish(.failure(H2Failures.receive("the stream of \(s.target.authority) ended without a response")))
         } else {
-            s.finish(.success(HTTPResponse(status: s.status, headers: s.headers, body: s.body, httpVersion: "2")))
+            s.finish(.success(HTTPResponse(status: s.status, fields: s.headerFields, body: s.body, httpVersion: "2")))
         }
         startWaiting()
     }

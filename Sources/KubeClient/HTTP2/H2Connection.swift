@@ -62,14 +62,14 @@ final class H2Connection {
     /// Streams whose request body waits for send window.
     var blocked: [H2Stream] = []
     var decoder = HPACKDecoder()
-    var encoder = HPACKEncoder()
+    /// Encodes request heads, a client's constant header lines once.
+    var requestEncoder = HPACKRequestEncoder()
     var headerBlock: [UInt8] = []
     var headerBlockStream: UInt32 = 0
     var headerBlockEndStream = false
     /// Set by GOAWAY: (error code, last stream id the server processes).
     var goAway: (code: H2ErrorCode, last: UInt32)?
     var scratch: [UInt8] = []
-    var fields: [HPACKField] = []
     /// When the last bytes came from the server (the health check's clock).
     var lastRead: ContinuousClock.Instant
     /// When our unanswered PING left, if one is out.

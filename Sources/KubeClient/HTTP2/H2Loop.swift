@@ -12,8 +12,9 @@ import Glibc
 ///   in order, before `onComplete`; non-2xx bodies buffered; header names lower-case;
 ///   `httpVersion` "2"; cancelling (task or `StreamHandle`) completes with `.cancelled` and
 ///   sends RST_STREAM(CANCEL); whole-request, connect and stream idle timeouts.
-/// - Other threads only enqueue operations under a mutex and, when the queue was empty, wake the
-///   thread through an eventfd; the thread waits in `epoll_wait`.
+/// - Other threads only append operations under a mutex and, after releasing it, wake the thread
+///   through an eventfd only when it is asleep (`sleeping`, see `enqueue`); the thread waits in
+///   `epoll_wait`.
 /// - One connection per (host, port, TLS settings, server name) with every request multiplexed;
 ///   a server whose TLS handshake does not select `h2` gets its requests sent through `curl`
 ///   (remembered for the life of the loop).
@@ -36,6 +37,12 @@ public final class H2Loop: Sendable {
     }
     private let pending = Mutex(Pending())
     private let stopping = Atomic<Bool>(false)
+    /// Set by the thread, in the same critical section in which it found the queue empty, before
+    /// it waits; cleared when it wakes, or by the one enqueuer that writes the eventfd. Set at
+    /// first: the thread's first `epoll_wait` comes before its first look at the queue.
+    private let sleeping = Atomic<Bool>(true)
+    /// Open for the object's whole life (closed in `deinit`), so that an enqueuer may write it
+    /// outside the lock at any time, even while or after the thread ends.
     private let wakeFD: Int32
 
     /// `curl` receives the requests of servers without h2.
@@ -57,11 +64,16 @@ public final class H2Loop: Sendable {
         }
     }
 
+    /// The thread holds the loop until it has ended, so no writer is left.
+    deinit {
+        close(wakeFD)
+    }
+
     /// Stops the thread after its current turn; open and queued requests complete as cancelled,
     /// and so does every request made afterwards. (The shared loop is never shut down.)
     public func shutdown() {
         guard !stopping.exchange(true, ordering: .acquiringAndReleasing) else { return }
-        pending.withLock { p in if !p.closed { Self.wake(wakeFD) } }
+        Self.wake(wakeFD)
     }
 
     /// Executes a request to an `https` URL and returns the buffered response; cancelling the
@@ -100,7 +112,6 @@ public final class H2Loop: Sendable {
         }
     }
 
-    /// Whoever enqueues into an empty queue wakes the thread; the thread drains the whole queue.
     /// The number of streams open on the loop's connections, read on its thread (tests).
     package func openStreamCount() async -> Int {
         await withCheckedContinuation { (c: CheckedContinuation<Int, Never>) in
@@ -108,20 +119,33 @@ public final class H2Loop: Sendable {
         }
     }
 
-    /// Whoever enqueues into an empty queue wakes the thread (under the lock, so the descriptor
-    /// cannot be closed meanwhile); after the thread has ended, a new request completes at once
-    /// as cancelled.
-    private func enqueue(_ op: Operation) {
+    /// Appends `op` for the thread; after the thread has ended, a request completes at once as
+    /// cancelled.
+    ///
+    /// The wake-up is the "sleeping flag" handshake: the thread sets `sleeping` inside the critical
+    /// section in which it finds the queue empty, and only then waits; an enqueuer appends inside
+    /// its own critical section and, after leaving it, writes the eventfd only if it is the one
+    /// that clears `sleeping`. Either the enqueuer's section comes first — the thread's drain then
+    /// sees the operation — or the thread's does, and then the enqueuer (ordered after it by the
+    /// mutex) sees `sleeping` set, or another enqueuer cleared it and wrote the eventfd. No wake-up
+    /// is lost; at most one eventfd write per sleep (none while the thread is busy with a turn, but
+    /// for a spurious one just as it wakes); the system call is made outside the lock, so the
+    /// thread never waits for it.
+    func enqueue(_ op: Operation) {
         let accepted = pending.withLock { p -> Bool in
             guard !p.closed else { return false }
-            if p.ops.isEmpty { Self.wake(wakeFD) }
             p.ops.append(op)
             return true
         }
-        guard !accepted else { return }
-        switch op {
-        case .add(let s): s.finish(.failure(.cancelled))
-        case .cancel, .resolved, .inspect: break
+        guard accepted else {
+            switch op {
+            case .add(let s): s.finish(.failure(.cancelled))
+            case .cancel, .resolved, .inspect: break
+            }
+            return
+        }
+        if sleeping.load(ordering: .acquiring) && sleeping.exchange(false, ordering: .acquiringAndReleasing) {
+            Self.wake(wakeFD)
         }
     }
 
@@ -137,26 +161,37 @@ public final class H2Loop: Sendable {
         let capacity = 64
         let events = UnsafeMutablePointer<epoll_event>.allocate(capacity: capacity)
         defer { events.deallocate() }
+        // Swapped with the queue, so that neither side allocates an array per batch.
+        var batch: [Operation] = []
         while !stopping.load(ordering: .acquiring) {
             let n = epoll_wait(epollFD, events, Int32(capacity), engine.waitMilliseconds())
+            sleeping.store(false, ordering: .relaxed)
             engine.tick()
             if n > 0 {
                 for i in 0..<Int(n) where events[i].data.u64 != 0 {
                     engine.ready(token: events[i].data.u64, events: events[i].events)
                 }
             }
-            let ops = pending.withLock { p -> [Operation] in
-                var taken: [Operation] = []
-                swap(&taken, &p.ops)
-                return taken
-            }
-            for op in ops {
-                switch op {
-                case .add(let s): engine.route(s)
-                case .cancel(let s): engine.cancel(s)
-                case .resolved(let token, let result): engine.resolved(token, result)
-                case .inspect(let body): body(engine)
+            // Drains until a look finds the queue empty, which sets `sleeping` (see `enqueue`):
+            // what arrives from then on writes the eventfd, so the next `epoll_wait` returns.
+            while true {
+                pending.withLock { p in
+                    if p.ops.isEmpty {
+                        sleeping.store(true, ordering: .relaxed)
+                    } else {
+                        swap(&batch, &p.ops)
+                    }
                 }
+                if batch.isEmpty { break }
+                for op in batch {
+                    switch op {
+                    case .add(let s): engine.route(s)
+                    case .cancel(let s): engine.cancel(s)
+                    case .resolved(let token, let result): engine.resolved(token, result)
+                    case .inspect(let body): body(engine)
+                    }
+                }
+                batch.removeAll(keepingCapacity: true)
             }
             engine.sweep()
             engine.flushDirty()
@@ -164,7 +199,6 @@ public final class H2Loop: Sendable {
         engine.shutdownAll()
         let left = pending.withLock { p -> [Operation] in
             p.closed = true
-            close(wakeFD)
             return p.ops
         }
         close(epollFD)

@@ -19,7 +19,8 @@ final class H2Stream: @unchecked Sendable {
     /// 0 until the stream is opened on a connection.
     var id: UInt32 = 0
     var status = 0
-    var headers: [String: String] = [:]
+    /// The final response head's fields as decoded (pseudo-header fields included).
+    var headerFields: [HPACKField] = []
     var body: [UInt8] = []
     var finalHeadersSeen = false
     var streaming = false
@@ -54,7 +55,7 @@ final class H2Stream: @unchecked Sendable {
     func resetForRerun() {
         id = 0
         status = 0
-        headers = [:]
+        headerFields = []
         body = []
         finalHeadersSeen = false
         streaming = false

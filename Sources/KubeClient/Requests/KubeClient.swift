@@ -146,7 +146,7 @@ public final class KubeClient: Sendable {
             return try? JSONValueDecoder().decode(Status.self, from: v)
         }
         var error = KubeError(status: status, httpCode: response.status, kind: call.resource.kind,
-                              name: call.name, retryAfterHeader: response.headers["retry-after"])
+                              name: call.name, retryAfterHeader: response.header("retry-after"))
         if status == nil, case .server(let code, let reason, _) = error {
             let text = String(decoding: response.body.prefix(512), as: UTF8.self)
             error = .server(code: code, reason: reason, message: text.isEmpty ? "HTTP \(code)" : text)

@@ -31,17 +31,50 @@ public struct HTTPRequest: Sendable {
 /// stream's consumer).
 public struct HTTPResponse: Sendable {
     public var status: Int
-    /// Header names lower-cased; the last value wins for repeated headers.
-    public var headers: [String: String]
+    /// Header names lower-cased; the last value wins for repeated headers. For a response of the
+    /// HTTP/2 client the dictionary is built from the received fields on each read (most
+    /// responses' headers are never read); to look up one header use `header(_:)`.
+    public var headers: [String: String] {
+        get { fields.map(Self.dictionary) ?? stored }
+        set {
+            stored = newValue
+            fields = nil
+        }
+    }
     public var body: [UInt8]
     /// The negotiated protocol: `1.1`, `2`, ... (from `CURLINFO_HTTP_VERSION`).
     public var httpVersion: String
 
+    private var stored: [String: String]
+    /// An HTTP/2 response's header block as decoded, pseudo-header fields included (nil: `stored`).
+    private var fields: [HPACKField]?
+
     public init(status: Int, headers: [String: String] = [:], body: [UInt8] = [], httpVersion: String = "1.1") {
         self.status = status
-        self.headers = headers
+        self.stored = headers
         self.body = body
         self.httpVersion = httpVersion
+    }
+
+    /// A response whose headers are `fields` as an HTTP/2 header block decoded them (names
+    /// lower-case; pseudo-header fields are left out of `headers`).
+    init(status: Int, fields: [HPACKField], body: [UInt8], httpVersion: String) {
+        self.init(status: status, body: body, httpVersion: httpVersion)
+        self.fields = fields
+    }
+
+    /// The value of the header `name` (lower-case), the last one when repeated — `headers[name]`
+    /// without building the dictionary.
+    public func header(_ name: String) -> String? {
+        guard let fields else { return stored[name] }
+        return fields.last { $0.name == name && $0.name.utf8.first != UInt8(ascii: ":") }?.value
+    }
+
+    private static func dictionary(_ fields: [HPACKField]) -> [String: String] {
+        var headers: [String: String] = [:]
+        headers.reserveCapacity(fields.count)
+        for f in fields where f.name.utf8.first != UInt8(ascii: ":") { headers[f.name] = f.value }
+        return headers
     }
 }
 

@@ -30,14 +30,22 @@ struct HPACKEncoder {
             HPACKInteger.encode(index, prefixBits: 7, flags: 0x80, into: &block)
             return
         }
-        let flags: UInt8 = Self.sensitive.contains(name) ? 0x10 : 0x00
+        let neverIndexed = Self.sensitive.contains(name)
         if let index = HPACKStaticTable.indexByName[name] {
-            HPACKInteger.encode(index, prefixBits: 4, flags: flags, into: &block)
+            encodeLiteral(nameIndex: index, value: field.value, neverIndexed: neverIndexed, into: &block)
         } else {
-            block.append(flags)
+            block.append(neverIndexed ? 0x10 : 0x00)
             appendString(name, into: &block)
+            appendString(field.value, into: &block)
         }
-        appendString(field.value, into: &block)
+    }
+
+    /// Appends a literal without indexing (or never indexed) whose name is static index
+    /// `nameIndex` — what `encode` writes for such a name when the field itself is not in the
+    /// static table.
+    func encodeLiteral(nameIndex: Int, value: String, neverIndexed: Bool, into block: inout [UInt8]) {
+        HPACKInteger.encode(nameIndex, prefixBits: 4, flags: neverIndexed ? 0x10 : 0x00, into: &block)
+        appendString(value, into: &block)
     }
 
     private func appendString(_ s: String, into block: inout [UInt8]) {
