@@ -1,14 +1,51 @@
 import Dispatch
+#if canImport(Glibc)
+import Glibc
+#endif
 import Synchronization
+import TestSupport
 import Testing
 @testable import KubeClient
 
 /// `H2Loop`'s wake-up handshake (`enqueue` and the thread's `sleeping` flag): many threads enqueue
 /// while the loop keeps falling asleep and waking up. A lost wake-up leaves an operation queued
 /// with the thread asleep in `epoll_wait` — with no connection and no timer it waits forever —
-/// so one of the waits below never returns and the suite's time limit fails the test; no
-/// assertion depends on timing.
+/// so one of the waits below would never return. The suite's time limit cannot end a
+/// continuation that is never resumed, so a `Rescue` does: after 120 s it marks the test failed and
+/// from then on wakes the loop unconditionally every half second, which runs what was left queued
+/// and lets the test end, failed, instead of hanging the run. No assertion depends on timing: with
+/// no lost wake-up the rescue is stopped long before it fires.
 @Suite(.timeLimit(.minutes(1))) struct HTTP2LoopWakeUpTests {
+    /// See above. `stop()` returns whether it had to step in (a lost wake-up).
+    final class Rescue: Sendable {
+        private final class State: Sendable {
+            let stopped = Atomic<Bool>(false)
+            let fired = Atomic<Bool>(false)
+        }
+        private let state = State()
+        private let timer: WallTimer
+
+        init(_ loop: H2Loop) {
+            let state = self.state
+            timer = WallTimer(after: .seconds(120)) {
+                guard !state.stopped.load(ordering: .acquiring) else { return }
+                state.fired.store(true, ordering: .releasing)
+                LoopThread.start(name: "wake-test-rescue", stackSize: 256 << 10) {
+                    while !state.stopped.load(ordering: .acquiring) {
+                        loop.wakeUnconditionally()
+                        usleep(500_000)
+                    }
+                }
+            }
+        }
+
+        func stop() -> Bool {
+            state.stopped.store(true, ordering: .releasing)
+            timer.cancel()
+            return state.fired.load(ordering: .acquiring)
+        }
+    }
+
     /// Blocks a thread of its own (never a pool thread) until `semaphore` has been signalled
     /// `count` times.
     static func waitOffPool(_ semaphore: DispatchSemaphore, count: Int) async {
@@ -22,7 +59,11 @@ import Testing
 
     @Test func manyThreadsEnqueuingWhileTheLoopSleepsAndWakesLoseNoWakeUp() async {
         let loop = H2Loop()
-        defer { loop.shutdown() }
+        let rescue = Rescue(loop)
+        defer {
+            #expect(!rescue.stop(), "a wake-up was lost: operations were still waiting after 120 s")
+            loop.shutdown()
+        }
         let threads = 8
         let rounds = 4000
         let ran = Atomic<Int>(0)
@@ -54,7 +95,11 @@ import Testing
 
     @Test func wakeUpsFromAsyncTasksAndTheLoopsOwnThreadLoseNone() async {
         let loop = H2Loop()
-        defer { loop.shutdown() }
+        let rescue = Rescue(loop)
+        defer {
+            #expect(!rescue.stop(), "a wake-up was lost: operations were still waiting after 120 s")
+            loop.shutdown()
+        }
         // Operations that enqueue the next from the loop's own thread (as its resolver path
         // does), while tasks on the pool enqueue and await theirs.
         let chained = DispatchSemaphore(value: 0)

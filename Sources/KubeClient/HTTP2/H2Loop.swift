@@ -149,6 +149,13 @@ public final class H2Loop: Sendable {
         }
     }
 
+    /// Wakes the thread whatever its flag says (tests: the wake-up tests' rescue, which turns a
+    /// lost wake-up into a failure instead of a hang). Harmless at any time: a turn with nothing
+    /// to do.
+    package func wakeUnconditionally() {
+        Self.wake(wakeFD)
+    }
+
     private static func wake(_ fd: Int32) {
         var one: UInt64 = 1
         _ = write(fd, &one, 8)
