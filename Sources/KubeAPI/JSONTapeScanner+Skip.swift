@@ -87,7 +87,14 @@ extension JSONTapeScanner {
                 i += 1
                 skipSpace()
             }
-            try skipValue(depth: depth + 1)
+            // `{}` and `[]` (most values in managedFields) without the two calls: exactly what
+            // `skipValue` → `skipContainer` does with them once the nesting check passes.
+            if depth + 1 < maxDepth, i + 1 < b.count,
+               (b[i] == UInt8(ascii: "{") && b[i + 1] == UInt8(ascii: "}")) || (b[i] == UInt8(ascii: "[") && b[i + 1] == UInt8(ascii: "]")) {
+                i += 2
+            } else {
+                try skipValue(depth: depth + 1)
+            }
             skipSpace()
             guard i < b.count else { throw fail(object ? "unexpected end of input in object" : "unexpected end of input in array") }
             if b[i] == UInt8(ascii: ",") { i += 1; continue }

@@ -124,17 +124,23 @@ import Testing
 @Suite struct SkipPlanWatchTests {
     typealias F = TapeFixtures
 
-    static func outcome<T: Decodable & Sendable>(_ type: T.Type, _ bytes: [UInt8], _ whole: (T) -> Job) -> String {
+    /// An event reduced to something comparable (values, not their descriptions: dictionaries print
+    /// in hash order), or the error's text with the `CodingKey` type names left out.
+    enum Seen: Equatable {
+        case object(Job), bookmark(ObjectMeta), errorEvent, failure(String)
+    }
+
+    static func outcome<T: Decodable & Sendable>(_ type: T.Type, _ bytes: [UInt8], _ whole: (T) -> Job) -> Seen {
         do {
             switch try WatchEventDecoder<T>().decode(bytes) {
-            case .added(let o), .modified(let o), .deleted(let o): return "object \(whole(o))"
-            case .bookmark(let m): return "bookmark \(m)"
-            case .error: return "error event"
+            case .added(let o), .modified(let o), .deleted(let o): return .object(whole(o))
+            case .bookmark(let m): return .bookmark(m)
+            case .error: return .errorEvent
             }
         } catch {
             var text = "\(error)"
             text.replace(/\w+\(stringValue:/, with: "Key(stringValue:")
-            return "error \(text)"
+            return .failure(text)
         }
     }
 
