@@ -11,7 +11,9 @@
 /// problem and what was expected there (see `JSONTapeScanner`). Offsets fit in `Int32`, so
 /// documents are limited to 2 GiB.
 package struct JSONTape: Sendable {
-    package enum Kind: UInt8, Sendable { case null, `false`, `true`, number, string, object, array }
+    /// `skipped`: a member value a `JSONSkipPlan` left out (validated, not recorded: no tokens
+    /// below it, its byte range spans the whole value); no reader reads it.
+    package enum Kind: UInt8, Sendable { case null, `false`, `true`, number, string, object, array, skipped }
 
     package struct Token: Sendable {
         package var kind: Kind
@@ -33,14 +35,16 @@ package struct JSONTape: Sendable {
     package let bytes: [UInt8]
     package let tokens: [Token]
 
-    package init(parsing bytes: [UInt8], maxDepth: Int = 512) throws(JSONParseError) {
+    /// `plan`: members to validate without recording (`JSONSkipPlan`); the document parses, or
+    /// fails with the same error, exactly as without it.
+    package init(parsing bytes: [UInt8], maxDepth: Int = 512, skipping plan: JSONSkipPlan? = nil) throws(JSONParseError) {
         guard bytes.count < Int(Int32.max) else {
             throw JSONParseError(offset: 0, message: "document larger than 2 GiB")
         }
         self.bytes = bytes
         tokens = try bytes.withUnsafeBufferPointer { (buffer) throws(JSONParseError) in
             var scanner = JSONTapeScanner(bytes: buffer, maxDepth: maxDepth)
-            try scanner.document()
+            try scanner.document(skipping: plan)
             return scanner.tokens
         }
     }

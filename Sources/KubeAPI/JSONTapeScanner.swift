@@ -18,9 +18,9 @@ struct JSONTapeScanner {
 
     func fail(_ message: String) -> JSONParseError { JSONParseError(offset: i, message: message) }
 
-    mutating func document() throws(JSONParseError) {
+    mutating func document(skipping plan: JSONSkipPlan? = nil) throws(JSONParseError) {
         skipSpace()
-        try value(depth: 0)
+        if let plan { try plannedValue(depth: 0, plan: plan) } else { try value(depth: 0) }
         skipSpace()
         guard i == b.count else { throw fail("unexpected trailing characters") }
     }
@@ -54,11 +54,18 @@ struct JSONTapeScanner {
     }
 
     mutating func literal(_ word: StaticString, _ kind: JSONTape.Kind) throws(JSONParseError) {
+        let start = i
+        try literalBody(word)
+        append(kind, start: start, end: i)
+    }
+
+    /// Checks the literal `word` at `i` and moves past it (`literal` without the token).
+    @inline(__always)
+    mutating func literalBody(_ word: StaticString) throws(JSONParseError) {
         let n = word.utf8CodeUnitCount
         guard i + n <= b.count else { throw fail("unexpected end of input") }
         let p = word.utf8Start
         for k in 0..<n where b[i + k] != p[k] { throw fail("invalid literal") }
-        append(kind, start: i, end: i + n)
         i += n
     }
 
@@ -104,17 +111,24 @@ struct JSONTapeScanner {
 
     /// A string; escapes are validated here (`JSONEscapes.scalar`) and decoded only when read.
     mutating func string() throws(JSONParseError) {
+        let start = i + 1
+        let escaped = try stringBody()
+        append(.string, flag: escaped, start: start, end: i - 1)
+    }
+
+    /// Scans a string from its opening quote at `i` to just past its closing quote (`string`
+    /// without the token); returns whether it contains a backslash escape.
+    @inline(__always)
+    mutating func stringBody() throws(JSONParseError) -> Bool {
         i += 1
-        let start = i
         var escaped = false
         while i < b.count {
             skipPlainBytes()
             guard i < b.count else { break }
             let c = b[i]
             if c == UInt8(ascii: "\"") {
-                append(.string, flag: escaped, start: start, end: i)
                 i += 1
-                return
+                return escaped
             }
             if c == UInt8(ascii: "\\") {
                 escaped = true
@@ -176,6 +190,14 @@ struct JSONTapeScanner {
 
     mutating func number() throws(JSONParseError) {
         let start = i
+        let fractional = try numberBody()
+        append(.number, flag: fractional, start: start, end: i)
+    }
+
+    /// Scans a number at `i` and moves past it (`number` without the token); returns whether it
+    /// has a fraction or an exponent.
+    @inline(__always)
+    mutating func numberBody() throws(JSONParseError) -> Bool {
         if b[i] == UInt8(ascii: "-") { i += 1 }
         guard i < b.count, b[i] >= 48, b[i] <= 57 else { throw fail("invalid number") }
         if b[i] == 48, i + 1 < b.count, b[i + 1] >= 48, b[i + 1] <= 57 { throw fail("leading zero in number") }
@@ -196,6 +218,6 @@ struct JSONTapeScanner {
             while i < b.count, b[i] >= 48, b[i] <= 57 { i += 1 }
             guard i > e else { throw fail("invalid exponent") }
         }
-        append(.number, flag: fractional, start: start, end: i)
+        return fractional
     }
 }

@@ -26,7 +26,7 @@ package struct JSONTapeView {
     package func value(at index: Int) -> JSONValue {
         let t = tokens[index]
         switch t.kind {
-        case .null: return .null
+        case .null, .skipped: return .null  // `.skipped`: never read (`JSONSkipPlan`'s contract)
         case .false: return .bool(false)
         case .true: return .bool(true)
         case .string: return .string(string(t))

@@ -37,7 +37,15 @@ public struct KubeTime: Sendable, Hashable, Comparable, Codable, CustomStringCon
 
     /// Parses RFC 3339 (`YYYY-MM-DDTHH:MM:SS[.frac](Z|±HH:MM)`); `nil` when malformed.
     public init?(rfc3339 s: String) {
-        var u = Array(s.utf8)
+        var s = s
+        guard let time = s.withUTF8({ KubeTime(rfc3339UTF8: $0) }) else { return nil }
+        self = time
+    }
+
+    /// `init?(rfc3339:)` on the text's UTF-8 bytes (the tape decoders read times straight from
+    /// the document's bytes: no `String`, no array per timestamp). Every byte must be one the
+    /// grammar accepts (ASCII), so the same bytes parse the same as the `String` they spell.
+    package init?(rfc3339UTF8 u: UnsafeBufferPointer<UInt8>) {
         guard u.count >= 20 else { return nil }
         func num(_ from: Int, _ len: Int) -> Int? {
             var v = 0
@@ -47,9 +55,10 @@ public struct KubeTime: Sendable, Hashable, Comparable, Codable, CustomStringCon
             }
             return v
         }
-        if u[10] == UInt8(ascii: "t") || u[10] == UInt8(ascii: " ") { u[10] = UInt8(ascii: "T") }
+        // `t` and a space stand for `T` (as RFC 3339 allows).
+        let separator = u[10] == UInt8(ascii: "t") || u[10] == UInt8(ascii: " ") ? UInt8(ascii: "T") : u[10]
         guard let y = num(0, 4), u[4] == 45, let mo = num(5, 2), u[7] == 45, let d = num(8, 2),
-              u[10] == UInt8(ascii: "T"), let h = num(11, 2), u[13] == 58, let mi = num(14, 2),
+              separator == UInt8(ascii: "T"), let h = num(11, 2), u[13] == 58, let mi = num(14, 2),
               u[16] == 58, let sec = num(17, 2),
               (1...12).contains(mo), (1...31).contains(d), h < 24, mi < 60, sec < 61
         else { return nil }

@@ -1,6 +1,9 @@
 // `TapeDecodable` form of the leader-election Lease (read and renewed every few seconds; contract: `TapeDecodable`).
 
 extension Lease: TapeDecodable {
+    /// `metadata.managedFields` is never read (`ObjectMeta`).
+    package static let skipPlan: JSONSkipPlan? = .kubeObject()
+
     package init(tape: TapeValue) throws {
         let o = try tape.object()
         self.init(metadata: try o.decode("metadata"), spec: try o.decodeIfPresent("spec"))

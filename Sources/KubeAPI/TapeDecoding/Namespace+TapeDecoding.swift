@@ -1,6 +1,9 @@
 // `TapeDecodable` form of the `v1` Namespace (watched by the operator; contract: `TapeDecodable`).
 
 extension Namespace: TapeDecodable {
+    /// `metadata.managedFields` is never read (`ObjectMeta`).
+    package static let skipPlan: JSONSkipPlan? = .kubeObject()
+
     package init(tape: TapeValue) throws {
         let o = try tape.object()
         self.init(metadata: try o.decode("metadata"), spec: try o.decodeIfPresent("spec"),

@@ -14,6 +14,16 @@
 package protocol TapeDecodable: Decodable, SendableMetatype {
     /// Decodes the value at `tape` (any JSON kind; implementations check it).
     init(tape: TapeValue) throws
+
+    /// What `init(tape:)` never reads when this type is the document's root (the whole answer of
+    /// a request, a watch event's `object`), for `JSONTape(parsing:skipping:)`; `nil` (the
+    /// default): scan everything. A stored constant (read per document). Contract: `JSONSkipPlan`
+    /// — decoding with the plan gives the same value or the same error as without it.
+    static var skipPlan: JSONSkipPlan? { get }
+}
+
+extension TapeDecodable {
+    package static var skipPlan: JSONSkipPlan? { nil }
 }
 
 extension JSONTape {

@@ -14,19 +14,20 @@ public struct JSONBytesDecoder: Sendable {
     public init() {}
 
     public func decode<T: Decodable>(_ type: T.Type, from bytes: [UInt8]) throws -> T {
-        try Self.withTape(bytes) { view in
-            if let tapeType = T.self as? any TapeDecodable.Type {
-                return try TapeDecoding.withoutCodable(tapeType, as: T.self, TapeValue(view, 0))
+        if let tapeType = T.self as? any TapeDecodable.Type {
+            return try Self.withTape(bytes, skipping: tapeType.skipPlan) { view in
+                try TapeDecoding.withoutCodable(tapeType, as: T.self, TapeValue(view, 0))
             }
-            return try TapeDecoding.decode(type, view, 0)
         }
+        return try Self.withTape(bytes) { view in try TapeDecoding.decode(type, view, 0) }
     }
 
-    /// Parses `bytes` and calls `body` with the tape; invalid JSON throws `.dataCorrupted` at the root.
-    static func withTape<R>(_ bytes: [UInt8], _ body: (JSONTapeView) throws -> R) throws -> R {
+    /// Parses `bytes` (members `plan` names validated, not recorded: `JSONSkipPlan`) and calls
+    /// `body` with the tape; invalid JSON throws `.dataCorrupted` at the root.
+    static func withTape<R>(_ bytes: [UInt8], skipping plan: JSONSkipPlan? = nil, _ body: (JSONTapeView) throws -> R) throws -> R {
         let tape: JSONTape
         do {
-            tape = try JSONTape(parsing: bytes)
+            tape = try JSONTape(parsing: bytes, skipping: plan)
         } catch {
             throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: error.description))
         }

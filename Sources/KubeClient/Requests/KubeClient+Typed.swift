@@ -77,6 +77,16 @@ extension KubeClient {
         try await replace(object, subresource: "status", options: options)
     }
 
+    /// `replaceStatus` for callers that drop the answer: the same PUT (compare-and-swap when
+    /// `metadata.resourceVersion` is set) and the same errors — a non-2xx answer (409 Conflict, 404,
+    /// a Status body) is thrown exactly as `replaceStatus` throws it — but a 2xx body is not decoded
+    /// (the operator's first status of a RunNamespace it just created; the written object reaches
+    /// it through its watch).
+    public func replaceStatusDiscardingResult<T: KubeResource>(_ object: T, options: WriteOptions = WriteOptions()) async throws(KubeError) {
+        guard let name = object.metadata.name else { throw KubeError.decoding("replace needs metadata.name") }
+        _ = try await execute(replaceCall(object, name: name, subresource: "status", options: options))
+    }
+
     public func patchStatus<T: KubeResource>(_ type: T.Type, namespace: String? = nil, name: String, _ patch: Patch,
                                              options: WriteOptions = WriteOptions()) async throws(KubeError) -> T {
         try await self.patch(type, namespace: namespace, name: name, patch, subresource: "status", options: options)

@@ -7,19 +7,33 @@ import KubeAPI
 public struct WatchEventDecoder<Object: Decodable & Sendable>: Sendable {
     /// `Object` as `TapeDecodable`, if it is: looked up once per decoder, not per record.
     let tapeType: (any TapeDecodable.Type)?
+    /// The record's plan: `object` scanned with `Object.skipPlan` (what `event` reads of an
+    /// event's object is what `Object.init(tape:)` reads, or less: ERROR's Status, BOOKMARK's
+    /// `metadata`, neither of which reads what a plan skips — `managedFields`, a spec-less `spec`).
+    package let plan: JSONSkipPlan?
 
-    public init() { tapeType = Object.self as? any TapeDecodable.Type }
+    public init() {
+        tapeType = Object.self as? any TapeDecodable.Type
+        plan = tapeType?.skipPlan.map { JSONSkipPlan(below: [("object", $0)]) }
+    }
 
     /// Decodes straight from the record's bytes (`JSONBytesDecoder`, no `JSONValue` tree); a
-    /// `TapeDecodable` object without `Codable` at all (`envelope(_:_:)`: same events and errors).
+    /// `TapeDecodable` object without `Codable` at all (`event(_:_:)`: same events and errors).
     public func decode(_ record: [UInt8]) throws(KubeError) -> WatchEvent<Object> {
+        if let tapeType {
+            // The event itself, an ERROR record thrown as `ErrorRecord`: no generic `Envelope`
+            // value to build, copy and take apart (each a metadata lookup in this unspecialized code).
+            do {
+                return try JSONBytesDecoder.withTape(record, skipping: plan) { try Self.event(tapeType, TapeValue($0, 0)) }
+            } catch let error as ErrorRecord {
+                throw KubeError(status: error.status, httpCode: error.status?.code ?? 500)
+            } catch {
+                throw KubeError.decoding("watch event: \(error)")
+            }
+        }
         let event: Envelope
         do {
-            if let tapeType {
-                event = try JSONBytesDecoder.withTape(record) { try Self.envelope(tapeType, TapeValue($0, 0)) }
-            } else {
-                event = try JSONBytesDecoder().decode(Envelope.self, from: record)
-            }
+            event = try JSONBytesDecoder().decode(Envelope.self, from: record)
         } catch {
             throw KubeError.decoding("watch event: \(error)")
         }

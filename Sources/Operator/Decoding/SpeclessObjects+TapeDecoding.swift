@@ -5,6 +5,9 @@ import KubeAPI
 // `init(from:)`: `metadata` required, `status` optional, `spec` and anything else never looked at.
 
 extension SpeclessJob: TapeDecodable {
+    /// `metadata.managedFields` is never read (`ObjectMeta`), nor `spec`.
+    package static let skipPlan: JSONSkipPlan? = .kubeObject(skipping: ["spec"])
+
     package init(tape: TapeValue) throws {
         let o = try tape.object()
         self.init(metadata: try o.decode("metadata"), status: try o.decodeIfPresent("status"))
@@ -12,6 +15,9 @@ extension SpeclessJob: TapeDecodable {
 }
 
 extension SpeclessPod: TapeDecodable {
+    /// `metadata.managedFields` is never read (`ObjectMeta`), nor `spec`.
+    package static let skipPlan: JSONSkipPlan? = .kubeObject(skipping: ["spec"])
+
     package init(tape: TapeValue) throws {
         let o = try tape.object()
         self.init(metadata: try o.decode("metadata"), status: try o.decodeIfPresent("status"))

@@ -46,7 +46,7 @@ extension AgentRunReconciler {
                 var withStatus = rns
                 withStatus.status = RunResources.runNamespaceStatus(plan, now: now)
                 try beforeWrite("status of RunNamespace \(plan.namespace)")
-                _ = try await client.replaceStatus(withStatus)
+                try await client.replaceStatusDiscardingResult(withStatus)
             }
             try await ensureCreated(RunResources.namespace(plan), owner: owner)
         }

@@ -5,6 +5,9 @@ import KubeAPI
 // errors as the synthesized/custom `init(from:)`s beside the models.
 
 extension AgentRun: TapeDecodable {
+    /// `metadata.managedFields` is never read (`ObjectMeta`).
+    package static let skipPlan: JSONSkipPlan? = .kubeObject()
+
     package init(tape: TapeValue) throws {
         let o = try tape.object()
         self.init(metadata: try o.decode("metadata"), spec: try o.decode("spec"), status: try o.decodeIfPresent("status"))

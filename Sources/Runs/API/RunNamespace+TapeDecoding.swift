@@ -3,6 +3,9 @@ import KubeAPI
 // `TapeDecodable` forms of the RunNamespace (watched by two controllers; contract: `TapeDecodable`).
 
 extension RunNamespace: TapeDecodable {
+    /// `metadata.managedFields` is never read (`ObjectMeta`).
+    package static let skipPlan: JSONSkipPlan? = .kubeObject()
+
     package init(tape: TapeValue) throws {
         let o = try tape.object()
         self.init(metadata: try o.decode("metadata"), spec: try o.decode("spec"), status: try o.decodeIfPresent("status"))
