@@ -123,4 +123,41 @@ import Testing
         }
         await Self.waitOffPool(chained, count: chains)
     }
+
+    /// Operations that keep arriving as fast as the thread handles them (here one that enqueues
+    /// itself again) must not keep it in its drain: it still waits on epoll, so a connect to a
+    /// closed port fails instead of waiting forever for the readiness nobody collects
+    /// (`H2Loop.maxDrains`). Without the cap the request never completes; a wall-clock timer then
+    /// ends the endless operations after 45 s (within the suite's time limit), which lets it complete
+    /// and fails the test.
+    @Test func anEndlessStreamOfOperationsDoesNotStarveTheTurn() async throws {
+        let loop = H2Loop()
+        defer { loop.shutdown() }
+        let ended = Atomic<Bool>(false)
+        let starved = Atomic<Bool>(false)
+        @Sendable func again() -> H2Loop.Operation {
+            .inspect { _ in if !ended.load(ordering: .acquiring) { loop.enqueue(again()) } }
+        }
+        let timer = WallTimer(after: .seconds(45)) {
+            starved.store(true, ordering: .releasing)
+            ended.store(true, ordering: .releasing)
+        }
+        loop.enqueue(again())
+        let target = try #require(RequestTarget(url: "https://127.0.0.1:1/"))
+        let result: Result<HTTPResponse, TransportFailure>
+        do {
+            result = .success(try await loop.perform(HTTPRequest(method: "GET", url: "https://127.0.0.1:1/", timeout: .seconds(120)), target))
+        } catch {
+            result = .failure(error)
+        }
+        ended.store(true, ordering: .releasing)
+        timer.cancel()
+        let wasStarved = starved.load(ordering: .acquiring)
+        #expect(!wasStarved, "the request completed only once the endless operations stopped")
+        guard case .failure(.curl(let code, message: _)) = result else {
+            Issue.record("expected a connect failure, got \(result)")
+            return
+        }
+        #expect(code == 7, "connection refused is curl's 7")
+    }
 }

@@ -250,7 +250,7 @@ public final class ChildProcess: Sendable {
             await withCheckedContinuation { (c: CheckedContinuation<Int32?, Never>) in
                 let now = exit.withLock { e -> Int32?? in
                     if let status = e.status { return .some(status) }
-                    if Task.isCancelled || e.expired.remove(id) != nil { return .some(nil) }
+                    if e.expired.remove(id) != nil || Task.isCancelled { return .some(nil) }
                     e.waiters[id] = c
                     return .none
                 }

@@ -43,7 +43,8 @@ public enum Command {
         guard fds.allSatisfy({ $0 >= 0 }) else { throw ChildSpawnError("cannot open the files of \(executable)") }
         let pid = try ChildSpawn.start(executable, arguments, environment: ChildSpawn.environment(environment, unsetting: unsetting),
                                        directory: nil, stdin: fds[0], stdout: fds[1], stderr: fds[2])
-        let exited = Mutex<(status: Int32?, continuation: CheckedContinuation<Int32?, Never>?)>((nil, nil))
+        // `timedOut`: the deadline passed, perhaps before the wait below registered (it then ends at once).
+        let exited = Mutex<(status: Int32?, continuation: CheckedContinuation<Int32?, Never>?, timedOut: Bool)>((nil, nil, false))
         Thread.detachNewThread {
             ChildSpawn.awaitExit(pid)
             let (status, waiter) = exited.withLock { e in
@@ -58,6 +59,7 @@ public enum Command {
         let timer = WallTimer(after: timeout) {
             exited.withLock { e in
                 if e.status == nil { kill(pid, SIGKILL) } // under the lock: not yet reaped, so the pid is still ours
+                e.timedOut = e.status == nil
                 defer { e.continuation = nil }
                 return e.continuation
             }?.resume(returning: nil)
@@ -65,6 +67,7 @@ public enum Command {
         defer { timer.cancel() }
         let status = await withCheckedContinuation { (c: CheckedContinuation<Int32?, Never>) in
             let now = exited.withLock { e -> Int32?? in
+                if e.timedOut { return .some(nil) }
                 if let status = e.status { return .some(status) }
                 e.continuation = c
                 return .none

@@ -156,6 +156,9 @@ public final class H2Loop: Sendable {
         Self.wake(wakeFD)
     }
 
+    /// Batches taken from the queue per turn at most (see `run`).
+    static let maxDrains = 8
+
     private static func wake(_ fd: Int32) {
         var one: UInt64 = 1
         _ = write(fd, &one, 8)
@@ -170,8 +173,10 @@ public final class H2Loop: Sendable {
         defer { events.deallocate() }
         // Swapped with the queue, so that neither side allocates an array per batch.
         var batch: [Operation] = []
+        // Operations left queued by the last turn's capped drain: the next wait must not block.
+        var more = false
         while !stopping.load(ordering: .acquiring) {
-            let n = epoll_wait(epollFD, events, Int32(capacity), engine.waitMilliseconds())
+            let n = epoll_wait(epollFD, events, Int32(capacity), more ? 0 : engine.waitMilliseconds())
             sleeping.store(false, ordering: .relaxed)
             engine.tick()
             if n > 0 {
@@ -181,7 +186,13 @@ public final class H2Loop: Sendable {
             }
             // Drains until a look finds the queue empty, which sets `sleeping` (see `enqueue`):
             // what arrives from then on writes the eventfd, so the next `epoll_wait` returns.
-            while true {
+            // At most `maxDrains` batches per turn, so that operations arriving as fast as they
+            // are handled cannot starve timers, sends, reads and `stopping`; a capped drain leaves
+            // `sleeping` false (enqueuers need not wake a thread that will look anyway) and makes
+            // the next `epoll_wait` return at once.
+            more = false
+            for drain in 0... {
+                if drain == Self.maxDrains { more = true; break }
                 pending.withLock { p in
                     if p.ops.isEmpty {
                         sleeping.store(true, ordering: .relaxed)

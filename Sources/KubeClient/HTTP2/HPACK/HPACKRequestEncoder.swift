@@ -34,7 +34,7 @@ struct HPACKRequestEncoder {
                          into block: inout [UInt8]) {
         append(method: method, into: &block)
         block.append(0x87)  // :scheme https, static index 7
-        if let cached = self.authority, cached.value == authority {
+        if let cached = self.authority, cached.value.utf8.elementsEqual(authority.utf8) {
             block.append(contentsOf: cached.bytes)
         } else {
             var bytes: [UInt8] = []
@@ -58,7 +58,7 @@ struct HPACKRequestEncoder {
         case "GET": block.append(0x82)  // static index 2
         case "POST": block.append(0x83)  // static index 3
         default:
-            if let cached = methods.first(where: { $0.method == method }) {
+            if let cached = methods.first(where: { $0.method.utf8.elementsEqual(method.utf8) }) {
                 block.append(contentsOf: cached.bytes)
                 return
             }
@@ -71,7 +71,7 @@ struct HPACKRequestEncoder {
 
     private mutating func append(line: String, into block: inout [UInt8]) {
         let count = line.utf8.count
-        for entry in lines where entry.line.utf8.count == count && entry.line == line {
+        for entry in lines where entry.line.utf8.count == count && entry.line.utf8.elementsEqual(line.utf8) {
             block.append(contentsOf: entry.bytes)
             return
         }
