@@ -19,14 +19,7 @@ extension JSONTapeScanner {
         } else {
             while true {
                 skipSpace()
-                guard i < b.count, b[i] == UInt8(ascii: "\"") else { throw fail("expected a member name") }
-                try string()
-                let name = tokens[tokens.count - 1]
-                nameLengths |= name.flag ? 0xFFFF : 1 &<< ((name.end &- name.start) & 15)
-                skipSpace()
-                guard i < b.count, b[i] == UInt8(ascii: ":") else { throw fail("expected ':'") }
-                i += 1
-                skipSpace()
+                let name = try memberName(&nameLengths)
                 switch name.flag ? .scan : plan.member(b, Int(name.start), Int(name.end)) {
                 case .scan:
                     try value(depth: depth + 1)

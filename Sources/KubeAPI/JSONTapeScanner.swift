@@ -84,16 +84,7 @@ struct JSONTapeScanner {
         } else {
             while true {
                 skipSpace()
-                if object {
-                    guard i < b.count, b[i] == UInt8(ascii: "\"") else { throw fail("expected a member name") }
-                    try string()
-                    let name = tokens[tokens.count - 1]
-                    nameLengths |= name.flag ? 0xFFFF : 1 &<< ((name.end &- name.start) & 15)
-                    skipSpace()
-                    guard i < b.count, b[i] == UInt8(ascii: ":") else { throw fail("expected ':'") }
-                    i += 1
-                    skipSpace()
-                }
+                if object { _ = try memberName(&nameLengths) }
                 try value(depth: depth + 1)
                 members += 1
                 skipSpace()
@@ -107,6 +98,22 @@ struct JSONTapeScanner {
         tokens[me].next = Int32(tokens.count)
         tokens[me].count = members
         tokens[me].nameLengths = nameLengths
+    }
+
+    /// An object member's name and its `:`, from `i` at the name (space before it skipped) to the
+    /// value (space after the colon skipped): appends the name's string token, notes its length
+    /// in `nameLengths` (an escaped name: every length) and returns the token.
+    @inline(__always)
+    mutating func memberName(_ nameLengths: inout UInt16) throws(JSONParseError) -> JSONTape.Token {
+        guard i < b.count, b[i] == UInt8(ascii: "\"") else { throw fail("expected a member name") }
+        try string()
+        let name = tokens[tokens.count - 1]
+        nameLengths |= name.flag ? 0xFFFF : 1 &<< ((name.end &- name.start) & 15)
+        skipSpace()
+        guard i < b.count, b[i] == UInt8(ascii: ":") else { throw fail("expected ':'") }
+        i += 1
+        skipSpace()
+        return name
     }
 
     /// A string; escapes are validated here (`JSONEscapes.scalar`) and decoded only when read.
