@@ -10,11 +10,14 @@
 struct ServerTarget: Sendable {
     /// The server's URL (`KubeClientConfig.server`, no trailing `/`).
     let server: String
+    /// `server`'s UTF-8 bytes (compared with each URL's first bytes).
+    private let serverBytes: [UInt8]
     /// `RequestTarget(url: server + "/")`; nil when the server is not all ASCII or does not parse.
     let base: RequestTarget?
 
     init(server: String) {
         self.server = server
+        serverBytes = Array(server.utf8)
         base = server.utf8.allSatisfy { $0 < 0x80 } ? RequestTarget(url: server + "/") : nil
     }
 
@@ -26,17 +29,18 @@ struct ServerTarget: Sendable {
         return target
     }
 
-    /// Where `p` starts when `url` is `server + p` with `p` as the contract requires; else nil.
+    /// Where `p` starts when `url` is `server + p` with `p` as the contract requires; else nil
+    /// (also for a URL without contiguous UTF-8 storage: parsed whole then).
     private func pathAfterServer(_ url: String) -> String.Index? {
-        let u = url.utf8
-        var i = u.startIndex
-        for b in server.utf8 {
-            guard i < u.endIndex, u[i] == b else { return nil }
-            u.formIndex(after: &i)
+        let n = serverBytes.count
+        let matches = url.utf8.withContiguousStorageIfAvailable { u -> Bool in
+            guard u.count > n, u[n] == UInt8(ascii: "/"), n + 1 == u.count || u[n + 1] < 0x80 else { return false }
+            return serverBytes.withUnsafeBufferPointer { s in
+                for i in 0..<n where u[i] != s[i] { return false }
+                return true
+            }
         }
-        guard i < u.endIndex, u[i] == UInt8(ascii: "/") else { return nil }
-        let next = u.index(after: i)
-        guard next == u.endIndex || u[next] < 0x80 else { return nil }
-        return i
+        guard matches == true else { return nil }
+        return url.utf8.index(url.utf8.startIndex, offsetBy: n)
     }
 }
