@@ -82,11 +82,23 @@ extension Store {
     /// where `counts(inIndex:)` walks every shard of the index (the operator's phase gauges after
     /// every reconcile: ≈ 2 % of its pool threads' instructions that way).
     public func counts(inIndex name: String, values: [String]) -> [String: Int] {
+        let listed = counts(inIndex: name, eachOf: values)
+        var counts = [String: Int](minimumCapacity: values.count)
+        for i in 0..<values.count { counts[values[i]] = listed[i] }
+        return counts
+    }
+
+    /// `counts(inIndex: name, values: values)` as an array in the order of `values`: element `i`
+    /// is how many cached objects are listed under `values[i]` (0 when none). No dictionary is
+    /// built: callers that know their values' positions (the operator's phase gauges after every
+    /// reconcile) read the counts by position.
+    public func counts(inIndex name: String, eachOf values: [String]) -> [Int] {
         state.withLock { s in
             precondition(s.indexes.functions[name] != nil, "index \(name) is not registered on this store")
-            let entries = s.indexes.entries[name]
-            var counts = [String: Int](minimumCapacity: values.count)
-            for value in values { counts[value] = entries?[value]?.count ?? 0 }
+            guard let entries = s.indexes.entries[name] else { return [Int](repeating: 0, count: values.count) }
+            var counts: [Int] = []
+            counts.reserveCapacity(values.count)
+            for value in values { counts.append(entries[value]?.count ?? 0) }
             return counts
         }
     }

@@ -5,25 +5,28 @@ import Runs
 /// `codex_agentruns{phase}` (runs by phase, from the cache), `codex_slots_used` and
 /// `codex_slots_max`.
 final class OperatorMetrics: Sendable {
-    private let byPhase: [AgentRunPhase: Gauge]
+    /// One gauge per phase, in the order of `AgentRunPhase.allCases`.
+    private let byPhase: [Gauge]
     private let slotsUsed: Gauge
     private let slotsMax: Gauge
 
     init(factory: any MetricsFactory, maxActive: Int) {
-        var byPhase: [AgentRunPhase: Gauge] = [:]
-        for phase in AgentRunPhase.allCases {
-            byPhase[phase] = Gauge(label: "codex_agentruns", dimensions: [("phase", phase.rawValue)], factory: factory)
+        byPhase = AgentRunPhase.allCases.map {
+            Gauge(label: "codex_agentruns", dimensions: [("phase", $0.rawValue)], factory: factory)
         }
-        self.byPhase = byPhase
         slotsUsed = Gauge(label: "codex_slots_used", factory: factory)
         slotsMax = Gauge(label: "codex_slots_max", factory: factory)
         slotsMax.record(maxActive)
     }
 
-    /// Records the runs by phase (`counts` keyed by the phase's raw value; no phase yet: Pending).
-    func update(counts: [String: Int]) {
-        for (phase, gauge) in byPhase { gauge.record(counts[phase.rawValue] ?? 0) }
-        let used = [AgentRunPhase.provisioning, .running, .waiting].reduce(0) { $0 + (counts[$1.rawValue] ?? 0) }
-        slotsUsed.record(used)
+    /// Positions in `AgentRunPhase.allCases` of the phases that hold a slot.
+    private static let slotPhases = [AgentRunPhase.provisioning, .running, .waiting].map { AgentRunPhase.allCases.firstIndex(of: $0)! }
+
+    /// Records the runs by phase: `counts[i]` runs in phase `AgentRunPhase.allCases[i]` (no phase
+    /// yet: Pending); `counts` has one element per phase (`AgentRunReconciler.phaseCounts()`).
+    func update(counts: [Int]) {
+        precondition(counts.count == byPhase.count, "one count per phase")
+        for i in 0..<byPhase.count { byPhase[i].record(counts[i]) }
+        slotsUsed.record(Self.slotPhases.reduce(0) { $0 + counts[$1] })
     }
 }

@@ -18,6 +18,7 @@ import Testing
         store.apply(.initDone)
         #expect(names(store.objects(inIndex: "size", value: "1")) == ["a", "b"])
         #expect(store.counts(inIndex: "size") == ["1": 2, "2": 1])
+        #expect(store.counts(inIndex: "size", eachOf: ["2", "9", "1"]) == [1, 0, 2])
         #expect(store.counts(inIndex: "size", values: ["1", "2", "9"]) == ["1": 2, "2": 1, "9": 0],
                 "the listed values only, absent ones as 0")
         store.apply(.apply(Widget("a", size: 2)))
@@ -32,6 +33,9 @@ import Testing
         store.apply(.initDone)
         #expect(store.counts(inIndex: "size") == ["2": 1, "3": 1])
         #expect(store.counts(inIndex: "size", values: ["1", "2", "3"]) == ["1": 0, "2": 1, "3": 1])
+        #expect(store.counts(inIndex: "size", eachOf: ["3", "1", "2", "3", "9"]) == [1, 0, 1, 1, 0],
+                "by position, in the order asked, repeats and absent values included")
+        #expect(store.counts(inIndex: "size", eachOf: []) == [])
         #expect(names(store.objects(inIndex: "size", value: "2")) == ["d"])
         #expect(!store.hasIndex("other") && store.hasIndex("size"))
     }

@@ -14,6 +14,7 @@ public final class KubeClient: Sendable {
     let loop: KubeTransport
     let observer: RequestObserver?
     let logger: Logger
+    let fixedHeaders: FixedHeaderLines
 
     /// `loop` carries what goes through libcurl; `http2` the rest (nil: `H2Loop.shared`, started
     /// only when this client needs it).
@@ -24,6 +25,7 @@ public final class KubeClient: Sendable {
         self.loop = KubeTransport(config: config, curl: loop, h2: http2)
         self.observer = observer
         self.logger = logger
+        self.fixedHeaders = FixedHeaderLines(config: config)
     }
 
     /// A client from a kubeconfig file (`nil`: `KUBECONFIG`, in-cluster, then `~/.kube/config`),
@@ -79,12 +81,22 @@ public final class KubeClient: Sendable {
         return out
     }
 
+    /// The request's header lines, in this order: `Accept`, `User-Agent`, `Content-Type` (when
+    /// there is a body), `Authorization` (when the credentials have a token). The lines that are
+    /// the same for every request — the JSON `Accept` and `Content-Type`, the client's `User-Agent`
+    /// and a fixed token's `Authorization` — are built once (`FixedHeaderLines`); a token file's
+    /// line is built per request from its current token.
     func headers(contentType: String?, accept: String = "application/json") throws(KubeError) -> [String] {
-        var h = ["Accept: \(accept)", "User-Agent: \(config.userAgent)"]
-        if let contentType { h.append("Content-Type: \(contentType)") }
+        var h: [String] = []
+        h.reserveCapacity(4)
+        h.append(accept == "application/json" ? FixedHeaderLines.acceptJSON : "Accept: \(accept)")
+        h.append(fixedHeaders.userAgent)
+        if let contentType {
+            h.append(contentType == "application/json" ? FixedHeaderLines.contentTypeJSON : "Content-Type: \(contentType)")
+        }
         switch config.credentials {
         case .none: break
-        case .token(let t): h.append("Authorization: Bearer \(t)")
+        case .token(let t): h.append(fixedHeaders.authorization ?? "Authorization: Bearer \(t)")
         case .tokenFile(let f):
             do {
                 h.append("Authorization: Bearer \(try f.current())")

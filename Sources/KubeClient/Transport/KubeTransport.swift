@@ -5,9 +5,12 @@
 struct KubeTransport: Sendable {
     let curl: CurlLoop
     let h2: H2Loop?
+    /// The targets of `perform`'s requests (the server's part of each URL parsed once).
+    let targets: ServerTarget
 
     init(config: KubeClientConfig, curl: CurlLoop, h2: H2Loop?) {
         self.curl = curl
+        self.targets = ServerTarget(server: config.server)
         if config.transport == .automatic, let target = RequestTarget(url: config.server + "/"),
            !ProxyEnvironment.appliesToHTTPS(host: target.host) {
             self.h2 = h2 ?? .shared
@@ -17,7 +20,7 @@ struct KubeTransport: Sendable {
     }
 
     func perform(_ request: HTTPRequest) async throws(TransportFailure) -> HTTPResponse {
-        if let h2, let target = RequestTarget(url: request.url) { return try await h2.perform(request, target) }
+        if let h2, let target = targets.target(for: request.url) { return try await h2.perform(request, target) }
         return try await curl.perform(request)
     }
 

@@ -98,8 +98,9 @@ public final class AgentRunReconciler: Sendable {
         refreshSlots(caches.runs.keys.map(\.name))
     }
 
-    /// The cached runs by phase (no phase yet: Pending), for the gauges: every phase, 0 when none.
-    func phaseCounts() -> [String: Int] { stores.runs.counts(inIndex: RunIndexes.phase, values: Self.phaseNames) }
+    /// The cached runs by phase (no phase yet: Pending), for the gauges: element `i` counts the
+    /// runs in phase `AgentRunPhase.allCases[i]`, 0 when none.
+    func phaseCounts() -> [Int] { stores.runs.counts(inIndex: RunIndexes.phase, eachOf: Self.phaseNames) }
 
     /// The raw values of every phase (the phase index's possible values).
     static let phaseNames = AgentRunPhase.allCases.map(\.rawValue)
