@@ -33,6 +33,15 @@ public struct KubeClientListWatch<Object: KubeResource>: ListWatchSource {
                                            resourceVersion: resourceVersion, allowWatchBookmarks: true,
                                            timeoutSeconds: timeoutSeconds, idleTimeout: nil))
     }
+
+    /// The events of one read of the connection as one batch (`KubeClient.watchBatches`).
+    public func watchBatches(resourceVersion: String, timeoutSeconds: Int) async throws
+        -> AsyncThrowingStream<[WatchEvent<Object>], any Error> {
+        client.watchBatches(Object.self, namespace: namespace,
+                            options: WatchOptions(labelSelector: labelSelector, fieldSelector: fieldSelector,
+                                                  resourceVersion: resourceVersion, allowWatchBookmarks: true,
+                                                  timeoutSeconds: timeoutSeconds, idleTimeout: nil))
+    }
 }
 
 /// `LeaseClient` over KubeClient.

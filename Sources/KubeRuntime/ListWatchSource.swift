@@ -18,6 +18,22 @@ public protocol ListWatchSource<Object>: Sendable {
     /// as a thrown gone error. Cancelling the consuming task must close the connection.
     func watch(resourceVersion: String, timeoutSeconds: Int) async throws
         -> AsyncThrowingStream<WatchEvent<Object>, any Error>
+
+    /// The same watch with its events in batches (what arrived together, in order, never empty):
+    /// what the `Watcher` consumes. Same contract as `watch`; an error (or an ERROR event, last in
+    /// its batch) comes after the events before it. The default wraps each event of `watch` in a
+    /// batch of its own; sources that receive events in bursts (`KubeClientListWatch`) override it.
+    func watchBatches(resourceVersion: String, timeoutSeconds: Int) async throws
+        -> AsyncThrowingStream<[WatchEvent<Object>], any Error>
+}
+
+extension ListWatchSource {
+    public func watchBatches(resourceVersion: String, timeoutSeconds: Int) async throws
+        -> AsyncThrowingStream<[WatchEvent<Object>], any Error> {
+        let events = MappedIteratorBox(try await watch(resourceVersion: resourceVersion, timeoutSeconds: timeoutSeconds)
+            .makeAsyncIterator())
+        return AsyncThrowingStream(unfolding: { try await events.next().map { [$0] } })
+    }
 }
 
 /// An error that carries the API's `Status` (KubeClient's errors conform through the adapter).

@@ -10,7 +10,8 @@ import Metrics
 ///   `initStarted`, `initPage`s and `initDone`. A 410 (expired continue token) restarts the list;
 ///   another failure retries the same page after a backoff.
 /// - `watching(rv)`: watches from the list's resourceVersion, then from the last one seen (objects
-///   and bookmarks). A normal end of the stream (`timeoutSeconds`) reopens at once from the last
+///   and bookmarks), reading the source's event batches (`ListWatchSource.watchBatches`: one
+///   wake-up per burst of events) and handing their events to `handle` one by one, in order. A normal end of the stream (`timeoutSeconds`) reopens at once from the last
 ///   seen version — unless the stream ended within `minimumWatchDuration` without a single event
 ///   (a proxy or server closing watches at once), which counts as a failure, so such a peer is not
 ///   hammered. A stream broken by the server going away (`WatchFailure.isServerGone`: a graceful
@@ -240,15 +241,16 @@ public struct Watcher<Source: ListWatchSource>: Sendable {
         }
     }
 
-    /// Reads one watch stream into `handle`; `onFirstEvent` runs when its first event (object or
+    /// Reads one watch stream's batches into `handle`, event by event; `onFirstEvent` runs when its first event (object or
     /// bookmark) arrives.
     private func consume(from resourceVersion: String, progress: Locked<WatchProgress>,
                          onFirstEvent: @Sendable (MonotonicInstant) -> Void,
                          handle: @Sendable (WatcherEvent<Object>) async -> Void) async -> WatchOutcome {
         let timeout = Int(watchTimeout.components.seconds)
         do {
-            let stream = try await source.watch(resourceVersion: resourceVersion, timeoutSeconds: timeout)
-            for try await event in stream {
+            let stream = try await source.watchBatches(resourceVersion: resourceVersion, timeoutSeconds: timeout)
+            for try await batch in stream {
+                // One instant for the batch: its events arrived together.
                 let now = clock.now()
                 // Objects and bookmarks show a working watch; an ERROR event does not.
                 func saw(_ rv: String?) {
@@ -258,18 +260,20 @@ public struct Watcher<Source: ListWatchSource>: Sendable {
                     }
                     if first { onFirstEvent(now) }
                 }
-                switch event {
-                case .added(let o), .modified(let o):
-                    saw(o.metadata.resourceVersion)
-                    await handle(.apply(o))
-                case .deleted(let o):
-                    saw(o.metadata.resourceVersion)
-                    await handle(.delete(o))
-                case .bookmark(let meta):
-                    saw(meta.resourceVersion)
-                case .error(let status):
-                    if WatchFailure.isGone(status) { return .gone(status.message ?? "resource version expired") }
-                    return .failed(WatchErrorEvent(status: status))
+                for event in batch {
+                    switch event {
+                    case .added(let o), .modified(let o):
+                        saw(o.metadata.resourceVersion)
+                        await handle(.apply(o))
+                    case .deleted(let o):
+                        saw(o.metadata.resourceVersion)
+                        await handle(.delete(o))
+                    case .bookmark(let meta):
+                        saw(meta.resourceVersion)
+                    case .error(let status):
+                        if WatchFailure.isGone(status) { return .gone(status.message ?? "resource version expired") }
+                        return .failed(WatchErrorEvent(status: status))
+                    }
                 }
             }
             return Task.isCancelled ? .cancelled : .ended

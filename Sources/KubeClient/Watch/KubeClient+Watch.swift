@@ -21,45 +21,88 @@ extension KubeClient {
         watchEvents(T.self, T.resource, namespace: namespace, options: options)
     }
 
+    /// The typed watch, its events in batches: what one read of the connection delivered (a
+    /// burst of events) arrives as one array, so the consumer wakes once for all of them.
+    ///
+    /// Contract: the same events, in the same order, with the same end and errors as
+    /// `watch(_:namespace:options:)`; batches are never empty. A record that fails (an ERROR
+    /// event, a decoding error, a record over the size limit) ends the stream with its error after
+    /// a batch of the events before it in its read.
+    public func watchBatches<T: KubeResource>(_ type: T.Type, namespace: String? = nil,
+                                              options: WatchOptions = WatchOptions()) -> AsyncThrowingStream<[WatchEvent<T>], any Error> {
+        watchEventBatches(T.self, T.resource, namespace: namespace, options: options)
+    }
+
     /// The raw records of a watch (one JSON document each), framed on the loop thread.
     public func watchRecords(_ r: ResourceDescriptor, namespace: String? = nil,
                              options: WatchOptions = WatchOptions()) -> AsyncThrowingStream<[UInt8], any Error> {
+        AsyncThrowingStream(bufferingPolicy: .unbounded) { continuation in
+            let handle = startWatch(r, namespace: namespace, options: options,
+                                    deliver: { for record in $0 { continuation.yield(record) } },
+                                    finish: { continuation.finish(throwing: $0) })
+            continuation.onTermination = { _ in handle?.cancel() }
+        }
+    }
+
+    /// The raw records of a watch in batches: the records framed from one read of the connection
+    /// (libcurl: one chunk) as one element, never empty; ended as `watchRecords`.
+    public func watchRecordBatches(_ r: ResourceDescriptor, namespace: String? = nil,
+                                   options: WatchOptions = WatchOptions()) -> AsyncThrowingStream<[[UInt8]], any Error> {
+        AsyncThrowingStream(bufferingPolicy: .unbounded) { continuation in
+            let handle = startWatch(r, namespace: namespace, options: options,
+                                    deliver: { WatchBatchDelivery.yield($0, continuation) },
+                                    finish: { continuation.finish(throwing: $0) })
+            continuation.onTermination = { _ in handle?.cancel() }
+        }
+    }
+
+    /// Opens the watch: `deliver` gets the records framed since the last delivery (never empty)
+    /// at the end of each read, `finish` is called once, last (nil: a normal end), after a
+    /// `deliver` of the records that preceded the end or the failure. Nil if the request could not
+    /// be built (`finish` has been called).
+    private func startWatch(_ r: ResourceDescriptor, namespace: String?, options: WatchOptions,
+                            deliver: @escaping @Sendable ([[UInt8]]) -> Void,
+                            finish: @escaping @Sendable ((any Error)?) -> Void) -> StreamHandle? {
         let call = Call(verb: "watch", method: "GET", path: r.collectionPath(namespace: r.namespaced ? namespace : nil),
                         query: options.query, resource: r, idempotent: true)
-        return AsyncThrowingStream(bufferingPolicy: .unbounded) { continuation in
-            let request: HTTPRequest
-            do {
-                request = try httpRequest(call, streaming: true, idleTimeout: options.idleTimeout)
-            } catch {
-                continuation.finish(throwing: error)
-                return
-            }
-            let framer = Mutex(LineFramer())
-            let started = ContinuousClock.now
-            let handle = loop.stream(request, onData: { bytes in
-                let ok = framer.withLock { f in (try? f.append(bytes) { continuation.yield($0) }) != nil }
-                if !ok {
-                    continuation.finish(throwing: KubeError.decoding("watch record too large"))
-                }
-            }, onComplete: { [self] result in
-                switch result {
-                case .success(let response):
-                    record(call, response.status, started, 1)
-                    if (200..<300).contains(response.status) {
-                        if let rest = framer.withLock({ $0.finish() }) { continuation.yield(rest) }
-                        continuation.finish()
-                    } else {
-                        continuation.finish(throwing: mapError(response, call))
-                    }
-                case .failure(.cancelled):
-                    continuation.finish()
-                case .failure(let f):
-                    record(call, nil, started, 1)
-                    continuation.finish(throwing: KubeError(f))
-                }
-            })
-            continuation.onTermination = { _ in handle.cancel() }
+        let request: HTTPRequest
+        do {
+            request = try httpRequest(call, streaming: true, idleTimeout: options.idleTimeout)
+        } catch {
+            finish(error)
+            return nil
         }
+        let framing = Mutex(WatchFraming())
+        let started = ContinuousClock.now
+        let flush: @Sendable () -> Void = {
+            let batch = framing.withLock { $0.take() }
+            if !batch.isEmpty { deliver(batch) }
+        }
+        return loop.stream(request, onData: { bytes in
+            let tooLarge = framing.withLock { $0.append(bytes) }
+            if tooLarge {
+                flush()
+                finish(KubeError.decoding("watch record too large"))
+            }
+        }, onFlush: flush, onComplete: { [self] result in
+            switch result {
+            case .success(let response):
+                record(call, response.status, started, 1)
+                if (200..<300).contains(response.status) {
+                    framing.withLock { $0.finish() }
+                    flush()
+                    finish(nil)
+                } else {
+                    finish(mapError(response, call))
+                }
+            case .failure(.cancelled):
+                finish(nil)
+            case .failure(let f):
+                record(call, nil, started, 1)
+                flush()
+                finish(KubeError(f))
+            }
+        })
     }
 
     func watchEvents<T: Decodable & Sendable>(_ type: T.Type, _ r: ResourceDescriptor, namespace: String?,
@@ -70,6 +113,101 @@ extension KubeClient {
             guard let record = try await records.next() else { return nil }
             return try decoder.decode(record)
         })
+    }
+
+    func watchEventBatches<T: Decodable & Sendable>(_ type: T.Type, _ r: ResourceDescriptor, namespace: String?,
+                                                    options: WatchOptions) -> AsyncThrowingStream<[WatchEvent<T>], any Error> {
+        let batches = BatchDecoding(watchRecordBatches(r, namespace: namespace, options: options).makeAsyncIterator(),
+                                    WatchEventDecoder<T>())
+        return AsyncThrowingStream(unfolding: { try await batches.next() })
+    }
+}
+
+/// The framing state of one watch: the line framer and the records framed since the last delivery.
+struct WatchFraming: Sendable {
+    var framer = LineFramer()
+    var pending: [[UInt8]] = []
+
+    /// Frames `bytes`; true if a record went over the size limit (the records before it are pending).
+    mutating func append(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        do throws(LineFramer.RecordTooLarge) {
+            try framer.append(bytes) { pending.append($0) }
+            return false
+        } catch {
+            return true
+        }
+    }
+
+    /// The unterminated rest of the stream joins the pending records.
+    mutating func finish() {
+        if let rest = framer.finish() { pending.append(rest) }
+    }
+
+    mutating func take() -> [[UInt8]] {
+        guard !pending.isEmpty else { return [] }
+        defer { pending = [] }
+        return pending
+    }
+}
+
+/// Where a batch of watch records leaves the loop thread (a function of its own, so that a probe
+/// can count batches and their sizes in a shipped binary: `count` is the array's length).
+enum WatchBatchDelivery {
+    @inline(never)
+    static func yield(_ batch: [[UInt8]], _ continuation: AsyncThrowingStream<[[UInt8]], any Error>.Continuation) {
+        continuation.yield(batch)
+    }
+}
+
+/// Decodes a stream of record batches into event batches for the single consumer of an unfolding
+/// stream. A record that fails ends the stream: the events decoded before it in its batch come
+/// first, the error on the next call, nothing after it.
+/// Safe as `IteratorBox`: `AsyncThrowingStream(unfolding:)` never calls its closure concurrently.
+final class BatchDecoding<Object: Decodable & Sendable>: @unchecked Sendable {
+    private var records: AsyncThrowingStream<[[UInt8]], any Error>.AsyncIterator
+    private let decoder: WatchEventDecoder<Object>
+    private var failure: (any Error)?
+    private var ended = false
+
+    init(_ records: AsyncThrowingStream<[[UInt8]], any Error>.AsyncIterator, _ decoder: WatchEventDecoder<Object>) {
+        self.records = records
+        self.decoder = decoder
+    }
+
+    func next() async throws -> [WatchEvent<Object>]? {
+        if ended { return nil }
+        if let failure {
+            ended = true
+            throw failure
+        }
+        while true {
+            let batch: [[UInt8]]?
+            do {
+                batch = try await records.next()
+            } catch {
+                ended = true
+                throw error
+            }
+            guard let batch else {
+                ended = true
+                return nil
+            }
+            var events: [WatchEvent<Object>] = []
+            events.reserveCapacity(batch.count)
+            for record in batch {
+                do {
+                    events.append(try decoder.decode(record))
+                } catch {
+                    if events.isEmpty {
+                        ended = true
+                        throw error
+                    }
+                    failure = error
+                    return events
+                }
+            }
+            if !events.isEmpty { return events }
+        }
     }
 }
 
