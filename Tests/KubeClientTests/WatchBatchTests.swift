@@ -85,9 +85,9 @@ import Testing
         #expect(try await it.next() == nil)
     }
 
-    @Test func aRecordThatDoesNotDecodeEndsTheStreamAfterTheEventsBeforeIt() async throws {
+    @Test(arguments: [true, false]) func aRecordThatDoesNotDecodeEndsTheStreamAfterTheEventsBeforeIt(h2: Bool) async throws {
         let (chunks, feed) = AsyncStream<[UInt8]>.makeStream()
-        let (server, c) = try await serve(h2: true, chunks)
+        let (server, c) = try await serve(h2: h2, chunks)
         defer { Task { try await server.shutdown() } }
         var it = c.watchBatches(Namespace.self).makeAsyncIterator()
         feed.yield(Array((Self.line("ADDED", "a", rv: "2") + #"{"type":"ADDED","object":[1]}"# + "\n"
@@ -103,9 +103,9 @@ import Testing
         feed.finish()
     }
 
-    @Test func aLeadingErrorRecordEndsTheStreamWithoutAnEmptyBatch() async throws {
+    @Test(arguments: [true, false]) func aLeadingErrorRecordEndsTheStreamWithoutAnEmptyBatch(h2: Bool) async throws {
         let (chunks, feed) = AsyncStream<[UInt8]>.makeStream()
-        let (server, c) = try await serve(h2: true, chunks)
+        let (server, c) = try await serve(h2: h2, chunks)
         defer { Task { try await server.shutdown() } }
         var batches: [[String]] = []
         feed.yield(Array(Self.line("ADDED", "a", rv: "2").utf8))
@@ -116,6 +116,51 @@ import Testing
             }
         }
         #expect(batches == [["ADDED a"]])
+    }
+
+    /// The events of a stream, batch by batch, until it ends or throws (the error, if any).
+    static func drain(_ stream: AsyncThrowingStream<[WatchEvent<Namespace>], any Error>) async -> (names: [String], error: (any Error)?) {
+        var names: [String] = []
+        do {
+            for try await batch in stream {
+                #expect(!batch.isEmpty)
+                names += Self.names(batch)
+            }
+            return (names, nil)
+        } catch {
+            return (names, error)
+        }
+    }
+
+    @Test(arguments: [true, false]) func aRecordOverTheSizeLimitEndsTheStreamAfterTheEventsBeforeIt(h2: Bool) async throws {
+        let (chunks, feed) = AsyncStream<[UInt8]>.makeStream()
+        let (server, c) = try await serve(h2: h2, chunks)
+        defer { Task { try await server.shutdown() } }
+        // "a" and "b" fit the 1,000-byte limit; the unterminated record after them, in the same
+        // server write, goes over it.
+        let stream = c.watchEventBatches(Namespace.self, Namespace.resource, namespace: nil, options: WatchOptions(),
+                                         framer: LineFramer(maxRecordBytes: 1000))
+        feed.yield(Array((Self.line("ADDED", "a", rv: "2") + Self.line("ADDED", "b", rv: "3")).utf8)
+            + [UInt8](repeating: UInt8(ascii: "x"), count: 2000))
+        let (names, error) = await Self.drain(stream)
+        #expect(names == ["ADDED a", "ADDED b"])
+        #expect(error as? KubeError == KubeError.decoding("watch record too large"))
+        feed.finish()
+    }
+
+    @Test func eventsAndAStreamResetInOneReadArriveBeforeTheResetsError() async throws {
+        let tls = try pki.serverTLS(requireClientCert: false, alpn: ["h2"])
+        let body = Array((Self.line("ADDED", "a", rv: "2") + Self.line("ADDED", "b", rv: "3")).utf8)
+        let server = try await TestServer.start(tls: tls, http2: true) { _ in
+            .dataThenReset(status: 200, body: body, code: .internalError)
+        }
+        defer { Task { try await server.shutdown() } }
+        let config = KubeClientConfig(server: server.url, tls: TLSSettings(caFile: pki.caCert), connectTimeout: .seconds(5))
+        let c = KubeClient(config: config, retryPolicy: .none, http2: loop)
+        let (names, error) = await Self.drain(c.watchBatches(Namespace.self))
+        #expect(names == ["ADDED a", "ADDED b"])
+        // The watch is the connection's first stream (id 1).
+        #expect(error as? KubeError == KubeError(H2Failures.streamReset(1, .internalError)))
     }
 
     @Test func cancellingTheConsumerResetsTheStream() async throws {

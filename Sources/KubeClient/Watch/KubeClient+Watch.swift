@@ -48,8 +48,14 @@ extension KubeClient {
     /// (libcurl: one chunk) as one element, never empty; ended as `watchRecords`.
     public func watchRecordBatches(_ r: ResourceDescriptor, namespace: String? = nil,
                                    options: WatchOptions = WatchOptions()) -> AsyncThrowingStream<[[UInt8]], any Error> {
+        recordBatches(r, namespace: namespace, options: options, framer: LineFramer())
+    }
+
+    /// `watchRecordBatches` with the record size limit in `framer` (tests give a small one).
+    func recordBatches(_ r: ResourceDescriptor, namespace: String?, options: WatchOptions,
+                       framer: LineFramer) -> AsyncThrowingStream<[[UInt8]], any Error> {
         AsyncThrowingStream(bufferingPolicy: .unbounded) { continuation in
-            let handle = startWatch(r, namespace: namespace, options: options,
+            let handle = startWatch(r, namespace: namespace, options: options, framer: framer,
                                     deliver: { WatchBatchDelivery.yield($0, continuation) },
                                     finish: { continuation.finish(throwing: $0) })
             continuation.onTermination = { _ in handle?.cancel() }
@@ -61,6 +67,7 @@ extension KubeClient {
     /// `deliver` of the records that preceded the end or the failure. Nil if the request could not
     /// be built (`finish` has been called).
     private func startWatch(_ r: ResourceDescriptor, namespace: String?, options: WatchOptions,
+                            framer: LineFramer = LineFramer(),
                             deliver: @escaping @Sendable ([[UInt8]]) -> Void,
                             finish: @escaping @Sendable ((any Error)?) -> Void) -> StreamHandle? {
         let call = Call(verb: "watch", method: "GET", path: r.collectionPath(namespace: r.namespaced ? namespace : nil),
@@ -72,7 +79,7 @@ extension KubeClient {
             finish(error)
             return nil
         }
-        let framing = Mutex(WatchFraming())
+        let framing = Mutex(WatchFraming(framer: framer))
         let started = ContinuousClock.now
         let flush: @Sendable () -> Void = {
             let batch = framing.withLock { $0.take() }
@@ -115,10 +122,12 @@ extension KubeClient {
         })
     }
 
+    /// The decoded batches of `recordBatches`; `framer` sets the record size limit (tests).
     func watchEventBatches<T: Decodable & Sendable>(_ type: T.Type, _ r: ResourceDescriptor, namespace: String?,
-                                                    options: WatchOptions) -> AsyncThrowingStream<[WatchEvent<T>], any Error> {
-        let batches = BatchDecoding(watchRecordBatches(r, namespace: namespace, options: options).makeAsyncIterator(),
-                                    WatchEventDecoder<T>())
+                                                    options: WatchOptions, framer: LineFramer = LineFramer())
+        -> AsyncThrowingStream<[WatchEvent<T>], any Error> {
+        let records = recordBatches(r, namespace: namespace, options: options, framer: framer)
+        let batches = BatchDecoding(records.makeAsyncIterator(), WatchEventDecoder<T>())
         return AsyncThrowingStream(unfolding: { try await batches.next() })
     }
 }
