@@ -148,6 +148,36 @@ import Testing
         feed.finish()
     }
 
+    /// `startWatch` ends once: after a record over the limit, neither the bytes that follow (which
+    /// would complete that record and frame another) nor the server's normal end reach `deliver`
+    /// or `finish` again.
+    @Test func finishIsCalledOnceAndNothingIsDeliveredAfterIt() async throws {
+        let (chunks, feed) = AsyncStream<[UInt8]>.makeStream()
+        let (server, c) = try await serve(h2: true, chunks)
+        defer { Task { try await server.shutdown() } }
+        let calls = Mutex<[String]>([])
+        let (finished, finishedFeed) = AsyncStream<Void>.makeStream()
+        let handle = c.startWatch(Namespace.resource, namespace: nil, options: WatchOptions(),
+                                  framer: LineFramer(maxRecordBytes: 1000),
+                                  deliver: { batch in calls.withLock { $0.append("deliver \(batch.count)") } },
+                                  finish: { error in
+                                      let what = error.map { ($0 as? KubeError) == .decoding("watch record too large")
+                                          ? "too large" : "\($0)" } ?? "nil"
+                                      calls.withLock { $0.append("finish \(what)") }
+                                      finishedFeed.yield()
+                                  })
+        feed.yield(Array((Self.line("ADDED", "a", rv: "2") + Self.line("ADDED", "b", rv: "3")).utf8)
+            + [UInt8](repeating: UInt8(ascii: "x"), count: 2000))
+        var it = finished.makeAsyncIterator()
+        await it.next()
+        // Not cancelled (as the stream's consumer would): the server goes on, then ends normally.
+        feed.yield(Array(("\n" + Self.line("ADDED", "c", rv: "4")).utf8))
+        feed.finish()
+        while await loop.openStreamCount() > 0 { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(calls.withLock { $0 } == ["deliver 2", "finish too large"])
+        handle?.cancel()
+    }
+
     @Test func eventsAndAStreamResetInOneReadArriveBeforeTheResetsError() async throws {
         let tls = try pki.serverTLS(requireClientCert: false, alpn: ["h2"])
         let body = Array((Self.line("ADDED", "a", rv: "2") + Self.line("ADDED", "b", rv: "3")).utf8)

@@ -63,13 +63,18 @@ extension KubeClient {
     }
 
     /// Opens the watch: `deliver` gets the records framed since the last delivery (never empty)
-    /// at the end of each read, `finish` is called once, last (nil: a normal end), after a
-    /// `deliver` of the records that preceded the end or the failure. Nil if the request could not
-    /// be built (`finish` has been called).
-    private func startWatch(_ r: ResourceDescriptor, namespace: String?, options: WatchOptions,
-                            framer: LineFramer = LineFramer(),
-                            deliver: @escaping @Sendable ([[UInt8]]) -> Void,
-                            finish: @escaping @Sendable ((any Error)?) -> Void) -> StreamHandle? {
+    /// at the end of each read; `finish` is called exactly once, last (nil: a normal end), after a
+    /// `deliver` of the records that preceded the end or the failure, and nothing is delivered
+    /// after it. Nil if the request could not be built (`finish` has been called).
+    ///
+    /// How: the transport calls `onData`, `onFlush` and `onComplete` one at a time (on its loop
+    /// thread); the first end sets `WatchFraming.ended` under the framing lock, after which bytes
+    /// are dropped, nothing is handed over and later ends (another oversize chunk, the stream's
+    /// `onComplete` after a failure) are ignored.
+    func startWatch(_ r: ResourceDescriptor, namespace: String?, options: WatchOptions,
+                    framer: LineFramer = LineFramer(),
+                    deliver: @escaping @Sendable ([[UInt8]]) -> Void,
+                    finish: @escaping @Sendable ((any Error)?) -> Void) -> StreamHandle? {
         let call = Call(verb: "watch", method: "GET", path: r.collectionPath(namespace: r.namespaced ? namespace : nil),
                         query: options.query, resource: r, idempotent: true)
         let request: HTTPRequest
@@ -85,11 +90,14 @@ extension KubeClient {
             let batch = framing.withLock { $0.take() }
             if !batch.isEmpty { deliver(batch) }
         }
+        let end: @Sendable ((any Error)?) -> Void = { error in
+            if framing.withLock({ $0.end() }) { finish(error) }
+        }
         return loop.stream(request, onData: { bytes in
             let tooLarge = framing.withLock { $0.append(bytes) }
             if tooLarge {
                 flush()
-                finish(KubeError.decoding("watch record too large"))
+                end(KubeError.decoding("watch record too large"))
             }
         }, onFlush: flush, onComplete: { [self] result in
             switch result {
@@ -98,16 +106,16 @@ extension KubeClient {
                 if (200..<300).contains(response.status) {
                     framing.withLock { $0.finish() }
                     flush()
-                    finish(nil)
+                    end(nil)
                 } else {
-                    finish(mapError(response, call))
+                    end(mapError(response, call))
                 }
             case .failure(.cancelled):
-                finish(nil)
+                end(nil)
             case .failure(let f):
                 record(call, nil, started, 1)
                 flush()
-                finish(KubeError(f))
+                end(KubeError(f))
             }
         })
     }
