@@ -11,15 +11,16 @@ import Metrics
 ///   another failure retries the same page after a backoff.
 /// - `watching(rv)`: watches from the list's resourceVersion, then from the last one seen (objects
 ///   and bookmarks), reading the source's event batches (`ListWatchSource.watchBatches`: one
-///   wake-up per burst of events) and handing their events to `handle` one by one, in order. A normal end of the stream (`timeoutSeconds`) reopens at once from the last
-///   seen version — unless the stream ended within `minimumWatchDuration` without a single event
-///   (a proxy or server closing watches at once), which counts as a failure, so such a peer is not
-///   hammered. A stream broken by the server going away (`WatchFailure.isServerGone`: a graceful
-///   shutdown's curl 18, a reset, an HTTP/2 GOAWAY or RST_STREAM) after it delivered an event or
-///   lasted `minimumWatchDuration` is an ordinary end too: it resumes after a random delay of at most
-///   `reconnectJitter`. A 410 (thrown or as an ERROR event) goes back to `listing(nil)` for a full
-///   relist. A watch that has delivered nothing for longer than `watchTimeout + idleGrace` is
-///   abandoned and reopened.
+///   wake-up per burst of events) and handing their events to `handle` one by one, in order (a
+///   cancelled task stops between two of them). A normal end of the stream (`timeoutSeconds`)
+///   reopens at once from the last seen version — unless the stream ended within
+///   `minimumWatchDuration` without a single event (a proxy or server closing watches at once),
+///   which counts as a failure, so such a peer is not hammered. A stream broken by the server
+///   going away (`WatchFailure.isServerGone`: a graceful shutdown's curl 18, a reset, an HTTP/2
+///   GOAWAY or RST_STREAM) after it delivered an event or lasted `minimumWatchDuration` is an
+///   ordinary end too: it resumes after a random delay of at most `reconnectJitter`. A 410
+///   (thrown or as an ERROR event) goes back to `listing(nil)` for a full relist. A watch that has
+///   delivered nothing for longer than `watchTimeout + idleGrace` is abandoned and reopened.
 ///
 /// Backoff: failures while the server is unreachable (`WatchFailure.isUnreachable`: connection
 /// refused or reset, 502/503/504) wait per `unreachableBackoff` (0.2 s doubling to a 1.6 s cap), so
@@ -241,8 +242,8 @@ public struct Watcher<Source: ListWatchSource>: Sendable {
         }
     }
 
-    /// Reads one watch stream's batches into `handle`, event by event; `onFirstEvent` runs when its first event (object or
-    /// bookmark) arrives.
+    /// Reads one watch stream's batches into `handle`, event by event, until the task is
+    /// cancelled; `onFirstEvent` runs when its first event (object or bookmark) arrives.
     private func consume(from resourceVersion: String, progress: Locked<WatchProgress>,
                          onFirstEvent: @Sendable (MonotonicInstant) -> Void,
                          handle: @Sendable (WatcherEvent<Object>) async -> Void) async -> WatchOutcome {
@@ -261,6 +262,9 @@ public struct Watcher<Source: ListWatchSource>: Sendable {
                     if first { onFirstEvent(now) }
                 }
                 for event in batch {
+                    // As the former one-event stream: nothing is handled after cancellation (the
+                    // idle watchdog won, shutdown), not even the rest of the batch.
+                    if Task.isCancelled { return .cancelled }
                     switch event {
                     case .added(let o), .modified(let o):
                         saw(o.metadata.resourceVersion)

@@ -73,6 +73,30 @@ import Testing
         #expect(source.lists.withLock { $0 } == 2)
     }
 
+    /// Cancelling the watcher's task stops it between two events of a batch: "b" is never handled.
+    @Test func cancellationStopsTheWatcherBetweenTheEventsOfABatch() async {
+        let source = Source([[.added(Self.widget("a", rv: "2")), .added(Self.widget("b", rv: "3"))]])
+        let watcher = Watcher(source: source, backoff: Backoff(random: { 0 }), clock: ManualClock(), logger: quietLogger)
+        let handled = Locked<[String]>([])
+        let (inA, reachedA) = AsyncStream<Void>.makeStream()
+        let task = Task {
+            await watcher.run { e in
+                guard case .apply(let w) = e else { return }
+                handled.withLock { $0.append(w.metadata.name ?? "") }
+                if w.metadata.name == "a" {
+                    reachedA.yield()
+                    // Holds "a" until the task is cancelled (the sleep ends early with it).
+                    try? await Task.sleep(for: .seconds(60))
+                }
+            }
+        }
+        var it = inA.makeAsyncIterator()
+        await it.next()
+        task.cancel()
+        await task.value
+        #expect(handled.withLock { $0 } == ["a"])
+    }
+
     @Test func anotherErrorEventInsideABatchIsAFailureAfterTheEventsBeforeIt() async {
         let forbidden = Status(message: "no", reason: "Forbidden", code: 403)
         let source = Source([[.added(Self.widget("a", rv: "2")), .error(forbidden), .added(Self.widget("c", rv: "5"))]])
