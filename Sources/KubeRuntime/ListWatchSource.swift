@@ -20,9 +20,11 @@ public protocol ListWatchSource<Object>: Sendable {
         -> AsyncThrowingStream<WatchEvent<Object>, any Error>
 
     /// The same watch with its events in batches (what arrived together, in order, never empty):
-    /// what the `Watcher` consumes. Same contract as `watch`; an error (or an ERROR event, last in
-    /// its batch) comes after the events before it. The default wraps each event of `watch` in a
-    /// batch of its own; sources that receive events in bursts (`KubeClientListWatch`) override it.
+    /// what the `Watcher` consumes. Same contract as `watch`; a thrown error comes after the
+    /// batches of the events before it. An ERROR event ends the watch: the `Watcher` ignores the
+    /// events after it in its batch (no source needs to put it last). The default wraps each event
+    /// of `watch` in a batch of its own; sources that receive events in bursts
+    /// (`KubeClientListWatch`) override it.
     func watchBatches(resourceVersion: String, timeoutSeconds: Int) async throws
         -> AsyncThrowingStream<[WatchEvent<Object>], any Error>
 }
