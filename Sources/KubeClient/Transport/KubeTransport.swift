@@ -30,17 +30,23 @@ struct KubeTransport: Sendable {
         if let h2, let target = RequestTarget(url: request.url) {
             return h2.stream(request, target, onData: onData, onFlush: onFlush, onComplete: onComplete)
         }
-        return curl.stream(request, onData: Self.flushingEach(onData, onFlush)!, onComplete: onComplete)
+        return curl.stream(request, onData: Self.flushingEach(onData, onFlush), onComplete: onComplete)
     }
 
     /// libcurl has no notion of a read turn: each chunk is followed by its flush.
-    static func flushingEach(_ onData: (@Sendable (UnsafeRawBufferPointer) -> Void)?,
-                             _ onFlush: (@Sendable () -> Void)?) -> (@Sendable (UnsafeRawBufferPointer) -> Void)? {
-        guard let onData, let onFlush else { return onData }
+    static func flushingEach(_ onData: @escaping @Sendable (UnsafeRawBufferPointer) -> Void,
+                             _ onFlush: (@Sendable () -> Void)?) -> @Sendable (UnsafeRawBufferPointer) -> Void {
+        guard let onFlush else { return onData }
         return { bytes in
             onData(bytes)
             onFlush()
         }
+    }
+
+    /// `flushingEach` for a request that may have no `onData` (not a stream: none either).
+    static func flushingEach(_ onData: (@Sendable (UnsafeRawBufferPointer) -> Void)?,
+                             _ onFlush: (@Sendable () -> Void)?) -> (@Sendable (UnsafeRawBufferPointer) -> Void)? {
+        onData.map { flushingEach($0, onFlush) }
     }
 
     /// "h2" or "curl" (for tests and logs).
