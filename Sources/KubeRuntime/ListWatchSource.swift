@@ -32,7 +32,7 @@ public protocol ListWatchSource<Object>: Sendable {
 extension ListWatchSource {
     public func watchBatches(resourceVersion: String, timeoutSeconds: Int) async throws
         -> AsyncThrowingStream<[WatchEvent<Object>], any Error> {
-        let events = MappedIteratorBox(try await watch(resourceVersion: resourceVersion, timeoutSeconds: timeoutSeconds)
+        let events = IteratorBox(try await watch(resourceVersion: resourceVersion, timeoutSeconds: timeoutSeconds)
             .makeAsyncIterator())
         return AsyncThrowingStream(unfolding: { try await events.next().map { [$0] } })
     }

@@ -1,4 +1,5 @@
 import KubeAPI
+import KubeClient
 
 /// A `ListWatchSource` whose objects are another source's, converted one by one: every item of
 /// a LIST page and the object of every added, modified and deleted watch event goes through
@@ -26,7 +27,7 @@ public struct MappedListWatch<Base: ListWatchSource, Object: KubeResource>: List
     public func watch(resourceVersion: String, timeoutSeconds: Int) async throws
         -> AsyncThrowingStream<WatchEvent<Object>, any Error> {
         let events = try await base.watch(resourceVersion: resourceVersion, timeoutSeconds: timeoutSeconds)
-        let iterator = MappedIteratorBox(events.makeAsyncIterator())
+        let iterator = IteratorBox(events.makeAsyncIterator())
         let map = self.map
         return AsyncThrowingStream(unfolding: {
             guard let event = try await iterator.next() else { return nil }
@@ -38,7 +39,7 @@ public struct MappedListWatch<Base: ListWatchSource, Object: KubeResource>: List
     public func watchBatches(resourceVersion: String, timeoutSeconds: Int) async throws
         -> AsyncThrowingStream<[WatchEvent<Object>], any Error> {
         let batches = try await base.watchBatches(resourceVersion: resourceVersion, timeoutSeconds: timeoutSeconds)
-        let iterator = MappedIteratorBox(batches.makeAsyncIterator())
+        let iterator = IteratorBox(batches.makeAsyncIterator())
         let map = self.map
         return AsyncThrowingStream(unfolding: {
             guard let batch = try await iterator.next() else { return nil }
@@ -55,12 +56,4 @@ public struct MappedListWatch<Base: ListWatchSource, Object: KubeResource>: List
         case .error(let status): return .error(status)
         }
     }
-}
-
-/// Lets the single consumer of an unfolding stream own the base stream's iterator.
-/// Safe because `AsyncThrowingStream(unfolding:)` never calls its closure concurrently.
-final class MappedIteratorBox<Element: Sendable>: @unchecked Sendable {
-    private var base: AsyncThrowingStream<Element, any Error>.AsyncIterator
-    init(_ base: AsyncThrowingStream<Element, any Error>.AsyncIterator) { self.base = base }
-    func next() async throws -> Element? { try await base.next() }
 }

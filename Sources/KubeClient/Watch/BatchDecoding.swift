@@ -1,10 +1,9 @@
 import KubeAPI
 
-/// Decodes a stream of record batches into event batches for the single consumer of an unfolding
-/// stream. A record that fails ends the stream: the events decoded before it in its batch come
-/// first, the error on the next call, nothing after it.
-/// Safe as `IteratorBox`: `AsyncThrowingStream(unfolding:)` never calls its closure concurrently.
-final class BatchDecoding<Object: Decodable & Sendable>: @unchecked Sendable {
+/// Decodes a stream of record batches into event batches (an iterator for an `IteratorBox`). A
+/// record that fails ends the stream: the events decoded before it in its batch come first, the
+/// error on the next call, nothing after it.
+struct BatchDecoding<Object: Decodable & Sendable>: AsyncIteratorProtocol {
     private var records: AsyncThrowingStream<[[UInt8]], any Error>.AsyncIterator
     private let decoder: WatchEventDecoder<Object>
     private var failure: (any Error)?
@@ -15,7 +14,7 @@ final class BatchDecoding<Object: Decodable & Sendable>: @unchecked Sendable {
         self.decoder = decoder
     }
 
-    func next() async throws -> [WatchEvent<Object>]? {
+    mutating func next() async throws -> [WatchEvent<Object>]? {
         if ended { return nil }
         if let failure {
             ended = true

@@ -135,15 +135,7 @@ extension KubeClient {
                                                     options: WatchOptions, framer: LineFramer = LineFramer())
         -> AsyncThrowingStream<[WatchEvent<T>], any Error> {
         let records = recordBatches(r, namespace: namespace, options: options, framer: framer)
-        let batches = BatchDecoding(records.makeAsyncIterator(), WatchEventDecoder<T>())
+        let batches = IteratorBox(BatchDecoding(records.makeAsyncIterator(), WatchEventDecoder<T>()))
         return AsyncThrowingStream(unfolding: { try await batches.next() })
     }
-}
-
-/// Lets the single consumer of an unfolding stream own a non-Sendable iterator.
-/// Safe because `AsyncThrowingStream(unfolding:)` never calls its closure concurrently.
-final class IteratorBox<Base: AsyncIteratorProtocol>: @unchecked Sendable {
-    private var base: Base
-    init(_ base: Base) { self.base = base }
-    func next() async throws -> Base.Element? { try await base.next() }
 }
