@@ -54,7 +54,16 @@ import Testing
             + Self.line("DELETED", "a", rv: "4")
             + #"{"type":"BOOKMARK","object":{"kind":"Namespace","metadata":{"resourceVersion":"5"}}}"# + "\r\n"
         feed.yield(Array(burst.utf8))
-        #expect(Self.names(try await it.next() ?? []) == ["ADDED a", "MODIFIED a", "DELETED a", "BOOKMARK 5"])
+        // h2: the burst is one DATA frame, handled only once complete, so a read split by the
+        // socket cannot split it: one batch. libcurl hands a chunk over as it reads it, so a split
+        // read may make two batches (the events still in one piece each, in order) — never one
+        // batch per event, as the event-by-event stream would.
+        var burstBatches: [[String]] = []
+        while burstBatches.joined().count < 4, let batch = try await it.next() {
+            burstBatches.append(Self.names(batch))
+        }
+        #expect(Array(burstBatches.joined()) == ["ADDED a", "MODIFIED a", "DELETED a", "BOOKMARK 5"])
+        #expect(burstBatches.count <= (h2 ? 1 : 2), "\(burstBatches)")
         // A record split over two writes: one batch once its line is complete.
         let whole = Array(Self.line("ADDED", "b", rv: "6").utf8)
         feed.yield(Array(whole[..<25]))
@@ -80,7 +89,11 @@ import Testing
         // Never finished by the server: the client stops at the ERROR record; "c" is never delivered.
         feed.yield(Array((Self.line("ADDED", "a", rv: "2") + Self.line("ADDED", "b", rv: "3") + Self.gone
             + Self.line("ADDED", "c", rv: "4")).utf8))
-        #expect(Self.names(try await it.next() ?? []) == ["ADDED a", "ADDED b"])
+        // h2: one DATA frame, one batch; libcurl may hand a split read over in two.
+        var before: [[String]] = []
+        while before.joined().count < 2, let batch = try await it.next() { before.append(Self.names(batch)) }
+        #expect(Array(before.joined()) == ["ADDED a", "ADDED b"])
+        #expect(before.count <= (h2 ? 1 : 2), "\(before)")
         await #expect(throws: KubeError.gone(message: "too old")) { _ = try await it.next() }
         #expect(try await it.next() == nil)
     }
@@ -207,7 +220,8 @@ import Testing
         }
         feed.yield(Array((Self.line("ADDED", "a", rv: "2") + Self.line("ADDED", "b", rv: "3")).utf8))
         var it = first.makeAsyncIterator()
-        await it.next()
+        // One batch (one DATA frame), or more if the events were handed over in pieces.
+        while seen.withLock({ $0 }) < 2 { await it.next() }
         #expect(seen.withLock { $0 } == 2)
         #expect(await loop.openStreamCount() == 1)
         watch.cancel()
