@@ -28,10 +28,19 @@ public struct KubeClientListWatch<Object: KubeResource>: ListWatchSource {
 
     public func watch(resourceVersion: String, timeoutSeconds: Int) async throws
         -> AsyncThrowingStream<WatchEvent<Object>, any Error> {
-        client.watch(Object.self, namespace: namespace,
-                     options: WatchOptions(labelSelector: labelSelector, fieldSelector: fieldSelector,
-                                           resourceVersion: resourceVersion, allowWatchBookmarks: true,
-                                           timeoutSeconds: timeoutSeconds, idleTimeout: nil))
+        client.watch(Object.self, namespace: namespace, options: watchOptions(resourceVersion, timeoutSeconds))
+    }
+
+    /// The events of one read of the connection as one batch (`KubeClient.watchBatches`).
+    public func watchBatches(resourceVersion: String, timeoutSeconds: Int) async throws
+        -> AsyncThrowingStream<[WatchEvent<Object>], any Error> {
+        client.watchBatches(Object.self, namespace: namespace, options: watchOptions(resourceVersion, timeoutSeconds))
+    }
+
+    /// Both watch forms' options: the selectors, bookmarks on, no client-side idle timeout.
+    private func watchOptions(_ resourceVersion: String, _ timeoutSeconds: Int) -> WatchOptions {
+        WatchOptions(labelSelector: labelSelector, fieldSelector: fieldSelector, resourceVersion: resourceVersion,
+                     allowWatchBookmarks: true, timeoutSeconds: timeoutSeconds, idleTimeout: nil)
     }
 }
 

@@ -18,6 +18,24 @@ public protocol ListWatchSource<Object>: Sendable {
     /// as a thrown gone error. Cancelling the consuming task must close the connection.
     func watch(resourceVersion: String, timeoutSeconds: Int) async throws
         -> AsyncThrowingStream<WatchEvent<Object>, any Error>
+
+    /// The same watch with its events in batches (what arrived together, in order, never empty):
+    /// what the `Watcher` consumes. Same contract as `watch`; a thrown error comes after the
+    /// batches of the events before it. An ERROR event ends the watch: the `Watcher` ignores the
+    /// events after it in its batch (no source needs to put it last). The default wraps each event
+    /// of `watch` in a batch of its own; sources that receive events in bursts
+    /// (`KubeClientListWatch`) override it.
+    func watchBatches(resourceVersion: String, timeoutSeconds: Int) async throws
+        -> AsyncThrowingStream<[WatchEvent<Object>], any Error>
+}
+
+extension ListWatchSource {
+    public func watchBatches(resourceVersion: String, timeoutSeconds: Int) async throws
+        -> AsyncThrowingStream<[WatchEvent<Object>], any Error> {
+        let events = IteratorBox(try await watch(resourceVersion: resourceVersion, timeoutSeconds: timeoutSeconds)
+            .makeAsyncIterator())
+        return AsyncThrowingStream(unfolding: { try await events.next().map { [$0] } })
+    }
 }
 
 /// An error that carries the API's `Status` (KubeClient's errors conform through the adapter).

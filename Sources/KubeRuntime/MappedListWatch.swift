@@ -1,8 +1,10 @@
 import KubeAPI
+import KubeClient
 
 /// A `ListWatchSource` whose objects are another source's, converted one by one: every item of
 /// a LIST page and the object of every added, modified and deleted watch event goes through
-/// `map`; bookmarks, errors, page metadata and failures pass unchanged.
+/// `map`; bookmarks, errors, page metadata and failures pass unchanged, and the base's watch
+/// batches stay batches (`watchBatches`).
 ///
 /// Used to decode a kind into a partial form (e.g. without its `spec`) that `map` turns back into
 /// the cached model, so a cache whose transform drops fields never decodes them. `map` must keep
@@ -25,25 +27,33 @@ public struct MappedListWatch<Base: ListWatchSource, Object: KubeResource>: List
     public func watch(resourceVersion: String, timeoutSeconds: Int) async throws
         -> AsyncThrowingStream<WatchEvent<Object>, any Error> {
         let events = try await base.watch(resourceVersion: resourceVersion, timeoutSeconds: timeoutSeconds)
-        let iterator = MappedIteratorBox(events.makeAsyncIterator())
+        let iterator = IteratorBox(events.makeAsyncIterator())
         let map = self.map
         return AsyncThrowingStream(unfolding: {
             guard let event = try await iterator.next() else { return nil }
-            switch event {
-            case .added(let o): return .added(map(o))
-            case .modified(let o): return .modified(map(o))
-            case .deleted(let o): return .deleted(map(o))
-            case .bookmark(let meta): return .bookmark(meta)
-            case .error(let status): return .error(status)
-            }
+            return Self.mapped(event, map)
         })
     }
-}
 
-/// Lets the single consumer of an unfolding stream own the base stream's iterator.
-/// Safe because `AsyncThrowingStream(unfolding:)` never calls its closure concurrently.
-final class MappedIteratorBox<Element: Sendable>: @unchecked Sendable {
-    private var base: AsyncThrowingStream<Element, any Error>.AsyncIterator
-    init(_ base: AsyncThrowingStream<Element, any Error>.AsyncIterator) { self.base = base }
-    func next() async throws -> Element? { try await base.next() }
+    /// The base's batches, each event mapped (one hand-off per batch, as the base's).
+    public func watchBatches(resourceVersion: String, timeoutSeconds: Int) async throws
+        -> AsyncThrowingStream<[WatchEvent<Object>], any Error> {
+        let batches = try await base.watchBatches(resourceVersion: resourceVersion, timeoutSeconds: timeoutSeconds)
+        let iterator = IteratorBox(batches.makeAsyncIterator())
+        let map = self.map
+        return AsyncThrowingStream(unfolding: {
+            guard let batch = try await iterator.next() else { return nil }
+            return batch.map { Self.mapped($0, map) }
+        })
+    }
+
+    private static func mapped(_ event: WatchEvent<Base.Object>, _ map: (Base.Object) -> Object) -> WatchEvent<Object> {
+        switch event {
+        case .added(let o): return .added(map(o))
+        case .modified(let o): return .modified(map(o))
+        case .deleted(let o): return .deleted(map(o))
+        case .bookmark(let meta): return .bookmark(meta)
+        case .error(let status): return .error(status)
+        }
+    }
 }

@@ -10,15 +10,17 @@ import Metrics
 ///   `initStarted`, `initPage`s and `initDone`. A 410 (expired continue token) restarts the list;
 ///   another failure retries the same page after a backoff.
 /// - `watching(rv)`: watches from the list's resourceVersion, then from the last one seen (objects
-///   and bookmarks). A normal end of the stream (`timeoutSeconds`) reopens at once from the last
-///   seen version — unless the stream ended within `minimumWatchDuration` without a single event
-///   (a proxy or server closing watches at once), which counts as a failure, so such a peer is not
-///   hammered. A stream broken by the server going away (`WatchFailure.isServerGone`: a graceful
-///   shutdown's curl 18, a reset, an HTTP/2 GOAWAY or RST_STREAM) after it delivered an event or
-///   lasted `minimumWatchDuration` is an ordinary end too: it resumes after a random delay of at most
-///   `reconnectJitter`. A 410 (thrown or as an ERROR event) goes back to `listing(nil)` for a full
-///   relist. A watch that has delivered nothing for longer than `watchTimeout + idleGrace` is
-///   abandoned and reopened.
+///   and bookmarks), reading the source's event batches (`ListWatchSource.watchBatches`: one
+///   wake-up per burst of events) and handing their events to `handle` one by one, in order (a
+///   cancelled task stops between two of them). A normal end of the stream (`timeoutSeconds`)
+///   reopens at once from the last seen version — unless the stream ended within
+///   `minimumWatchDuration` without a single event (a proxy or server closing watches at once),
+///   which counts as a failure, so such a peer is not hammered. A stream broken by the server
+///   going away (`WatchFailure.isServerGone`: a graceful shutdown's curl 18, a reset, an HTTP/2
+///   GOAWAY or RST_STREAM) after it delivered an event or lasted `minimumWatchDuration` is an
+///   ordinary end too: it resumes after a random delay of at most `reconnectJitter`. A 410
+///   (thrown or as an ERROR event) goes back to `listing(nil)` for a full relist. A watch that has
+///   delivered nothing for longer than `watchTimeout + idleGrace` is abandoned and reopened.
 ///
 /// Backoff: failures while the server is unreachable (`WatchFailure.isUnreachable`: connection
 /// refused or reset, 502/503/504) wait per `unreachableBackoff` (0.2 s doubling to a 1.6 s cap), so
@@ -240,15 +242,16 @@ public struct Watcher<Source: ListWatchSource>: Sendable {
         }
     }
 
-    /// Reads one watch stream into `handle`; `onFirstEvent` runs when its first event (object or
-    /// bookmark) arrives.
+    /// Reads one watch stream's batches into `handle`, event by event, until the task is
+    /// cancelled; `onFirstEvent` runs when its first event (object or bookmark) arrives.
     private func consume(from resourceVersion: String, progress: Locked<WatchProgress>,
                          onFirstEvent: @Sendable (MonotonicInstant) -> Void,
                          handle: @Sendable (WatcherEvent<Object>) async -> Void) async -> WatchOutcome {
         let timeout = Int(watchTimeout.components.seconds)
         do {
-            let stream = try await source.watch(resourceVersion: resourceVersion, timeoutSeconds: timeout)
-            for try await event in stream {
+            let stream = try await source.watchBatches(resourceVersion: resourceVersion, timeoutSeconds: timeout)
+            for try await batch in stream {
+                // One instant for the batch: its events arrived together.
                 let now = clock.now()
                 // Objects and bookmarks show a working watch; an ERROR event does not.
                 func saw(_ rv: String?) {
@@ -258,18 +261,23 @@ public struct Watcher<Source: ListWatchSource>: Sendable {
                     }
                     if first { onFirstEvent(now) }
                 }
-                switch event {
-                case .added(let o), .modified(let o):
-                    saw(o.metadata.resourceVersion)
-                    await handle(.apply(o))
-                case .deleted(let o):
-                    saw(o.metadata.resourceVersion)
-                    await handle(.delete(o))
-                case .bookmark(let meta):
-                    saw(meta.resourceVersion)
-                case .error(let status):
-                    if WatchFailure.isGone(status) { return .gone(status.message ?? "resource version expired") }
-                    return .failed(WatchErrorEvent(status: status))
+                for event in batch {
+                    // As the former one-event stream: nothing is handled after cancellation (the
+                    // idle watchdog won, shutdown), not even the rest of the batch.
+                    if Task.isCancelled { return .cancelled }
+                    switch event {
+                    case .added(let o), .modified(let o):
+                        saw(o.metadata.resourceVersion)
+                        await handle(.apply(o))
+                    case .deleted(let o):
+                        saw(o.metadata.resourceVersion)
+                        await handle(.delete(o))
+                    case .bookmark(let meta):
+                        saw(meta.resourceVersion)
+                    case .error(let status):
+                        if WatchFailure.isGone(status) { return .gone(status.message ?? "resource version expired") }
+                        return .failed(WatchErrorEvent(status: status))
+                    }
                 }
             }
             return Task.isCancelled ? .cancelled : .ended

@@ -47,6 +47,22 @@ import Testing
         "If-None-Match: \"etag\"", "Retry-After: 3", "x-a: 1", "x-b: 2", "x-c: 3", "x-d: 4", "x-e: 5",
     ]
 
+    /// Canonically equivalent lines, methods and authorities (`==` holds) with different bytes are
+    /// different cache entries: each request's block is its own text's encoding.
+    @Test(arguments: [false, true]) func canonicallyEquivalentTextIsNotACacheHit(huffman: Bool) {
+        let base = HPACKEncoder(huffman: huffman)
+        var encoder = HPACKRequestEncoder(encoder: base)
+        let composed = "X-Name: caf\u{E9}", decomposed = "X-Name: cafe\u{301}"
+        #expect(composed == decomposed && Array(composed.utf8) != Array(decomposed.utf8))
+        for (method, authority, line) in [("M\u{C5}", "h\u{E9}st:1", composed), ("MA\u{30A}", "he\u{301}st:1", decomposed),
+                                          ("M\u{C5}", "h\u{E9}st:1", composed)] {
+            var block: [UInt8] = []
+            encoder.encode(method: method, authority: authority, path: "/p", headers: [line], bodyCount: nil, into: &block)
+            #expect(block == Self.reference(base, method: method, authority: authority, path: "/p", headers: [line], body: nil))
+        }
+        #expect(HPACKRequestEncoder.sameBytes("", "") && !HPACKRequestEncoder.sameBytes("a", "") && HPACKRequestEncoder.sameBytes("ab", "ab"))
+    }
+
     @Test(arguments: [false, true], [UInt64(1), 2, 3])
     func blocksAreByteIdenticalToTheFieldByFieldEncoding(huffman: Bool, seed: UInt64) {
         var rng = SplitMix(seed: seed)

@@ -52,4 +52,51 @@ import Testing
         }
         #expect(seen == ["added 6", "modified 8", "bookmark 9", "deleted 10", "error 410"])
     }
+
+    /// A source whose watch delivers fixed batches (as `KubeClientListWatch` does).
+    struct Batched: ListWatchSource {
+        let batches: [[WatchEvent<Widget>]]
+
+        func list(limit: Int, continueToken: String?) async throws -> KubeList<Widget> { KubeList(items: []) }
+
+        func watch(resourceVersion: String, timeoutSeconds: Int) async throws -> AsyncThrowingStream<WatchEvent<Widget>, any Error> {
+            Issue.record("the batch-level watch is used")
+            return AsyncThrowingStream { $0.finish() }
+        }
+
+        func watchBatches(resourceVersion: String, timeoutSeconds: Int) async throws
+            -> AsyncThrowingStream<[WatchEvent<Widget>], any Error> {
+            let (stream, continuation) = AsyncThrowingStream<[WatchEvent<Widget>], any Error>.makeStream()
+            for b in batches { continuation.yield(b) }
+            continuation.finish(throwing: FakeTransportError())
+            return stream
+        }
+    }
+
+    static func sizes(_ batch: [WatchEvent<Widget>]) -> [Int] {
+        batch.map { if case .added(let w) = $0 { w.size } else if case .modified(let w) = $0 { w.size } else { -1 } }
+    }
+
+    @Test func batchesStayBatchesWithEveryObjectMappedAndTheFailureLast() async throws {
+        let mapped = MappedListWatch(Batched(batches: [[.added(Widget("a", size: 1)), .modified(Widget("a", size: 2))],
+                                                       [.bookmark(ObjectMeta()), .added(Widget("b", size: 3))]]),
+                                     map: Self.doubled)
+        var seen: [[Int]] = []
+        await #expect(throws: FakeTransportError.self) {
+            for try await batch in try await mapped.watchBatches(resourceVersion: "1", timeoutSeconds: 1) {
+                seen.append(Self.sizes(batch))
+            }
+        }
+        #expect(seen == [[2, 4], [-1, 6]])
+    }
+
+    @Test func theDefaultBatchWatchWrapsEachEventOfASourceWithoutOne() async throws {
+        let source = Scripted(page: KubeList(items: []),
+                              events: [.added(Widget("a", size: 1)), .modified(Widget("a", size: 2)), .bookmark(ObjectMeta())])
+        var seen: [[Int]] = []
+        for try await batch in try await MappedListWatch(source, map: Self.doubled).watchBatches(resourceVersion: "1", timeoutSeconds: 1) {
+            seen.append(Self.sizes(batch))
+        }
+        #expect(seen == [[2], [4], [-1]])
+    }
 }

@@ -89,6 +89,10 @@ extension H2Connection {
         s.received += frame.payload.count
         if s.streaming {
             s.onData?(frame.payload)
+            if s.onFlush != nil && !s.flushPending {
+                s.flushPending = true
+                flushes.append(s)
+            }
         } else {
             s.body.append(contentsOf: frame.payload)
         }

@@ -70,6 +70,8 @@ final class H2Connection {
     /// Set by GOAWAY: (error code, last stream id the server processes).
     var goAway: (code: H2ErrorCode, last: UInt32)?
     var scratch: [UInt8] = []
+    /// Streams given data by the frames being handled, for their `onFlush` once all are handled.
+    var flushes: [H2Stream] = []
     /// When the last bytes came from the server (the health check's clock).
     var lastRead: ContinuousClock.Instant
     /// When our unanswered PING left, if one is out.
@@ -245,6 +247,7 @@ final class H2Connection {
             }
         } catch {
             protocolFailure(error)
+            flushStreams()
             return
         }
         if consumed > 0 {
@@ -252,6 +255,18 @@ final class H2Connection {
             if rest > 0 { input.baseAddress!.copyMemory(from: input.baseAddress! + consumed, byteCount: rest) }
             inputCount = rest
         }
+        flushStreams()
+    }
+
+    /// The end of a batch of frames: every stream they gave data to, and that has not completed
+    /// meanwhile, gets its `onFlush` (once, in the order the data arrived).
+    private func flushStreams() {
+        guard !flushes.isEmpty else { return }
+        for s in flushes {
+            s.flushPending = false
+            if !s.completed { s.onFlush?() }
+        }
+        flushes.removeAll(keepingCapacity: true)
     }
 
     /// Writes `out`; bytes the socket does not take wait for the next writable event.

@@ -106,7 +106,7 @@ final class H2Engine {
     }
 
     private func handToCurl(_ s: H2Stream) {
-        let t = Transfer(request: s.request, onData: s.onData, onComplete: s.onComplete)
+        let t = Transfer(request: s.request, onData: KubeTransport.flushingEach(s.onData, s.onFlush), onComplete: s.onComplete)
         s.handedOver = t
         curl.start(t)
         if s.cancelled.load(ordering: .acquiring) { curl.cancel(t) }

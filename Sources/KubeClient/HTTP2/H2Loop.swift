@@ -94,8 +94,9 @@ public final class H2Loop: Sendable {
 
     /// Starts a streaming request (see `CurlLoop.stream`).
     func stream(_ request: HTTPRequest, _ target: RequestTarget, onData: @escaping @Sendable (UnsafeRawBufferPointer) -> Void,
+                onFlush: (@Sendable () -> Void)? = nil,
                 onComplete: @escaping @Sendable (Result<HTTPResponse, TransportFailure>) -> Void) -> StreamHandle {
-        let s = H2Stream(request: request, target: target, onData: onData, onComplete: onComplete)
+        let s = H2Stream(request: request, target: target, onData: onData, onFlush: onFlush, onComplete: onComplete)
         enqueue(.add(s))
         return StreamHandle { [self] in cancel(s) }
     }

@@ -24,12 +24,32 @@ struct KubeTransport: Sendable {
         return try await curl.perform(request)
     }
 
+    /// Starts a streaming request. `onData` gets the bytes of a 2xx answer as they arrive; `onFlush`
+    /// follows the `onData` calls of one read (HTTP/2: all complete frames of one read; libcurl:
+    /// every chunk), so a consumer can hand over what they delivered in one go; `onComplete` once, last.
     func stream(_ request: HTTPRequest, onData: @escaping @Sendable (UnsafeRawBufferPointer) -> Void,
+                onFlush: (@Sendable () -> Void)? = nil,
                 onComplete: @escaping @Sendable (Result<HTTPResponse, TransportFailure>) -> Void) -> StreamHandle {
         if let h2, let target = RequestTarget(url: request.url) {
-            return h2.stream(request, target, onData: onData, onComplete: onComplete)
+            return h2.stream(request, target, onData: onData, onFlush: onFlush, onComplete: onComplete)
         }
-        return curl.stream(request, onData: onData, onComplete: onComplete)
+        return curl.stream(request, onData: Self.flushingEach(onData, onFlush), onComplete: onComplete)
+    }
+
+    /// libcurl has no notion of a read turn: each chunk is followed by its flush.
+    static func flushingEach(_ onData: @escaping @Sendable (UnsafeRawBufferPointer) -> Void,
+                             _ onFlush: (@Sendable () -> Void)?) -> @Sendable (UnsafeRawBufferPointer) -> Void {
+        guard let onFlush else { return onData }
+        return { bytes in
+            onData(bytes)
+            onFlush()
+        }
+    }
+
+    /// `flushingEach` for a request that may have no `onData` (not a stream: none either).
+    static func flushingEach(_ onData: (@Sendable (UnsafeRawBufferPointer) -> Void)?,
+                             _ onFlush: (@Sendable () -> Void)?) -> (@Sendable (UnsafeRawBufferPointer) -> Void)? {
+        onData.map { flushingEach($0, onFlush) }
     }
 
     /// "h2" or "curl" (for tests and logs).

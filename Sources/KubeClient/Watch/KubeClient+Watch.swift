@@ -21,45 +21,103 @@ extension KubeClient {
         watchEvents(T.self, T.resource, namespace: namespace, options: options)
     }
 
+    /// The typed watch, its events in batches: what one read of the connection delivered (a
+    /// burst of events) arrives as one array, so the consumer wakes once for all of them.
+    ///
+    /// Contract: the same events, in the same order, with the same end and errors as
+    /// `watch(_:namespace:options:)`; batches are never empty. A record that fails (an ERROR
+    /// event, a decoding error, a record over the size limit) ends the stream with its error after
+    /// a batch of the events before it in its read.
+    public func watchBatches<T: KubeResource>(_ type: T.Type, namespace: String? = nil,
+                                              options: WatchOptions = WatchOptions()) -> AsyncThrowingStream<[WatchEvent<T>], any Error> {
+        watchEventBatches(T.self, T.resource, namespace: namespace, options: options)
+    }
+
     /// The raw records of a watch (one JSON document each), framed on the loop thread.
     public func watchRecords(_ r: ResourceDescriptor, namespace: String? = nil,
                              options: WatchOptions = WatchOptions()) -> AsyncThrowingStream<[UInt8], any Error> {
+        AsyncThrowingStream(bufferingPolicy: .unbounded) { continuation in
+            let handle = startWatch(r, namespace: namespace, options: options,
+                                    deliver: { for record in $0 { continuation.yield(record) } },
+                                    finish: { continuation.finish(throwing: $0) })
+            continuation.onTermination = { _ in handle?.cancel() }
+        }
+    }
+
+    /// The raw records of a watch in batches: the records framed from one read of the connection
+    /// (libcurl: one chunk) as one element, never empty; ended as `watchRecords`.
+    public func watchRecordBatches(_ r: ResourceDescriptor, namespace: String? = nil,
+                                   options: WatchOptions = WatchOptions()) -> AsyncThrowingStream<[[UInt8]], any Error> {
+        recordBatches(r, namespace: namespace, options: options, framer: LineFramer())
+    }
+
+    /// `watchRecordBatches` with the record size limit in `framer` (tests give a small one).
+    func recordBatches(_ r: ResourceDescriptor, namespace: String?, options: WatchOptions,
+                       framer: LineFramer) -> AsyncThrowingStream<[[UInt8]], any Error> {
+        AsyncThrowingStream(bufferingPolicy: .unbounded) { continuation in
+            let handle = startWatch(r, namespace: namespace, options: options, framer: framer,
+                                    deliver: { WatchBatchDelivery.yield($0, continuation) },
+                                    finish: { continuation.finish(throwing: $0) })
+            continuation.onTermination = { _ in handle?.cancel() }
+        }
+    }
+
+    /// Opens the watch: `deliver` gets the records framed since the last delivery (never empty)
+    /// at the end of each read; `finish` is called exactly once, last (nil: a normal end), after a
+    /// `deliver` of the records that preceded the end or the failure, and nothing is delivered
+    /// after it. Nil if the request could not be built (`finish` has been called).
+    ///
+    /// How: the transport calls `onData`, `onFlush` and `onComplete` one at a time (on its loop
+    /// thread); the first end sets `WatchFraming.ended` under the framing lock, after which bytes
+    /// are dropped, nothing is handed over and later ends (another oversize chunk, the stream's
+    /// `onComplete` after a failure) are ignored.
+    func startWatch(_ r: ResourceDescriptor, namespace: String?, options: WatchOptions,
+                    framer: LineFramer = LineFramer(),
+                    deliver: @escaping @Sendable ([[UInt8]]) -> Void,
+                    finish: @escaping @Sendable ((any Error)?) -> Void) -> StreamHandle? {
         let call = Call(verb: "watch", method: "GET", path: r.collectionPath(namespace: r.namespaced ? namespace : nil),
                         query: options.query, resource: r, idempotent: true)
-        return AsyncThrowingStream(bufferingPolicy: .unbounded) { continuation in
-            let request: HTTPRequest
-            do {
-                request = try httpRequest(call, streaming: true, idleTimeout: options.idleTimeout)
-            } catch {
-                continuation.finish(throwing: error)
-                return
-            }
-            let framer = Mutex(LineFramer())
-            let started = ContinuousClock.now
-            let handle = loop.stream(request, onData: { bytes in
-                let ok = framer.withLock { f in (try? f.append(bytes) { continuation.yield($0) }) != nil }
-                if !ok {
-                    continuation.finish(throwing: KubeError.decoding("watch record too large"))
-                }
-            }, onComplete: { [self] result in
-                switch result {
-                case .success(let response):
-                    record(call, response.status, started, 1)
-                    if (200..<300).contains(response.status) {
-                        if let rest = framer.withLock({ $0.finish() }) { continuation.yield(rest) }
-                        continuation.finish()
-                    } else {
-                        continuation.finish(throwing: mapError(response, call))
-                    }
-                case .failure(.cancelled):
-                    continuation.finish()
-                case .failure(let f):
-                    record(call, nil, started, 1)
-                    continuation.finish(throwing: KubeError(f))
-                }
-            })
-            continuation.onTermination = { _ in handle.cancel() }
+        let request: HTTPRequest
+        do {
+            request = try httpRequest(call, streaming: true, idleTimeout: options.idleTimeout)
+        } catch {
+            finish(error)
+            return nil
         }
+        let framing = Mutex(WatchFraming(framer: framer))
+        let started = ContinuousClock.now
+        let flush: @Sendable () -> Void = {
+            let batch = framing.withLock { $0.take() }
+            if !batch.isEmpty { deliver(batch) }
+        }
+        let end: @Sendable ((any Error)?) -> Void = { error in
+            if framing.withLock({ $0.end() }) { finish(error) }
+        }
+        return loop.stream(request, onData: { bytes in
+            let tooLarge = framing.withLock { $0.append(bytes) }
+            if tooLarge {
+                flush()
+                end(KubeError.decoding("watch record too large"))
+            }
+        }, onFlush: flush, onComplete: { [self] result in
+            switch result {
+            case .success(let response):
+                record(call, response.status, started, 1)
+                if (200..<300).contains(response.status) {
+                    framing.withLock { $0.finish() }
+                    flush()
+                    end(nil)
+                } else {
+                    end(mapError(response, call))
+                }
+            case .failure(.cancelled):
+                end(nil)
+            case .failure(let f):
+                record(call, nil, started, 1)
+                flush()
+                end(KubeError(f))
+            }
+        })
     }
 
     func watchEvents<T: Decodable & Sendable>(_ type: T.Type, _ r: ResourceDescriptor, namespace: String?,
@@ -71,12 +129,13 @@ extension KubeClient {
             return try decoder.decode(record)
         })
     }
-}
 
-/// Lets the single consumer of an unfolding stream own a non-Sendable iterator.
-/// Safe because `AsyncThrowingStream(unfolding:)` never calls its closure concurrently.
-final class IteratorBox<Base: AsyncIteratorProtocol>: @unchecked Sendable {
-    private var base: Base
-    init(_ base: Base) { self.base = base }
-    func next() async throws -> Base.Element? { try await base.next() }
+    /// The decoded batches of `recordBatches`; `framer` sets the record size limit (tests).
+    func watchEventBatches<T: Decodable & Sendable>(_ type: T.Type, _ r: ResourceDescriptor, namespace: String?,
+                                                    options: WatchOptions, framer: LineFramer = LineFramer())
+        -> AsyncThrowingStream<[WatchEvent<T>], any Error> {
+        let records = recordBatches(r, namespace: namespace, options: options, framer: framer)
+        let batches = IteratorBox(BatchDecoding(records.makeAsyncIterator(), WatchEventDecoder<T>()))
+        return AsyncThrowingStream(unfolding: { try await batches.next() })
+    }
 }

@@ -36,6 +36,11 @@ enum TestResponse: Sendable {
     /// closed (HTTP/1.1: the connection, mid-response; HTTP/2: the stream, with RST_STREAM).
     case aborted(status: Int, chunks: AsyncStream<[UInt8]>)
 
+    /// HTTP/2 only: the head, then `body` as one DATA frame and RST_STREAM(`code`) in one TLS
+    /// record, so that a client reads the data and the reset together. (The server's HTTP/2 state
+    /// is not told: the stream stays open on its side.)
+    case dataThenReset(status: Int, body: [UInt8], code: HTTP2ErrorCode)
+
     /// Closes the TCP connection the request came on (HTTP/2: the parent of its stream) without
     /// answering.
     case closeConnection
@@ -192,6 +197,29 @@ final class ResponderHandler: ChannelInboundHandler {
                 channel.writeAndFlush(HTTPServerResponsePart.body(.byteBuffer(ByteBuffer(bytes: chunk))), promise: nil)
             }
             channel.writeAndFlush(HTTPServerResponsePart.end(nil), promise: nil)
+        case .dataThenReset(let status, let body, let code):
+            let head = channel.eventLoop.makePromise(of: Void.self)
+            writeHead(channel, status, HTTPHeaders([("Content-Type", "application/json")]), keepAlive, promise: head)
+            channel.flush()
+            // The HEADERS frame has left: the DATA and RST_STREAM frames follow in one write.
+            guard (try? await head.futureResult.get()) != nil, let parent = channel.parent,
+                  let id = try? await channel.getOption(HTTP2StreamChannelOptions.streamID).get() else { return }
+            // Encoded here and written below NIOHTTP2Handler (which would drop DATA still buffered
+            // when it sends RST_STREAM): one buffer, one TLS record.
+            let stream = UInt32(Int32(id))
+            var frames = ByteBuffer()
+            frames.writeInteger(UInt32(body.count) << 8 | 0x0)  // length, type DATA
+            frames.writeInteger(UInt8(0))  // flags
+            frames.writeInteger(stream)
+            frames.writeBytes(body)
+            frames.writeInteger(UInt32(4) << 8 | 0x3)  // length, type RST_STREAM
+            frames.writeInteger(UInt8(0))
+            frames.writeInteger(stream)
+            frames.writeInteger(UInt32(code.networkCode))
+            try? await parent.eventLoop.submit { [frames] in
+                let h2 = try parent.pipeline.syncOperations.context(handlerType: NIOHTTP2Handler.self)
+                h2.writeAndFlush(NIOAny(IOData.byteBuffer(frames)), promise: nil)
+            }.get()
         case .aborted(let status, let chunks):
             writeHead(channel, status, HTTPHeaders([("Content-Type", "application/json")]), keepAlive)
             channel.flush()
@@ -202,11 +230,12 @@ final class ResponderHandler: ChannelInboundHandler {
         }
     }
 
-    static func writeHead(_ channel: any Channel, _ status: Int, _ headers: HTTPHeaders, _ keepAlive: Bool) {
+    static func writeHead(_ channel: any Channel, _ status: Int, _ headers: HTTPHeaders, _ keepAlive: Bool,
+                          promise: EventLoopPromise<Void>? = nil) {
         var h = headers
         if !keepAlive { h.replaceOrAdd(name: "Connection", value: "close") }
         let head = HTTPResponseHead(version: .http1_1, status: HTTPResponseStatus(statusCode: status), headers: h)
-        channel.write(HTTPServerResponsePart.head(head), promise: nil)
+        channel.write(HTTPServerResponsePart.head(head), promise: promise)
     }
 }
 

@@ -1,3 +1,11 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Encodes the header block of a request — pseudo-header fields, header lines, `content-length` —
 /// with the parts that repeat from request to request encoded once and copied: a client's header
 /// lines (`Accept`, `User-Agent`, `Content-Type`, `Authorization`, …), the connection's
@@ -34,7 +42,7 @@ struct HPACKRequestEncoder {
                          into block: inout [UInt8]) {
         append(method: method, into: &block)
         block.append(0x87)  // :scheme https, static index 7
-        if let cached = self.authority, cached.value.utf8.elementsEqual(authority.utf8) {
+        if let cached = self.authority, Self.sameBytes(cached.value, authority) {
             block.append(contentsOf: cached.bytes)
         } else {
             var bytes: [UInt8] = []
@@ -58,7 +66,7 @@ struct HPACKRequestEncoder {
         case "GET": block.append(0x82)  // static index 2
         case "POST": block.append(0x83)  // static index 3
         default:
-            if let cached = methods.first(where: { $0.method.utf8.elementsEqual(method.utf8) }) {
+            if let cached = methods.first(where: { Self.sameBytes($0.method, method) }) {
                 block.append(contentsOf: cached.bytes)
                 return
             }
@@ -70,8 +78,7 @@ struct HPACKRequestEncoder {
     }
 
     private mutating func append(line: String, into block: inout [UInt8]) {
-        let count = line.utf8.count
-        for entry in lines where entry.line.utf8.count == count && entry.line.utf8.elementsEqual(line.utf8) {
+        for entry in lines where Self.sameBytes(entry.line, line) {
             block.append(contentsOf: entry.bytes)
             return
         }
@@ -83,6 +90,19 @@ struct HPACKRequestEncoder {
             nextReplaced = (nextReplaced + 1) % Self.lineCapacity
         }
         block.append(contentsOf: bytes)
+    }
+
+    /// Whether `a` and `b` have the same UTF-8 bytes (not `==`, which is canonical equivalence):
+    /// one `memcmp` over contiguous storage instead of the generic `elementsEqual` walk (0.6 % of
+    /// the operator's CPU in a profile, lines compared for every request).
+    static func sameBytes(_ a: String, _ b: String) -> Bool {
+        var a = a
+        var b = b
+        return a.withUTF8 { x in
+            b.withUTF8 { y in
+                x.count == y.count && (x.count == 0 || memcmp(x.baseAddress!, y.baseAddress!, x.count) == 0)
+            }
+        }
     }
 
     /// The representation of one header line (empty when it is not sent).
