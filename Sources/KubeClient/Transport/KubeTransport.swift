@@ -5,7 +5,7 @@
 struct KubeTransport: Sendable {
     let curl: CurlLoop
     let h2: H2Loop?
-    /// The targets of `perform`'s requests (the server's part of each URL parsed once).
+    /// The targets of the requests (the server's part of each URL parsed once).
     let targets: ServerTarget
 
     init(config: KubeClientConfig, curl: CurlLoop, h2: H2Loop?) {
@@ -30,7 +30,7 @@ struct KubeTransport: Sendable {
     func stream(_ request: HTTPRequest, onData: @escaping @Sendable (UnsafeRawBufferPointer) -> Void,
                 onFlush: (@Sendable () -> Void)? = nil,
                 onComplete: @escaping @Sendable (Result<HTTPResponse, TransportFailure>) -> Void) -> StreamHandle {
-        if let h2, let target = RequestTarget(url: request.url) {
+        if let h2, let target = targets.target(for: request.url) {
             return h2.stream(request, target, onData: onData, onFlush: onFlush, onComplete: onComplete)
         }
         return curl.stream(request, onData: Self.flushingEach(onData, onFlush), onComplete: onComplete)
