@@ -9,10 +9,16 @@ public struct ManagerConfiguration: Sendable {
     public var host: String
     /// 0 picks an ephemeral port (reported through `onServerRunning`).
     public var port: Int
+    /// Where the controllers' caches and workers run (`nil`: the global concurrent executor) —
+    /// e.g. KubeClient's HTTP/2 loop thread (`H2Loop.shared`), so that their requests and
+    /// responses need no hand-off between threads. The HTTP server and the leader election run
+    /// on their own executors either way.
+    public var taskExecutor: (any TaskExecutor)?
 
-    public init(host: String = "0.0.0.0", port: Int = 8080) {
+    public init(host: String = "0.0.0.0", port: Int = 8080, taskExecutor: (any TaskExecutor)? = nil) {
         self.host = host
         self.port = port
+        self.taskExecutor = taskExecutor
     }
 }
 
@@ -80,6 +86,7 @@ public final class Manager: Service, Sendable {
                               eventLoopGroupProvider: .shared(serverLoop),
                               logger: logger)
         let controllers = self.controllers
+        let executor = configuration.taskExecutor
         let leading = Task { try await self.lead() }
         enum Part: Sendable { case http, caches, leading }
         // HTTP and caches run beside the leading work; the manager ends when the leading work ends
@@ -88,7 +95,7 @@ public final class Manager: Service, Sendable {
             group.addTask { try await app.run(); return .http }
             group.addTask {
                 await withDiscardingTaskGroup { caches in
-                    for c in controllers { caches.addTask { await c.runCaches() } }
+                    for c in controllers { caches.addTask(executorPreference: executor) { await c.runCaches() } }
                 }
                 return .caches
             }
@@ -119,11 +126,12 @@ public final class Manager: Service, Sendable {
     /// Runs every controller's workers while leading (or unconditionally without an elector).
     private func lead() async throws {
         let controllers = self.controllers
+        let executor = configuration.taskExecutor
         let work: @Sendable () async -> Void = {
             // With no controllers there is nothing to drain: serve until shutdown.
             if controllers.isEmpty { try? await gracefulShutdown() }
             await withDiscardingTaskGroup { group in
-                for c in controllers { group.addTask { await c.runWorkers() } }
+                for c in controllers { group.addTask(executorPreference: executor) { await c.runWorkers() } }
             }
         }
         if let elector {

@@ -100,7 +100,7 @@ struct OperatorCommand: AsyncParsableCommand {
                                            sharing: runtime)
         let reporting = Self.reporter(settings: settings, client: client, metricsFactory: factory, logger: logger,
                                       sharing: (runtime.controller, leases.controller))
-        let manager = Manager(configuration: ManagerConfiguration(host: host, port: port),
+        let manager = Manager(configuration: ManagerConfiguration(host: host, port: port, taskExecutor: H2Loop.shared),
                               controllers: [runtime.controller, leases.controller,
                                             SweepService(leases: leases, audit: audit, metricsFactory: factory, logger: logger)]
                                   + (reporting?.controllers ?? []),

@@ -3,6 +3,7 @@ import Foundation
 import FoundationNetworking
 #endif
 import KubeAPI
+import KubeClient
 import Logging
 import NIOCore
 import Prometheus
@@ -93,6 +94,35 @@ func httpGet(_ port: Int, _ path: String) async throws -> (status: Int, body: St
         let error = await #expect(throws: IOError.self) { try await second.run() }
         #expect(error?.errnoCode == EADDRINUSE, "binding a port in use fails with EADDRINUSE: \(String(describing: error))")
         await firstGroup.triggerGracefulShutdown()
+        try await running.value
+    }
+
+    /// `ManagerConfiguration.taskExecutor`: the controllers' caches and workers run on it — here
+    /// KubeClient's HTTP/2 loop thread, as the operator runs them.
+    @Test func controllersRunOnTheConfiguredTaskExecutor() async throws {
+        let loop = H2Loop()
+        defer { loop.shutdown() }
+        let widgets = FakeListWatch<Widget>()
+        widgets.upsert(Widget("a"))
+        widgets.upsert(Widget("b"))
+        let reconciled = AsyncStream<(ObjectKey, String)>.makeStream()
+        let controller = Controller(name: "widgets", primary: widgets, clock: ManualClock(), logger: quietLogger) { key in
+            reconciled.continuation.yield((key, LoopThread.currentName() ?? "?"))
+            return .awaitChange
+        }
+        let manager = Manager(configuration: ManagerConfiguration(host: "127.0.0.1", port: 0, taskExecutor: loop),
+                              controllers: [controller], registry: PrometheusCollectorRegistry(), logger: quietLogger)
+        let group = ServiceGroup(configuration: ServiceGroupConfiguration(
+            services: [.init(service: manager)], gracefulShutdownSignals: [], logger: quietLogger))
+        let running = Task { try await group.run() }
+        defer { running.cancel() }
+        var seen: [String: String] = [:]
+        for await (key, thread) in reconciled.stream {
+            seen[key.name] = thread
+            if seen.count == 2 { break }
+        }
+        #expect(seen == ["a": "kube-h2-loop", "b": "kube-h2-loop"])
+        await group.triggerGracefulShutdown()
         try await running.value
     }
 }

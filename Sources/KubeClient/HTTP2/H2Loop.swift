@@ -28,6 +28,8 @@ public final class H2Loop: Sendable {
         case cancel(H2Stream)
         case resolved(UInt64, Result<[SocketAddress], TransportFailure>)
         case inspect(@Sendable (H2Engine) -> Void)
+        /// A task's job (the loop as a `TaskExecutor`, see H2Loop+TaskExecutor.swift).
+        case job(UnownedJob)
     }
 
     /// Operations for the thread; `closed` once it has drained them for the last time.
@@ -141,6 +143,7 @@ public final class H2Loop: Sendable {
         guard accepted else {
             switch op {
             case .add(let s): s.finish(.failure(.cancelled))
+            case .job(let j): Self.runElsewhere(j)
             case .cancel, .resolved, .inspect: break
             }
             return
@@ -208,6 +211,7 @@ public final class H2Loop: Sendable {
                     case .cancel(let s): engine.cancel(s)
                     case .resolved(let token, let result): engine.resolved(token, result)
                     case .inspect(let body): body(engine)
+                    case .job(let j): j.runSynchronously(on: asUnownedTaskExecutor())
                     }
                 }
                 batch.removeAll(keepingCapacity: true)
@@ -225,6 +229,7 @@ public final class H2Loop: Sendable {
             switch op {
             case .add(let s): s.finish(.failure(.cancelled))
             case .inspect(let body): body(engine)
+            case .job(let j): Self.runElsewhere(j)
             case .cancel, .resolved: break
             }
         }
