@@ -5,7 +5,8 @@ import KubeAPI
 /// Why: most index values name one object (a run's Job and Pod by `codex-k8s.dev/run`, a Pod by
 /// its Job's UID, a run by its namespace or repository+issue), and a `Set` of one key is a heap
 /// allocation of ~140 bytes (its header and two buckets); with 1,000 runs cached the operator's
-/// indexes held ~6,000 of them. Inline, such a value costs the key's 32 bytes in the table's bucket.
+/// indexes held ~6,000 of them. Inline, such a value costs 48 bytes in the table's bucket: the
+/// 40-byte `ObjectKey` and the case's tag, padded (`ObjectKeyHashingTests` pins both sizes).
 ///
 /// Contract: a set semantics — inserting a present key or removing an absent one changes nothing;
 /// an empty value is never stored (`ShardedDictionary.insert(_:under:)` / `remove(_:under:)` drop

@@ -39,6 +39,29 @@ import Testing
         }
     }
 
+    /// Every way a value is printed — interpolation, `String(reflecting:)`, `dump`, its `Mirror`
+    /// — shows the authorization line redacted, never the token (SPEC §7), while the client
+    /// still sends the token itself.
+    @Test func fixedLinesNeverPrintTheToken() throws {
+        let token = "s3cr3t-t0ken"
+        let config = KubeClientConfig(server: "http://127.0.0.1:1", credentials: .token(token), userAgent: "agent/1")
+        let lines = KubeClient(config: config, retryPolicy: .none).fixedHeaders
+        #expect(lines.authorization == "Authorization: Bearer \(token)", "the line sent is unchanged")
+        var dumped = ""
+        dump(lines, to: &dumped)
+        let mirror = Mirror(reflecting: lines)
+        let children = mirror.children.map { "\($0.label ?? "") \(String(reflecting: $0.value))" }
+        #expect(children.count == 2 && mirror.displayStyle == .struct, "\(children)")
+        for printed in ["\(lines)", String(describing: lines), String(reflecting: lines), dumped] + children {
+            #expect(!printed.contains(token), "\(printed)")
+        }
+        #expect(children.contains(#"authorization Optional("Authorization: Bearer <redacted>")"#), "\(children)")
+        #expect("\(lines)" == #"FixedHeaderLines(userAgent: "User-Agent: agent/1", authorization: "Authorization: Bearer <redacted>")"#)
+        #expect(dumped.contains("Authorization: Bearer <redacted>") && dumped.contains("User-Agent: agent/1"), "\(dumped)")
+        let none = KubeClient(config: KubeClientConfig(server: "http://127.0.0.1:1"), retryPolicy: .none).fixedHeaders
+        #expect("\(none)" == #"FixedHeaderLines(userAgent: "User-Agent: codex-k8s", authorization: nil)"#)
+    }
+
     @Test func theServerSeesTheLinesAndARotatedToken() async throws {
         let seen = Recorder<TestRequest>()
         let server = try await TestServer.start { req in

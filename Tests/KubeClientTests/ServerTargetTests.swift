@@ -27,6 +27,16 @@ import TestSupport
         }
     }
 
+    /// The transport takes the server's target from `ServerTarget` (`base`) to choose h2: the
+    /// same choice as parsing `server + "/"` whole, for every server above and a non-ASCII one.
+    @Test func theTransportChoosesAsTheWholeServerParse() {
+        for server in Self.servers + ["https://hé.invalid:1", "https://h/é"] {
+            let config = KubeClientConfig(server: server)
+            let h2 = RequestTarget(url: config.server + "/").map { !ProxyEnvironment.appliesToHTTPS(host: $0.host) } ?? false
+            #expect(KubeClient(config: config, retryPolicy: .none).loop.name == (h2 ? "h2" : "curl"), "\(server.debugDescription)")
+        }
+    }
+
     @Test(arguments: [1, 2, 3] as [UInt64])
     func randomPathsParseAsTheWholeURL(seed: UInt64) {
         var rng = SplitMix(seed: seed)

@@ -59,6 +59,14 @@ import TestSupport
         #expect(q.depth == 0)
     }
 
+    /// The sizes the docs state (ObjectKey's memory note, `IndexedKeys`): two `String`s and the
+    /// cached hash (32 bytes without it); an index value's single key inline is the key and the
+    /// case's tag, padded to 48 (40 without the hash).
+    @Test func aKeyIsFortyBytes() {
+        #expect(MemoryLayout<ObjectKey>.size == 40 && MemoryLayout<ObjectKey>.stride == 40)
+        #expect(MemoryLayout<IndexedKeys>.size == 41 && MemoryLayout<IndexedKeys>.stride == 48)
+    }
+
     @Test func theStoreFindsObjectsByEquivalentKeys() {
         let store = Store<Widget>()
         store.apply(.initStarted)

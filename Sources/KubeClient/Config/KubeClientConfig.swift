@@ -3,7 +3,8 @@ import FoundationEssentials
 /// Everything the client needs to reach one API server: endpoint, TLS material and credentials.
 ///
 /// Contract: a value is self-contained (file paths are absolute) and carries no behaviour beyond
-/// the token source; `description` never prints secrets.
+/// the token source; `description` never prints secrets, nor does `dump` or a `Mirror` (its
+/// `Credentials` and `TLSSettings` redact the token and the client key).
 public struct KubeClientConfig: Sendable, CustomStringConvertible {
     /// `https://host:port` (or `http://` for local test servers), without a trailing slash.
     public var server: String
@@ -47,8 +48,9 @@ public enum KubeTransportChoice: String, Sendable, CaseIterable {
     case curl
 }
 
-/// TLS material: PEM data takes precedence over files when both are set.
-public struct TLSSettings: Sendable, CustomStringConvertible {
+/// TLS material: PEM data takes precedence over files when both are set. Its `description` and
+/// `Mirror` (what `dump` shows) never show the client key's data.
+public struct TLSSettings: Sendable, CustomStringConvertible, CustomReflectable {
     public var caData: [UInt8]?
     public var caFile: String?
     public var clientCertificateData: [UInt8]?
@@ -81,10 +83,20 @@ public struct TLSSettings: Sendable, CustomStringConvertible {
         if insecureSkipVerify { parts.append("insecure-skip-tls-verify") }
         return "[" + parts.joined(separator: ", ") + "]"
     }
+
+    public var customMirror: Mirror {
+        Mirror(self, children: [
+            "caData": caData as Any, "caFile": caFile as Any,
+            "clientCertificateData": clientCertificateData as Any, "clientCertificateFile": clientCertificateFile as Any,
+            "clientKeyData": (clientKeyData.map { _ in "<redacted>" }) as Any, "clientKeyFile": clientKeyFile as Any,
+            "insecureSkipVerify": insecureSkipVerify, "serverName": serverName as Any,
+        ], displayStyle: .struct)
+    }
 }
 
 /// How requests authenticate (besides a client certificate, which lives in `TLSSettings`).
-public enum Credentials: Sendable, CustomStringConvertible {
+/// Its `description` and `Mirror` (what `dump` shows) never show a token.
+public enum Credentials: Sendable, CustomStringConvertible, CustomReflectable {
     case none
     /// A fixed bearer token.
     case token(String)
@@ -96,6 +108,15 @@ public enum Credentials: Sendable, CustomStringConvertible {
         case .none: "none"
         case .token: "token(<redacted>)"
         case .tokenFile(let f): "tokenFile(\(f.path))"
+        }
+    }
+
+    /// The token redacted; a token file by its path only (not the token it has read).
+    public var customMirror: Mirror {
+        switch self {
+        case .none: Mirror(self, children: [], displayStyle: .enum)
+        case .token: Mirror(self, children: ["token": "<redacted>"], displayStyle: .enum)
+        case .tokenFile(let f): Mirror(self, children: ["tokenFile": f.path], displayStyle: .enum)
         }
     }
 }

@@ -13,8 +13,8 @@ struct RequestTarget: Sendable, Equatable {
     /// client builds — is split on its UTF-8 bytes (`init(asciiURL:)`): one pass, no grapheme
     /// breaking. Any other URL takes the `Character` walk (`init(characterURL:)`). Both give the
     /// same result for an ASCII URL: every delimiter looked for (`/ ? @ [ ] :`) is one ASCII byte,
-    /// which is always a `Character` of its own in ASCII text (the only multi-byte ASCII grapheme
-    /// is CR LF), and the scheme compares equal ignoring ASCII case either way
+    /// which is always a `Character` of its own in ASCII text (the only multi-scalar ASCII
+    /// grapheme is CR LF), and the scheme compares equal ignoring ASCII case either way
     /// (`RequestTargetParsingTests` holds them to the former parse).
     init?(url: String) {
         if Self.isASCII(url) { self.init(asciiURL: url) } else { self.init(characterURL: url) }

@@ -8,7 +8,9 @@
 /// authority in both parses (an ASCII byte after it cannot join it into one `Character`), so
 /// everything before it is parsed alike. Any other URL is parsed whole (`ServerTargetTests`).
 struct ServerTarget: Sendable {
-    /// The server's URL (`KubeClientConfig.server`, no trailing `/`).
+    /// The server's URL as configured (`KubeClientConfig.server`: its `init` drops one trailing
+    /// `/`, but the property can be set to anything; a server that still ends in `/` gives `//…`
+    /// paths, exactly as the full parse does).
     let server: String
     /// `server`'s UTF-8 bytes (compared with each URL's first bytes).
     private let serverBytes: [UInt8]

@@ -94,10 +94,9 @@ public final class KubeClient: Sendable {
         if let contentType {
             h.append(contentType == "application/json" ? FixedHeaderLines.contentTypeJSON : "Content-Type: \(contentType)")
         }
-        switch config.credentials {
-        case .none: break
-        case .token(let t): h.append(fixedHeaders.authorization ?? "Authorization: Bearer \(t)")
-        case .tokenFile(let f):
+        if let fixedToken = fixedHeaders.authorization {
+            h.append(fixedToken)
+        } else if case .tokenFile(let f) = config.credentials {
             do {
                 h.append("Authorization: Bearer \(try f.current())")
             } catch {

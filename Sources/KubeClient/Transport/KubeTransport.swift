@@ -10,8 +10,10 @@ struct KubeTransport: Sendable {
 
     init(config: KubeClientConfig, curl: CurlLoop, h2: H2Loop?) {
         self.curl = curl
-        self.targets = ServerTarget(server: config.server)
-        if config.transport == .automatic, let target = RequestTarget(url: config.server + "/"),
+        let targets = ServerTarget(server: config.server)
+        self.targets = targets
+        // `targets.base` is `RequestTarget(url: config.server + "/")` when the server is all ASCII.
+        if config.transport == .automatic, let target = targets.base ?? RequestTarget(url: config.server + "/"),
            !ProxyEnvironment.appliesToHTTPS(host: target.host) {
             self.h2 = h2 ?? .shared
         } else {
