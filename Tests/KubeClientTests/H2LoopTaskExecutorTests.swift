@@ -101,6 +101,39 @@ import Testing
         }
     }
 
+    final class Flag: Sendable {
+        let raised = Atomic<Bool>(false)
+    }
+
+    /// Tasks that never stop handing the loop a job (each `Task.yield` queues the next one) must
+    /// not keep it from its sockets: a turn runs at most `H2Loop.maxDrains` batches of jobs, then
+    /// reads and sends. Without the cap the drain would never end and the request never complete.
+    @Test func jobsThatNeverEndCannotStarveTheLoopsIO() async throws {
+        let server = try await start(Self.echo)
+        defer { Task { try await server.shutdown() } }
+        let stop = Flag()
+        let spinners = (0..<4).map { _ in
+            Task(executorPreference: loop) {
+                var turns = 0
+                while !stop.raised.load(ordering: .relaxed) {
+                    await Task.yield()
+                    turns += 1
+                }
+                return turns
+            }
+        }
+        let responses = try await withTaskExecutorPreference(loop) {
+            var statuses: [Int] = []
+            for i in 0..<5 { statuses.append(try await perform(server, "/through\(i)").status) }
+            return statuses
+        }
+        stop.raised.store(true, ordering: .relaxed)
+        var spun = 0
+        for s in spinners { spun += await s.value }
+        #expect(responses == [200, 200, 200, 200, 200])
+        #expect(spun > 0)
+    }
+
     @Test func noTaskIsLostWhenTheLoopShutsDown() async throws {
         let stopping = H2Loop()
         let tasks = 200

@@ -61,7 +61,9 @@ public final class H2Loop: Sendable {
         event.events = EPOLLIN.rawValue | EPOLLET.rawValue
         event.data.u64 = 0
         _ = epoll_ctl(epollFD, EPOLL_CTL_ADD, wakeFD, &event)
-        LoopThread.start(name: "kube-h2-loop", stackSize: 1 << 20) { [self] in
+        // 8 MiB, as a pool thread's: the operator's controllers run here too (H2Loop+TaskExecutor);
+        // virtual memory, only the pages touched are resident.
+        LoopThread.start(name: "kube-h2-loop", stackSize: 8 << 20) { [self] in
             run(H2Engine(epollFD: epollFD, curl: curl, health: health) { [self] op in enqueue(op) }, epollFD)
         }
     }
@@ -215,6 +217,9 @@ public final class H2Loop: Sendable {
                     }
                 }
                 batch.removeAll(keepingCapacity: true)
+                // Jobs may have run for a while: what comes next (streams they opened, the sweep)
+                // stamps and measures time from now, not from the start of the turn.
+                engine.tick()
             }
             engine.sweep()
             engine.flushDirty()
