@@ -44,7 +44,10 @@ struct ChildProcessTests {
     }
 
     @Test func anExitThatDoesNotComeFailsAndKillsTheChild() async throws {
-        let child = try ChildProcess("/bin/sh", ["-c", "echo started; sleep 60"])
+        // Longer than any stall of a loaded full run: the kill comes after the timed-out wait's task
+        // has resumed (it needs a pool thread), and the child must still be running then — with
+        // `sleep 60` a run whose pool was busy for a minute saw the child's own exit (status 0).
+        let child = try ChildProcess("/bin/sh", ["-c", "echo started; sleep 600"])
         defer { child.kill() }
         await withKnownIssue {
             #expect(await child.exitStatus(timeout: .seconds(1)) == nil)
