@@ -85,4 +85,17 @@ import TestSupport
         let other = Array(#"{"type":"ERROR","object":{"kind":"Status","reason":"InternalError","code":500,"message":"x"}}"#.utf8)
         #expect(throws: KubeError.server(code: 500, reason: "InternalError", message: "x")) { try WatchEventDecoder<JSONValue>().decode(other) }
     }
+
+    /// Ending a watch drops its unfinished record too (up to the size limit), not only the framed
+    /// records waiting for the flush: nothing of it stays until the stream's closures go.
+    @Test func endingAWatchDropsItsUnfinishedRecord() throws {
+        var framing = WatchFraming(framer: LineFramer(maxRecordBytes: 1 << 20))
+        let bytes = Array(#"{"type":"ADDED"}"#.utf8) + [10] + Array(repeating: UInt8(ascii: "x"), count: 4096)
+        bytes.withUnsafeBytes { _ = framing.append($0) }
+        #expect(framing.end())
+        #expect(framing.take().isEmpty)
+        #expect(framing.framer.finish() == nil, "the unfinished record was kept after the end")
+        #expect(framing.framer.maxRecordBytes == 1 << 20)
+        #expect(!framing.end(), "the end is reported once")
+    }
 }

@@ -34,11 +34,14 @@ struct WatchFraming: Sendable {
         return pending
     }
 
-    /// Ends the watch: true the first time only (its caller reports the end); drops what is pending.
+    /// Ends the watch: true the first time only (its caller reports the end); drops what is pending
+    /// and the unfinished record.
     mutating func end() -> Bool {
         guard !ended else { return false }
         ended = true
         pending = []
+        // The unfinished record (up to the size limit) is not kept until the stream's closures go.
+        framer = LineFramer(maxRecordBytes: framer.maxRecordBytes)
         return true
     }
 }
