@@ -21,8 +21,10 @@ extension KubeClient {
                     resource: r, name: object.metadata.name, idempotent: false)
     }
 
-    /// PUT of `object` (or its `subresource`) at `metadata.namespace`/`name`.
-    func replaceCall<T: KubeResource>(_ object: T, name: String, subresource: String?, options: WriteOptions) throws(KubeError) -> Call {
+    /// PUT of `object` (or its `subresource`) at `metadata.namespace`/`metadata.name`; an object
+    /// without a name is refused before anything is encoded.
+    func replaceCall<T: KubeResource>(_ object: T, subresource: String?, options: WriteOptions) throws(KubeError) -> Call {
+        guard let name = object.metadata.name else { throw KubeError.decoding("replace needs metadata.name") }
         let r = T.resource
         return Call(verb: "update", method: "PUT",
                     path: r.objectPath(namespace: ns(r, object.metadata.namespace), name: name, subresource: subresource),

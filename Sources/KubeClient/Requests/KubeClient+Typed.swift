@@ -51,8 +51,7 @@ extension KubeClient {
     /// Replaces the object named by `metadata.name` (compare-and-swap when `metadata.resourceVersion` is set).
     public func replace<T: KubeResource>(_ object: T, subresource: String? = nil,
                                          options: WriteOptions = WriteOptions()) async throws(KubeError) -> T {
-        guard let name = object.metadata.name else { throw KubeError.decoding("replace needs metadata.name") }
-        return try await executeDecoding(T.self, replaceCall(object, name: name, subresource: subresource, options: options))
+        try await executeDecoding(T.self, replaceCall(object, subresource: subresource, options: options))
     }
 
     public func patch<T: KubeResource>(_ type: T.Type, namespace: String? = nil, name: String, _ patch: Patch,
@@ -83,8 +82,7 @@ extension KubeClient {
     /// (the operator's first status of a RunNamespace it just created; the written object reaches
     /// it through its watch).
     public func replaceStatusDiscardingResult<T: KubeResource>(_ object: T, options: WriteOptions = WriteOptions()) async throws(KubeError) {
-        guard let name = object.metadata.name else { throw KubeError.decoding("replace needs metadata.name") }
-        _ = try await execute(replaceCall(object, name: name, subresource: "status", options: options))
+        _ = try await execute(replaceCall(object, subresource: "status", options: options))
     }
 
     public func patchStatus<T: KubeResource>(_ type: T.Type, namespace: String? = nil, name: String, _ patch: Patch,
