@@ -20,7 +20,8 @@ struct RequestTarget: Sendable, Equatable {
         if Self.isASCII(url) { self.init(asciiURL: url) } else { self.init(characterURL: url) }
     }
 
-    private static func isASCII(_ s: String) -> Bool {
+    /// Whether every byte of `s` is ASCII (a contiguous string in one pass over its storage).
+    static func isASCII(_ s: String) -> Bool {
         if let ascii = s.utf8.withContiguousStorageIfAvailable({ b in b.allSatisfy { $0 < 0x80 } }) { return ascii }
         return s.utf8.allSatisfy { $0 < 0x80 }
     }

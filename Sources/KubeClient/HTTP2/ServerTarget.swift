@@ -20,7 +20,7 @@ struct ServerTarget: Sendable {
     init(server: String) {
         self.server = server
         serverBytes = Array(server.utf8)
-        base = server.utf8.allSatisfy { $0 < 0x80 } ? RequestTarget(url: server + "/") : nil
+        base = RequestTarget.isASCII(server) ? RequestTarget(url: server + "/") : nil
     }
 
     func target(for url: String) -> RequestTarget? {
